@@ -1,0 +1,73 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Trellis",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "trellis", targets: ["trellis"]),
+        .library(name: "TrellisCore", targets: ["TrellisCore"]),
+        .library(name: "TrellisDirectory", targets: ["TrellisDirectory"]),
+        .library(name: "TrellisMatching", targets: ["TrellisMatching"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // C libraries, owned by exactly one module each.
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+
+        .target(name: "TrellisCore", swiftSettings: swiftSettings),
+        .target(
+            name: "TrellisDirectory",
+            dependencies: [
+                "TrellisCore", "CLibXML2",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(name: "TrellisMatching", dependencies: ["TrellisCore"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "trellis",
+            dependencies: [
+                "TrellisCore", "TrellisDirectory", "TrellisMatching",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "trellis-bench",
+            dependencies: ["TrellisCore", "TrellisDirectory", "TrellisMatching"],
+            path: "Sources/TrellisBench",
+            swiftSettings: swiftSettings),
+
+        .testTarget(
+            name: "TrellisCoreTests",
+            dependencies: ["TrellisCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrellisDirectoryTests",
+            dependencies: ["TrellisDirectory", .product(name: "PropertyBased", package: "swift-property-based")],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrellisMatchingTests",
+            dependencies: ["TrellisMatching", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrellisCLITests",
+            dependencies: ["TrellisCore"],
+            swiftSettings: swiftSettings),
+    ]
+)

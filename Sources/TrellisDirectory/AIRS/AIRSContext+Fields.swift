@@ -1,0 +1,156 @@
+import TrellisCore
+
+/// Reading the AIRS elements that recur across agencies, sites and services.
+extension AIRSContext {
+    func coordinate(_ spatial: XMLNode, recordKey: String?, report: inout FileReport) -> Coordinate? {
+        var latitude = spatial.text(of: "Latitude").flatMap(Double.init)
+        var longitude = spatial.text(of: "Longitude").flatMap(Double.init)
+        if latitude == nil || longitude == nil, let datum = spatial.text(of: "Datum") {
+            // iCarol writes "lat, lon" into Datum.
+            let parts = datum.split(separator: ",").map { Double($0.trimmingWhitespace()) }
+            if parts.count == 2, let lat = parts[0], let lon = parts[1] {
+                latitude = lat
+                longitude = lon
+                report.warn(RecordIssue(line: spatial.line, message: "coordinates read from Datum \"\(datum)\"", recordKey: recordKey, field: "SpatialLocation/Datum"))
+            }
+        }
+        guard let latitude, let longitude else { return nil }
+        guard let point = Coordinate(latitude: latitude, longitude: longitude) else {
+            report.warn(RecordIssue(line: spatial.line, message: "coordinates (\(latitude), \(longitude)) are out of range; location point dropped, record kept", recordKey: recordKey, field: "SpatialLocation"))
+            return nil
+        }
+        return point
+    }
+
+    func address(_ node: XMLNode) -> Address {
+        Address(line1: node.text(of: "Line1"), line2: node.text(of: "Line2"), city: node.text(of: "City"),
+                county: node.text(of: "County").map(AreaText.normalisedCounty), state: node.text(of: "State"),
+                postalCode: node.text(of: "ZipCode"), country: node.text(of: "Country"))
+    }
+
+    func languages(_ nodes: [XMLNode], recordKey: String?, report: inout FileReport) -> [String] {
+        var codes: [String] = []
+        for node in nodes {
+            for nameNode in node.children("Name") {
+                guard let text = nameNode.text else { continue }
+                for name in LanguageCode.splitNames(text) {
+                    if let code = LanguageCode.fromName(name) {
+                        if !codes.contains(code) { codes.append(code) }
+                    } else {
+                        report.warn(RecordIssue(line: nameNode.line, message: "unknown language \"\(name)\" ignored", recordKey: recordKey, field: "Languages/Name"))
+                    }
+                }
+            }
+        }
+        return codes
+    }
+
+    func hours(_ node: XMLNode) -> String? {
+        if let notes = node.text(of: "Notes") { return notes }
+        var days: [String] = []
+        for day in node.children {
+            guard !day.isNamed("Notes") else { continue }
+            let from = day.text(of: "From"), to = day.text(of: "To")
+            if from != nil || to != nil {
+                days.append("\(day.name.prefix(3)) \(from ?? "?")–\(to ?? "?")")
+            }
+        }
+        return days.isEmpty ? nil : days.joined(separator: "; ")
+    }
+
+    func phones(_ nodes: [XMLNode]) -> [String] {
+        nodes.compactMap { phone in
+            guard let number = phone.text(of: "PhoneNumber") else { return nil }
+            if let ext = phone.text(of: "Extension") { return "\(number) ext. \(ext)" }
+            return number
+        }
+    }
+
+    func areasServed(_ nodes: [XMLNode], recordKey: String?, report: inout FileReport) -> [ServiceArea] {
+        var areas: [ServiceArea] = []
+        for node in nodes {
+            let state = node.text(of: "State")
+            var specific = false
+            for zip in node.children("ZipCode") { if let z = zip.text { areas.append(.postalCode(z)); specific = true } }
+            for city in node.children("City") { if let c = city.text { areas.append(.city(c, state: state)); specific = true } }
+            for county in node.children("County") {
+                if let c = county.text { areas.append(.county(AreaText.normalisedCounty(c), state: state)); specific = true }
+            }
+            if let description = node.text(of: "Description") {
+                if let parsed = AreaText.areas(from: description, state: state) {
+                    areas.append(contentsOf: parsed)
+                    specific = true
+                } else if !specific {
+                    report.warn(RecordIssue(line: node.line, message: "area served \"\(description)\" is only text; not used as a restriction", recordKey: recordKey, field: "GeographicAreaServed/Description"))
+                }
+            }
+            if !specific {
+                if let state {
+                    areas.append(.state(state))
+                } else if let country = node.text(of: "Country") {
+                    areas.append(.country(country))
+                }
+            }
+        }
+        // "Anywhere" beside specific places says nothing more; keep the list honest.
+        if areas.count > 1 { areas.removeAll { $0 == .anywhere } }
+        return areas
+    }
+
+    func eligibility(_ node: XMLNode, recordKey: String, report: inout FileReport) -> Eligibility {
+        var result = Eligibility()
+        var genders = Set<Gender>()
+        var minimums: [Int] = [], maximums: [Int] = []
+        for age in node.children("AgeRequirements") {
+            if let raw = age.attribute("MinimumAge") {
+                if let v = Int(raw) { minimums.append(v) } else {
+                    report.warn(RecordIssue(line: age.line, message: "MinimumAge \"\(raw)\" is not a whole number", recordKey: recordKey, field: "AgeRequirements/@MinimumAge"))
+                }
+            }
+            if let raw = age.attribute("MaximumAge") {
+                if let v = Int(raw) { maximums.append(v) } else {
+                    report.warn(RecordIssue(line: age.line, message: "MaximumAge \"\(raw)\" is not a whole number", recordKey: recordKey, field: "AgeRequirements/@MaximumAge"))
+                }
+            }
+            if let g = age.attribute("Gender").flatMap(Gender.init(word:)) { genders.insert(g) }
+        }
+        // Several AgeRequirements (one per gender) widen, never narrow.
+        result.minimumAge = minimums.min()
+        result.maximumAge = maximums.max()
+        if let text = node.text(of: "GenderRequirements") { genders.formUnion(Self.genders(in: text)) }
+        result.genders = genders.count == 1 ? Array(genders) : []
+        result.residency = node.text(of: "ResidencyRequirements")
+        var requirements: [String] = []
+        for element in ["GeneralEligibility", "OtherRequirements", "FamilyRequirements", "IncomeRequirements"] as [StaticString] {
+            for child in node.children(element) { if let t = child.text { requirements.append(t) } }
+        }
+        for income in node.children("IncomeRequirements") {
+            if let text = income.text, let limit = IncomeLimit.monthly(from: text) {
+                result.monthlyIncomeLimit = min(result.monthlyIncomeLimit ?? .infinity, limit)
+            }
+        }
+        result.requirements = requirements
+        result.paymentAccepted = node.children("PaymentMethodAccepted")
+            .compactMap(\.text)
+            .flatMap { LanguageCode.splitNames($0) }
+            .map { $0.lowercased() }
+        return result
+    }
+
+    /// Genders named by a requirement text ("Women only", "Men and women", "No gender requirements").
+    static func genders(in text: String) -> Set<Gender> {
+        let words = Set(text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init))
+        if words.contains("no") || words.contains("any") || words.contains("all") || words.contains("both") { return [] }
+        var result = Set<Gender>()
+        for word in words { if let g = Gender(word: word) { result.insert(g) } }
+        return result
+    }
+
+    static func bool(_ raw: String) -> Bool? {
+        switch raw.lowercased() {
+        case "true", "1", "yes", "y": true
+        case "false", "0", "no", "n": false
+        default: nil
+        }
+    }
+}

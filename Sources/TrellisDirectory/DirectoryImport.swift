@@ -1,0 +1,40 @@
+public import TrellisCore
+
+/// Merges what several files hold into one directory: a record is identified by its source and its
+/// own key, and a later file's copy of a record replaces the earlier one.
+public struct DirectoryImport: DirectorySink {
+    /// Keep every service (for matching, storage); otherwise only counts and ids are kept, so a
+    /// directory of any size is imported in bounded memory.
+    public let keepsServices: Bool
+    public private(set) var services: [String: Service] = [:]
+    public private(set) var organizations: [String: Organization] = [:]
+    /// The need domains of each service id (enough for counts when services are not kept).
+    private var domainsByService: [String: Set<NeedDomain>] = [:]
+    public private(set) var duplicates = 0
+
+    public init(keepsServices: Bool) {
+        self.keepsServices = keepsServices
+    }
+
+    public mutating func add(_ organization: Organization) {
+        organizations[organization.id] = organization
+    }
+
+    public mutating func add(_ service: Service) {
+        if domainsByService.updateValue(service.domains, forKey: service.id) != nil { duplicates += 1 }
+        if keepsServices { services[service.id] = service }
+    }
+
+    public var serviceCount: Int { domainsByService.count }
+
+    /// Distinct services per need domain (a service in two domains counts in both).
+    public var domainCounts: [NeedDomain: Int] {
+        var counts: [NeedDomain: Int] = [:]
+        for domain in NeedDomain.allCases { counts[domain] = 0 }
+        for domains in domainsByService.values { for d in domains { counts[d, default: 0] += 1 } }
+        return counts
+    }
+
+    /// Services sorted by id, for deterministic output.
+    public var sortedServices: [Service] { services.values.sorted { $0.id < $1.id } }
+}

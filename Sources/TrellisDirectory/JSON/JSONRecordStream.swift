@@ -1,0 +1,297 @@
+import Foundation
+
+/// Splits a JSON directory file into its records without holding the file in memory: the elements
+/// of a top-level array, the `contents` of an HSDA page, the lines of NDJSON, or one top-level
+/// object. Each record arrives as its bytes with the line and column where it starts.
+struct JSONRecordStream {
+    enum Layout: String, Sendable {
+        case array, page, lines, object
+    }
+
+    struct Record {
+        var bytes: UnsafeBufferPointer<UInt8>
+        var line: Int
+        var column: Int
+    }
+
+    /// A fault in the file's structure (as opposed to one record's content).
+    struct StructureFault: Sendable {
+        var line: Int
+        var column: Int
+        var message: String
+    }
+
+    static let defaultChunkSize = 4 << 20
+
+    let path: String
+    /// How much is read at a time; records may straddle chunks.
+    var chunkSize = Self.defaultChunkSize
+
+    /// Calls `body` for each record, in order. Returns the layout found and, when the structure
+    /// broke, where; records before the break have been delivered.
+    func forEachRecord(_ body: (Record) -> Void) throws(DirectoryFileError) -> (layout: Layout?, fault: StructureFault?) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .unreadable("cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var scanner = Scanner()
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(chunkSize * 2)
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunkSize) }
+            if n < 0 { throw .unreadable("read failed: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            buffer.append(contentsOf: chunk[0..<n])
+            let keepFrom = buffer.withUnsafeBufferPointer { scanner.scan($0, atEnd: false, body) }
+            if keepFrom > 0 {
+                buffer.removeSubrange(0..<keepFrom)
+                scanner.shift(by: keepFrom)
+            }
+            if scanner.fault != nil { break }
+        }
+        _ = buffer.withUnsafeBufferPointer { scanner.scan($0, atEnd: true, body) }
+        return (scanner.layout, scanner.fault)
+    }
+}
+
+/// The byte-level state machine behind `JSONRecordStream`.
+private struct Scanner {
+    var layout: JSONRecordStream.Layout?
+    var fault: JSONRecordStream.StructureFault?
+
+    // The next byte to scan, with its line and column.
+    var pos = 0
+    var line = 1
+    var column = 1
+    var depth = 0
+    var inString = false
+    var escaped = false
+    var stringStart = 0
+    // The record being delimited.
+    var recordStart: Int?
+    var recordLine = 0
+    var recordColumn = 0
+    /// Depth at which records sit: 1 for array elements, 2 for page contents, 0 for top-level
+    /// values, -1 while inside a page envelope after its contents.
+    var recordDepth = 0
+    // HSDA page detection: the key whose value is being read at depth 1 of a top-level object.
+    var keyCandidate: [UInt8] = []
+    var currentKey: [UInt8] = []
+    // NDJSON
+    var lineStart = 0
+
+    static let contentsKey = Array("contents".utf8)
+
+    mutating func shift(by n: Int) {
+        pos -= n
+        stringStart -= n
+        lineStart -= n
+        if let s = recordStart { recordStart = s - n }
+    }
+
+    /// Scans what is buffered; returns the offset before which bytes are no longer needed.
+    mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, atEnd: Bool, _ body: (JSONRecordStream.Record) -> Void) -> Int {
+        if fault != nil { return pos }
+        if layout == nil {
+            guard decideLayout(bytes, atEnd: atEnd) else { return 0 }
+            if fault != nil { return pos }
+        }
+        if layout == .lines { return scanLines(bytes, atEnd: atEnd, body) }
+        let count = bytes.count
+        while pos < count {
+            let b = bytes[pos]
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if b == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if b == UInt8(ascii: "\"") {
+                    inString = false
+                    if depth == 1 && layout == .object {
+                        let length = pos - stringStart - 1
+                        keyCandidate = length <= 32 ? Array(UnsafeBufferPointer(rebasing: bytes[(stringStart + 1)..<pos])) : []
+                    }
+                } else if b == 0x0A {
+                    line += 1
+                    column = 0
+                }
+                pos += 1
+                column += 1
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "\""):
+                if depth == recordDepth && recordStart == nil { startRecord() }
+                inString = true
+                stringStart = pos
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                if b == UInt8(ascii: "["), depth == 1, layout == .object, currentKey == Self.contentsKey {
+                    // An HSDA page: stream its contents rather than buffer the envelope.
+                    layout = .page
+                    recordStart = nil
+                    recordDepth = 2
+                } else if depth == recordDepth && recordStart == nil {
+                    startRecord()
+                }
+                depth += 1
+                if depth > JSONParser.maximumDepth {
+                    fault = .init(line: line, column: column, message: "nesting deeper than \(JSONParser.maximumDepth) levels")
+                    return pos
+                }
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                // A scalar record ends at its container's close.
+                if depth == recordDepth && recordStart != nil { finishRecord(bytes, end: pos, body) }
+                depth -= 1
+                if depth < 0 {
+                    fault = .init(line: line, column: column, message: "unexpected '\(UnicodeScalar(b))' with nothing open")
+                    return pos
+                }
+                if layout == .page && recordDepth == 2 && depth == 1 {
+                    recordDepth = -1
+                } else if layout == .page && depth == 0 {
+                    recordDepth = 0
+                } else if depth == recordDepth && recordStart != nil {
+                    finishRecord(bytes, end: pos + 1, body)
+                }
+            case UInt8(ascii: ","):
+                if depth == recordDepth && recordStart != nil { finishRecord(bytes, end: pos, body) }
+            case UInt8(ascii: ":"):
+                if depth == 1 { currentKey = keyCandidate }
+            case 0x0A:
+                line += 1
+                column = 0
+            case 0x20, 0x09, 0x0D:
+                break
+            default:
+                if depth == recordDepth && recordStart == nil { startRecord() }
+            }
+            pos += 1
+            column += 1
+        }
+        if atEnd {
+            if depth > 0 || inString {
+                fault = .init(line: line, column: column, message: inString
+                    ? "unexpected end of file inside a string"
+                    : "unexpected end of file: \(depth) array(s) or object(s) still open")
+            } else if recordStart != nil {
+                finishRecord(bytes, end: count, body)
+            }
+        }
+        var keep = recordStart ?? pos
+        if inString { keep = min(keep, stringStart) }
+        return keep
+    }
+
+    mutating func startRecord() {
+        recordStart = pos
+        recordLine = line
+        recordColumn = column
+    }
+
+    mutating func finishRecord(_ bytes: UnsafeBufferPointer<UInt8>, end: Int, _ body: (JSONRecordStream.Record) -> Void) {
+        guard let start = recordStart else { return }
+        recordStart = nil
+        body(.init(bytes: UnsafeBufferPointer(rebasing: bytes[start..<end]), line: recordLine, column: recordColumn))
+    }
+
+    /// Looks at the first value: `[` is an array; `{` whose first line is a whole value is NDJSON;
+    /// any other `{` is one object (an HSDA page is recognised when its `contents` array opens).
+    mutating func decideLayout(_ bytes: UnsafeBufferPointer<UInt8>, atEnd: Bool) -> Bool {
+        var i = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
+        while i < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[i]) {
+            if bytes[i] == 0x0A { line += 1; column = 1 } else { column += 1 }
+            i += 1
+        }
+        guard i < bytes.count else {
+            if atEnd { fault = .init(line: line, column: column, message: "the file holds no JSON value") }
+            return false
+        }
+        pos = i
+        lineStart = i
+        switch bytes[i] {
+        case UInt8(ascii: "["):
+            layout = .array
+            recordDepth = 1
+        case UInt8(ascii: "{"):
+            // Find the end of the first line and check whether it closes the first value.
+            guard let end = firstLineEnd(bytes, from: i) else {
+                if !atEnd { return false }
+                layout = .lines
+                return true
+            }
+            if valueCloses(bytes, from: i, to: end) && hasMoreContent(bytes, after: end, atEnd: atEnd) {
+                layout = .lines
+            } else {
+                layout = .object
+                recordDepth = 0
+            }
+        default:
+            fault = .init(line: line, column: column, message: "expected '[' or '{' at the start of a directory")
+            return false
+        }
+        return true
+    }
+
+    func firstLineEnd(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        var j = from
+        while j < bytes.count { if bytes[j] == 0x0A { return j }; j += 1 }
+        return nil
+    }
+
+    func hasMoreContent(_ bytes: UnsafeBufferPointer<UInt8>, after: Int, atEnd: Bool) -> Bool {
+        var j = after
+        while j < bytes.count {
+            if ![0x20, 0x0A, 0x0D, 0x09].contains(bytes[j]) { return true }
+            j += 1
+        }
+        return false
+    }
+
+    func valueCloses(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Bool {
+        var d = 0, inStr = false, esc = false
+        for j in from..<to {
+            let b = bytes[j]
+            if inStr {
+                if esc { esc = false } else if b == UInt8(ascii: "\\") { esc = true } else if b == UInt8(ascii: "\"") { inStr = false }
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "\""): inStr = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): d += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                d -= 1
+                if d == 0 { return true }
+            default: break
+            }
+        }
+        return false
+    }
+
+    /// NDJSON: every non-blank line is one record.
+    mutating func scanLines(_ bytes: UnsafeBufferPointer<UInt8>, atEnd: Bool, _ body: (JSONRecordStream.Record) -> Void) -> Int {
+        while pos < bytes.count {
+            if bytes[pos] == 0x0A {
+                emitLine(bytes, end: pos, body)
+                pos += 1
+                line += 1
+                lineStart = pos
+            } else {
+                pos += 1
+            }
+        }
+        if atEnd, lineStart < bytes.count {
+            emitLine(bytes, end: bytes.count, body)
+            lineStart = bytes.count
+        }
+        return lineStart
+    }
+
+    mutating func emitLine(_ bytes: UnsafeBufferPointer<UInt8>, end: Int, _ body: (JSONRecordStream.Record) -> Void) {
+        var s = lineStart, e = end
+        while s < e, [0x20, 0x0D, 0x09].contains(bytes[s]) { s += 1 }
+        while e > s, [0x20, 0x0D, 0x09].contains(bytes[e - 1]) { e -= 1 }
+        guard s < e else { return }
+        body(.init(bytes: UnsafeBufferPointer(rebasing: bytes[s..<e]), line: line, column: s - lineStart + 1))
+    }
+}

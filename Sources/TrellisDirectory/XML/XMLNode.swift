@@ -1,0 +1,81 @@
+import CLibXML2
+import TrellisCore
+
+/// A borrowed view of an element in an expanded libxml2 subtree. Valid only while the reader that
+/// produced it has not moved on; never escapes the AIRS reader.
+struct XMLNode {
+    let pointer: xmlNodePtr
+
+    /// Compares the element's local name without allocating (namespace-agnostic: AIRS 3.0 has
+    /// none, 3.1 has one).
+    @inline(__always) func isNamed(_ literal: StaticString) -> Bool {
+        literal.withUTF8Buffer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                guard let name = pointer.pointee.name else { return false }
+                return strncmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), chars.baseAddress!, chars.count) == 0
+                    && name[chars.count] == 0
+            }
+        }
+    }
+
+    var name: String {
+        guard let name = pointer.pointee.name else { return "" }
+        return String(cString: UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
+    }
+
+    /// 1-based line where the element starts.
+    var line: Int { Int(xmlGetLineNo(pointer)) }
+
+    /// Element children, in document order.
+    var children: XMLChildren { XMLChildren(first: pointer.pointee.children) }
+
+    func child(_ literal: StaticString) -> XMLNode? {
+        for child in children where child.isNamed(literal) { return child }
+        return nil
+    }
+
+    func children(_ literal: StaticString) -> [XMLNode] {
+        children.filter { $0.isNamed(literal) }
+    }
+
+    /// The concatenated text of the element, trimmed; nil when blank.
+    var text: String? {
+        // Fast path: a single text child, the common case for leaf elements.
+        if let only = pointer.pointee.children, only.pointee.next == nil,
+           only.pointee.type == XML_TEXT_NODE, let content = only.pointee.content {
+            return String(cString: UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self)).nonBlank
+        }
+        guard let content = xmlNodeGetContent(pointer) else { return nil }
+        defer { cxml_free(content) }
+        return String(cString: UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self)).nonBlank
+    }
+
+    /// Text of the first child element with this name.
+    func text(of literal: StaticString) -> String? { child(literal)?.text }
+
+    func attribute(_ literal: StaticString) -> String? {
+        literal.withUTF8Buffer { buffer -> String? in
+            // StaticString storage is NUL-terminated for literals.
+            guard let value = xmlGetProp(pointer, buffer.baseAddress) else { return nil }
+            defer { cxml_free(value) }
+            return String(cString: UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self)).nonBlank
+        }
+    }
+}
+
+struct XMLChildren: Sequence {
+    let first: xmlNodePtr?
+
+    struct Iterator: IteratorProtocol {
+        var cursor: xmlNodePtr?
+        mutating func next() -> XMLNode? {
+            while let node = cursor {
+                cursor = node.pointee.next
+                if node.pointee.type == XML_ELEMENT_NODE { return XMLNode(pointer: node) }
+            }
+            return nil
+        }
+    }
+
+    func makeIterator() -> Iterator { Iterator(cursor: first) }
+}

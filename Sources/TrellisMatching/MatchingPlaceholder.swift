@@ -1,0 +1,1 @@
+// Matching arrives with its own issue.
