@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for scripts/bench (sourced, not run). Results go to stdout as JSON lines; everything a
 # person reads goes to stderr. Expects ROOT, WORK, REPEAT, BENCH_TIMEOUT to be set by the caller.
 
@@ -64,20 +65,25 @@ calc() {
 
 file_bytes() { stat -c %s "$1"; }
 
-# measure LABEL CMD...: runs CMD $REPEAT times under /usr/bin/time -f '%e %M' (and a timeout of
-# $BENCH_TIMEOUT s, so the bench always ends). Sets:
+# shellcheck disable=SC2034  # M_* are read by the caller
+# measure [--ok "0 1"] LABEL CMD...: runs CMD $REPEAT times under /usr/bin/time -f '%e %M' (and a
+# timeout of $BENCH_TIMEOUT s, so the bench always ends). --ok lists the exit statuses that still
+# count as a measurement (default 0). Sets:
 #   M_OK=1|0, M_ERROR (why not), M_WALL (best wall seconds), M_WALLS (all, JSON array),
-#   M_RSS_KB (largest peak RSS over the runs), M_OUT (stdout of the last run).
+#   M_RSS_KB (largest peak RSS over the runs), M_OUT (stdout of the last run), M_STATUS.
 measure() {
+  local ok_status="0"
+  if [[ "$1" == --ok ]]; then ok_status=$2; shift 2; fi
   local label=$1; shift
   local tfile="$WORK/.time.$label" efile="$WORK/.stderr.$label"
-  M_OK=1 M_ERROR="" M_WALL="" M_WALLS="" M_RSS_KB="" M_OUT="$WORK/.stdout.$label"
+  M_OK=1 M_ERROR="" M_WALL="" M_WALLS="" M_RSS_KB="" M_STATUS=0 M_OUT="$WORK/.stdout.$label"
   local i rc wall rss walls=() best="" maxrss=0
   for ((i = 1; i <= REPEAT; i++)); do
     rc=0
     /usr/bin/time -f '%e %M' -o "$tfile" \
       timeout --kill-after=30 "$BENCH_TIMEOUT" "$@" >"$M_OUT" 2>"$efile" || rc=$?
-    if ((rc != 0)); then
+    M_STATUS=$rc
+    if [[ " $ok_status " != *" $rc "* ]]; then
       M_OK=0
       if ((rc == 124 || rc == 137)); then M_ERROR="timed out after ${BENCH_TIMEOUT}s"; else M_ERROR="exit status $rc"; fi
       log "$label: $M_ERROR: $*"

@@ -241,19 +241,29 @@ def main(argv):
     try:
         document = json.loads(data)
     except json.JSONDecodeError as error:
-        if error.msg != "Extra data":
+        # Not one JSON document: NDJSON (one object per line) when it has several lines.
+        if data.count(b"\n", 0, error.pos) == 0 and b"\n" not in data.strip():
             raise
-        document = None
+        document, failure = None, error
+    del data
     if document is not None:
-        del data
         reader.visit(document)
         del document
-    else:  # NDJSON: one object per line
-        del data
+    else:
+        good = 0
         with open(path, "rb") as f:
             for line in f:
-                if line.strip():
-                    reader.visit(json.loads(line))
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError:
+                    reader.rejected += 1  # a broken line is rejected; the rest is read
+                    continue
+                good += 1
+                reader.visit(obj)
+        if good == 0:
+            raise failure
 
     print(json.dumps({"services": reader.services, "rejected": reader.rejected,
                       "organizations": reader.organizations}))

@@ -107,7 +107,7 @@ struct AIRSContext {
             report.warn(RecordIssue(line: line, message: "SiteService has no Key; keyed as \"\(key ?? "")\" from its site and name", recordKey: key, field: "SiteService/Key"))
         }
         let recordKey = key ?? ""
-        let codes = node.children("Taxonomy").compactMap { $0.text(of: "Code") }
+        let codes = node.children("Taxonomy").flatMap { $0.children("Code").compactMap(\.text) }
         guard !codes.isEmpty else {
             report.reject(RecordIssue(line: line, message: "SiteService has no Taxonomy/Code: nothing could ever match it", recordKey: recordKey, field: "SiteService/Taxonomy"))
             return

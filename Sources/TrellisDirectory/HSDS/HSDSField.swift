@@ -99,8 +99,6 @@ struct HSDSField {
             guard let words = Self.text(area["name"]) ?? Self.text(area["description"]) else { continue }
             if let parsed = AreaText.areas(from: words, state: nil) {
                 areas.append(contentsOf: parsed)
-            } else if words.count == 2, words.allSatisfy(\.isUppercase) {
-                areas.append(.state(words))
             } else {
                 report.warn(RecordIssue(line: line, message: "service area \"\(words)\" is only text; not used as a restriction", recordKey: recordKey, field: "service_areas"))
             }

@@ -6,7 +6,10 @@ struct HSDSMapper {
     let path: String
     /// Organizations seen so far in this file, so services that only name `organization_id` get a name.
     private var organizationNames: [String: String] = [:]
-    private(set) var sawUnknownObject = false
+    /// Organization ids already warned about as missing from the file.
+    private var missingOrganizations: Set<String> = []
+    /// Records that were neither services nor organizations.
+    private(set) var unknownRecords = 0
 
     init(taxonomy: TaxonomyMap, path: String) {
         self.taxonomy = taxonomy
@@ -26,15 +29,14 @@ struct HSDSMapper {
                     || value["attributes"] != nil || value["name"] != nil || value["id"] != nil {
             readService(value, line: line, organization: nil, into: &sink, report: &report)
         } else {
-            sawUnknownObject = true
+            unknownRecords += 1
             report.reject(RecordIssue(line: line, message: "neither an HSDS service nor an organization (no id, name or status)"))
         }
     }
 
     mutating func readOrganization(_ value: JSONValue, line: Int, into sink: inout some DirectorySink, report: inout FileReport) {
         guard let org = organization(value, line: line, report: &report) else { return }
-        sink.add(org)
-        report.organizations += 1
+        add(org, into: &sink, report: &report)
         for service in value["services"]?.arrayValue ?? [] {
             // Nested services carry no line of their own; the organization's line is the closest.
             readService(service, line: line, organization: org, into: &sink, report: &report)
@@ -46,11 +48,17 @@ struct HSDSMapper {
             report.reject(RecordIssue(line: line, message: "organization without \"id\" or \"name\"", field: "organization"))
             return nil
         }
-        organizationNames[id] = name
         return Organization(id: id, name: name, description: HSDSField.text(value["description"]).map { DescriptionText.clean($0).text },
                             url: HSDSField.text(value["website"]) ?? HSDSField.text(value["url"]),
                             email: HSDSField.text(value["email"]),
                             parentID: HSDSField.text(value["parent_organization_id"]))
+    }
+
+    /// Each organization goes to the sink once per file, however many services nest it.
+    private mutating func add(_ org: Organization, into sink: inout some DirectorySink, report: inout FileReport) {
+        guard organizationNames.updateValue(org.name, forKey: org.id) == nil else { return }
+        sink.add(org)
+        report.organizations += 1
     }
 
     mutating func readService(_ value: JSONValue, line: Int, organization parent: Organization?,
@@ -72,12 +80,11 @@ struct HSDSMapper {
         if organization == nil, let nested = value["organization"], nested.isObject,
            let org = self.organization(nested, line: line, report: &report) {
             organization = org
-            sink.add(org)
-            report.organizations += 1
+            add(org, into: &sink, report: &report)
         }
         let organizationID = organization?.id ?? HSDSField.text(value["organization_id"]) ?? "unknown"
         let organizationName = organization?.name ?? organizationNames[organizationID] ?? organizationID
-        if organization == nil && organizationNames[organizationID] == nil {
+        if organization == nil && organizationNames[organizationID] == nil && missingOrganizations.insert(organizationID).inserted {
             report.warn(RecordIssue(line: line, message: "organization \"\(organizationID)\" is not in this file; its id stands for its name", recordKey: id, field: "organization_id"))
         }
 

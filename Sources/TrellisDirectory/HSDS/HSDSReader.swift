@@ -7,6 +7,7 @@ struct HSDSReader {
 
     let taxonomy: TaxonomyMap
     let path: String
+    var chunkSize = JSONRecordStream.defaultChunkSize
 
     func read(into sink: inout some DirectorySink, report: inout FileReport) {
         report.format = .hsds
@@ -15,7 +16,7 @@ struct HSDSReader {
         var records = 0
         let outcome: (layout: JSONRecordStream.Layout?, fault: JSONRecordStream.StructureFault?)
         do throws(DirectoryFileError) {
-            outcome = try JSONRecordStream(path: path).forEachRecord { record in
+            outcome = try JSONRecordStream(path: path, chunkSize: chunkSize).forEachRecord { record in
                 records += 1
                 let value: JSONValue
                 do throws(JSONParser.Failure) {
@@ -37,10 +38,11 @@ struct HSDSReader {
             } else {
                 report.reject(RecordIssue(line: fault.line, column: fault.column, message: "\(fault.message); the records before this point were read, the rest of the file could not be"))
             }
-        } else if report.services == 0 && report.rejected.isEmpty && report.organizations == 0 {
-            report.fatal = .notADirectory(mapper.sawUnknownObject
-                ? "the JSON holds no HSDS service or organization (objects need \"id\" and \"name\", services a \"status\")"
-                : "the file holds no records")
+        } else if records == 0 {
+            report.fatal = .notADirectory("the file holds no records")
+        } else if mapper.unknownRecords == records {
+            report.fatal = .notADirectory("the JSON holds no HSDS service or organization (a service needs \"id\", \"name\" and \"status\")")
+            report.rejected.removeAll()
         }
     }
 }

@@ -61,8 +61,8 @@ struct JSONParser {
 
     private mutating func expectLiteral(_ literal: StaticString) throws(Failure) {
         let count = literal.utf8CodeUnitCount
-        guard index + count <= bytes.count else { throw failure("unexpected end of input") }
-        let ok = literal.withUTF8Buffer { lit in (0..<count).allSatisfy { bytes[index + $0] == lit[$0] } }
+        let ok = index + count <= bytes.count
+            && literal.withUTF8Buffer { lit in (0..<count).allSatisfy { bytes[index + $0] == lit[$0] } }
         guard ok else { throw failure("invalid literal, expected \(literal)") }
         index += count
     }

@@ -20,6 +20,8 @@ enum AreaText {
                 result.append(.county(county, state: state))
             } else if isPostalCode(part) {
                 result.append(.postalCode(part))
+            } else if let abbreviation = USState.abbreviation(for: part) {
+                result.append(.state(abbreviation))
             } else {
                 return nil
             }

@@ -20,11 +20,15 @@ final class XMLStreamReader {
 
     private let reader: xmlTextReaderPtr
     private let problems = ProblemBox()
+    /// Set when libxml2 answered -1: only then is its thread-local last error ours.
+    private var failed = false
 
     /// Opens `path` with the safe options: no network, no entity substitution, no DTD loading,
     /// the default amplification and depth guards (never XML_PARSE_HUGE), line numbers past 65535.
     init(path: String) throws(DirectoryFileError) {
         LibXML2.initialise()
+        // libxml2's last error is per thread and outlives a parse: clear what an earlier file left.
+        xmlResetLastError()
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOCDATA.rawValue
                             | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOBLANKS.rawValue)
         guard let reader = xmlReaderForFile(path, nil, options) else {
@@ -43,10 +47,15 @@ final class XMLStreamReader {
 
     /// Advances to the next node: true while there is one. A parse error ends the walk; read
     /// `problems` to see why.
-    func read() -> Bool { xmlTextReaderRead(reader) == 1 }
+    func read() -> Bool { advance(xmlTextReaderRead(reader)) }
 
     /// Skips the current node's subtree (freeing it) and moves to the next sibling.
-    func skipSubtree() -> Bool { xmlTextReaderNext(reader) == 1 }
+    func skipSubtree() -> Bool { advance(xmlTextReaderNext(reader)) }
+
+    private func advance(_ result: Int32) -> Bool {
+        if result == -1 { failed = true }
+        return result == 1
+    }
 
     var nodeType: NodeType { NodeType(rawValue: xmlTextReaderNodeType(reader)) ?? .other }
     var depth: Int { Int(xmlTextReaderDepth(reader)) }
@@ -86,12 +95,13 @@ final class XMLStreamReader {
     /// The first fatal problem, if the parse has failed.
     var fatalProblem: XMLProblem? {
         if let fatal = problems.all.first(where: \.isFatal) { return fatal }
-        // Pitfall: some failures bypass the structured handler; libxml2 still keeps the last error.
+        guard failed else { return nil }
+        // Some failures bypass the structured handler; libxml2 still keeps the last error.
         if let last = xmlGetLastError(), last.pointee.level == XML_ERR_FATAL {
             defer { xmlResetLastError() }
             return XMLProblem(error: last.pointee)
         }
-        return nil
+        return XMLProblem(line: line, column: column, message: "libxml2 stopped reading", isFatal: true)
     }
 }
 

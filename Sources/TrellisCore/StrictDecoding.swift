@@ -1,0 +1,57 @@
+/// Refuses keys a type does not know, so a typo in a profile ("agee") is an error naming the
+/// field instead of a value silently ignored.
+struct AnyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int?
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { self.stringValue = String(intValue); self.intValue = intValue }
+}
+
+extension Decoder {
+    func rejectUnknownKeys<Key: CodingKey & CaseIterable>(_ known: Key.Type) throws {
+        let container = try container(keyedBy: AnyCodingKey.self)
+        let allowed = Set(Key.allCases.map(\.stringValue))
+        for key in container.allKeys where !allowed.contains(key.stringValue) {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: codingPath + [key], debugDescription: "unknown field"))
+        }
+    }
+}
+
+extension DecodingError {
+    /// "person.age: expected a whole number" — the dotted path of the field at fault and why.
+    public var fieldAndReason: (field: String, reason: String) {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+                .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch self {
+        case .typeMismatch(let type, let context):
+            return (path(context.codingPath), "expected \(Self.describe(type))")
+        case .valueNotFound(let type, let context):
+            return (path(context.codingPath), "expected \(Self.describe(type)), found null")
+        case .keyNotFound(let key, let context):
+            return (path(context.codingPath + [key]), "required field is missing")
+        case .dataCorrupted(let context):
+            return (path(context.codingPath), context.debugDescription)
+        @unknown default:
+            return ("", String(describing: self))
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is String.Type: "text"
+        case is Bool.Type: "true or false"
+        default: "a value of another kind"
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import TrellisCore
+@testable import TrellisDirectory
+
+@Suite struct DirectoryImportTests {
+    @Test func readingTheSameFileTwiceMergesByRecordKey() {
+        var merged = DirectoryImport(keepsServices: true)
+        let reader = DirectoryReader(taxonomy: Fixture.taxonomy)
+        _ = reader.read(path: Fixture.path("airs31-namespaced.xml"), into: &merged)
+        _ = reader.read(path: Fixture.path("airs31-namespaced.xml"), into: &merged)
+        #expect(merged.serviceCount == 4)
+        #expect(merged.duplicates == 4)
+        #expect(merged.services.count == 4)
+    }
+
+    @Test func formatsMixAndDomainsAreCounted() {
+        var merged = DirectoryImport(keepsServices: false)
+        let reader = DirectoryReader(taxonomy: Fixture.taxonomy)
+        for name in ["airs31-namespaced.xml", "hsds-array.json", "hsds-service.json"] {
+            _ = reader.read(path: Fixture.path(name), into: &merged)
+        }
+        #expect(merged.serviceCount == 8)
+        #expect(merged.services.isEmpty, "without keepsServices only ids and domains are kept")
+        let counts = merged.domainCounts
+        #expect(counts[.employment, default: 0] >= 2)
+        #expect(counts[.faith] == 1)
+        #expect(counts.values.reduce(0, +) >= 8)
+    }
+
+    @Test func statisticsFindStaleRecordsAndMissingCapacity() throws {
+        var stats = DirectoryStatistics(asOf: try #require(CalendarDay(year: 2026, month: 11, day: 22)))
+        _ = DirectoryReader(taxonomy: Fixture.taxonomy).read(path: Fixture.path("airs31-namespaced.xml"), into: &stats)
+        #expect(stats.services == 4)
+        #expect(stats.stale == 4, "every record there was verified before November 2025")
+        #expect(stats.withoutCapacity == 4)
+        #expect(stats.byCounty.values.reduce(0, +) == 4)
+    }
+}
