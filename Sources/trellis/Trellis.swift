@@ -10,5 +10,5 @@ struct Trellis: ParsableCommand {
         person's needs and explains every rank.
         """,
         version: "0.1.0",
-        subcommands: [DirectoryCommand.self])
+        subcommands: [DirectoryCommand.self, MatchCommand.self])
 }

@@ -178,7 +178,7 @@ extension DirectoryGenerator {
 
     /// Salts for the record streams and ids.
     enum Salt: UInt64 {
-        case structure = 1, agency, site, service, description
+        case structure = 1, agency, site, service
         case organizationID, locationID, serviceID, serviceAtLocationID, attributeID, termID, capacityID, unitID
     }
 
@@ -361,7 +361,7 @@ extension DirectoryGenerator {
     /// English always; the others at roughly the rates seen in Midwest 211 directories.
     static let languages: [Language] = [
         Language(name: "English", altName: nil, code: "en", rate: 1),
-        Language(name: "Spanish", altName: nil, code: "es", rate: 0.35),
+        Language(name: "Spanish", altName: nil, code: "es", rate: 0.34),
         Language(name: "Vietnamese", altName: nil, code: "vi", rate: 0.06),
         Language(name: "Somali", altName: nil, code: "so", rate: 0.04),
         Language(name: "Arabic", altName: nil, code: "ar", rate: 0.05),
@@ -471,7 +471,7 @@ extension DirectoryGenerator {
                 "{agency} operates a {num}-bed emergency shelter in {city} for adults and families who have nowhere safe to sleep tonight.",
                 "Guests receive a safe place to sleep, a hot evening meal, showers, laundry and a locker for personal belongings.",
                 "The shelter is low-barrier: guests are not turned away because of income, criminal history or past stays, and pets can be accommodated in the kennel area when space allows.",
-                "Case managers meet with each guest within {num} days of arrival to build a housing plan and connect them with rapid rehousing, benefits and employment help.",
+                "Case managers meet with each guest within {few} days of arrival to build a housing plan and connect them with rapid rehousing, benefits and employment help.",
                 "During extreme weather the shelter opens overflow cots and extends daytime hours so that no one in {county} has to sleep outside.",
                 "Families with children stay in private rooms on a separate floor, and school transportation is arranged with the local district so children can stay in their home school.",
              ],
@@ -496,7 +496,7 @@ extension DirectoryGenerator {
              ],
              details: [
                 "The 24-hour crisis line is answered by trained advocates who can talk through options even if the caller is not ready to leave.",
-                "Residents can stay up to {num} days, and extensions are granted while a housing plan is in progress.",
+                "Residents can usually stay up to 90 days, and extensions are granted while a housing plan is in progress.",
                 "Counseling and support groups for adults and children are offered on site in English and {lang}.",
                 "Pets can be sheltered through a partnership with a local animal rescue so survivors do not have to leave them behind.",
              ]),
@@ -550,7 +550,7 @@ extension DirectoryGenerator {
                 "Most residents stay between six months and a year while they return to work or school.",
              ],
              details: [
-                "Residents attend at least {num} recovery meetings a week and work with a sponsor or recovery coach.",
+                "Residents attend at least {few} recovery meetings a week and work with a sponsor or recovery coach.",
                 "People receiving medication for opioid use disorder are welcome.",
                 "A house manager who is in long-term recovery lives on site.",
                 "Residents who relapse are helped to re-enter treatment and may return when it is safe to do so.",
@@ -569,7 +569,7 @@ extension DirectoryGenerator {
              details: [
                 "Workshops on {day} mornings cover resumes, interviewing, workplace communication and money management.",
                 "Bus passes, work boots and uniforms can be provided for participants who start a new job.",
-                "Employment specialists stay in touch for at least {num} days after a participant is hired.",
+                "Employment specialists stay in touch for at least {few} months after a participant is hired.",
              ]),
         Kind("ND-1500", "Job Placement", .employment, weight: 4,
              names: ["American Job Center", "Workforce Center", "Job Placement Services"],
@@ -628,7 +628,7 @@ extension DirectoryGenerator {
                 "Licensed therapists at {agency} provide individual, couples, family and group counseling for children, teens and adults.",
                 "Counselors treat depression, anxiety, trauma, grief, relationship problems and co-occurring substance use.",
                 "Evidence-based approaches include cognitive behavioral therapy, dialectical behavior therapy, EMDR and trauma-focused CBT.",
-                "New clients are usually offered a first appointment within {num} days of calling.",
+                "New clients are usually offered a first appointment within {few} days of calling.",
                 "School-based counselors also see students at several schools in {county}.",
              ],
              details: [
@@ -684,9 +684,9 @@ extension DirectoryGenerator {
              ],
              details: [
                 "Naloxone kits and training are free to anyone who asks.",
-                "Intensive outpatient groups meet three evenings a week for about {num} weeks.",
+                "Intensive outpatient groups meet three evenings a week for about {few} weeks.",
                 "Family members can attend a free education group on {day} evenings.",
-                "Court-ordered evaluations are completed within {num} business days.",
+                "Court-ordered evaluations are completed within {few} business days.",
              ]),
         Kind("trellis:medication-management", "Medication Management", .clinical, weight: 3,
              names: ["Medication Management", "Medication Clinic", "Nurse Medication Services"],
@@ -832,7 +832,7 @@ extension DirectoryGenerator {
             "People who are intoxicated may be asked to return when sober, but staff will always help them find a safe place to go.",
             "Immigrants are welcome; staff do not ask about immigration status unless a funding source specifically requires it.",
             "Income guidelines follow the federal poverty guidelines, and most households at or below {pct} percent of poverty qualify.",
-            "Eligibility is reviewed every {num} months to make sure the program still fits each participant's needs.",
+            "Eligibility is reviewed every {few} months to make sure the program still fits each participant's needs.",
             "Participants are asked to work with a case manager and attend a short check-in meeting each week.",
             "Couples, including same-sex couples, may stay together, and transgender people are served according to the gender they identify with.",
             "A referral is not needed; people may call or walk in on their own, and family members may call on someone's behalf.",
@@ -841,9 +841,9 @@ extension DirectoryGenerator {
         ],
         "intake": [
             "To apply, call {phone} and ask for the intake coordinator, or walk in on weekdays between {morning} and 4:00 pm.",
-            "The first appointment takes about {num} minutes and includes a brief screening, a review of current needs and a discussion of next steps.",
+            "The first appointment takes about an hour and includes a brief screening, a review of current needs and a discussion of next steps.",
             "Intake staff complete the coordinated entry assessment for {county}, so people only need to tell their story once.",
-            "Applications can also be submitted online through the agency website; a staff member will call back within {num} business days.",
+            "Applications can also be submitted online through the agency website; a staff member will call back within {few} business days.",
             "If no appointment is available the same week, callers are placed on a callback list and contacted as soon as an opening comes up.",
             "Interpreters are available at no cost for intake appointments, in person or by phone.",
             "People who cannot come to the office can complete intake by phone or video, and home visits are available for people with mobility limitations.",
@@ -851,7 +851,7 @@ extension DirectoryGenerator {
             "Walk-ins are welcome, but the wait is shorter for people who call ahead on {day} mornings.",
             "Referrals from hospitals, schools, probation officers and other agencies are accepted by fax or through the community referral platform.",
             "Staff will help complete applications for SNAP, Medicaid, SSI/SSDI and other benefits during the intake visit.",
-            "A follow-up call is made within {num} days of the first visit to check on progress and answer questions.",
+            "A follow-up call is made within {few} days of the first visit to check on progress and answer questions.",
         ],
         "bring": [
             "Please bring a photo ID if you have one, Social Security cards for all household members and proof of income for the last 30 days.",
@@ -870,7 +870,7 @@ extension DirectoryGenerator {
             "The agency began as a volunteer effort in a church basement and incorporated as a 501(c)(3) nonprofit in {founded}.",
             "Since {founded}, {agency} has grown to a staff of more than {num} people and served over {big} households across {county}.",
             "The organization is governed by a volunteer board of directors, at least a third of whom have lived experience of the issues the agency addresses.",
-            "Last year the agency helped {big} people, and {num} percent of participants reported that their situation was more stable six months after leaving the program.",
+            "Last year the agency helped {big} people, and {share} percent of participants reported that their situation was more stable six months after leaving the program.",
             "{agency} is accredited by CARF and is an active member of the {state} Continuum of Care.",
             "Funding comes from the United Way, county and state contracts, federal grants through HUD and SAMHSA, and the generosity of local donors.",
             "The agency partners with {partner} to make sure people leaving the program have ongoing support.",
@@ -893,7 +893,7 @@ extension DirectoryGenerator {
             "People who are deaf or hard of hearing can reach the office through the state relay service by dialing 711.",
             "Appointments can be scheduled early in the morning or in the evening for people who work during the day.",
             "A private room is available for people who would rather not discuss their situation in the main waiting area.",
-            "Transportation to medical and court appointments can be arranged with at least {num} hours of notice.",
+            "Transportation to medical and court appointments can be arranged with at least {few} days of notice.",
         ],
         "closing": [
             "Call ahead to confirm hours, as they may change on holidays and during severe weather.",
@@ -911,9 +911,9 @@ extension DirectoryGenerator {
             "Staff are trained to recognize the effects of trauma and to avoid practices that might cause further harm.",
             "Staff can help with practical needs along the way, including food boxes, hygiene supplies, clothing vouchers and bus passes.",
             "The agency works closely with landlords, employers, clinics and faith communities across {county} to open doors for participants.",
-            "Follow-up support continues for up to {num} months after a participant leaves the program.",
+            "Follow-up support continues for up to {few} months after a participant leaves the program.",
             "Group sessions on {day} afternoons cover budgeting, tenant rights, stress management and healthy relationships.",
-            "Most participants start receiving services within {num} days of first contact.",
+            "Most participants start receiving services within {few} days of first contact.",
             "A wait list may apply during the busiest months; people on the wait list are contacted at least once a month.",
             "Participants can ask to work with a different staff member at any time, no questions asked.",
         ],
@@ -936,7 +936,7 @@ extension DirectoryGenerator {
 
 extension DirectoryGenerator {
     enum Slot: String, Sendable {
-        case agency, city, county, state, founded, recent, num, big, pct, day, morning, evening, phone, lang, partner, month, route, noun
+        case agency, city, county, state, founded, recent, num, few, share, big, pct, day, morning, evening, phone, lang, partner, month, route, noun
     }
 
     /// A sentence with `{slot}` placeholders, parsed once.
@@ -1001,6 +1001,8 @@ extension DirectoryGenerator {
             case .founded: out += String(context.founded)
             case .recent: out += String(rng.int(in: max(context.founded + 1, 2008)...2024))
             case .num: out += String(rng.int(in: 3...48))
+            case .few: out += String(rng.int(in: 2...10))
+            case .share: out += String(rng.int(in: 60...95))
             case .big: out += DirectoryGenerator.grouped(rng.int(in: 2...90) * 100)
             case .pct: out += String(rng.pick([150, 185, 200, 250]))
             case .day: out += rng.pick(DirectoryGenerator.weekdays)
@@ -1105,6 +1107,8 @@ extension DirectoryGenerator {
         let id: String
         let kind: Int
         let name: String
+        /// The name without the agency's: "Emergency Shelter".
+        let baseName: String
         let terms: [Term]
         let languages: UInt16
         let writesOwnLanguages: Bool
@@ -1495,6 +1499,7 @@ extension DirectoryGenerator {
                 id: DirectoryGenerator.uuid(seed: seed, .serviceID, index),
                 kind: kindIndex,
                 name: agency.name + " — " + baseName,
+                baseName: baseName,
                 terms: terms,
                 languages: languages,
                 writesOwnLanguages: writesOwnLanguages,
@@ -1582,12 +1587,13 @@ extension DirectoryGenerator {
         let p = places[site.place]
         let context = TextContext(agency: agency.name, city: p.city, county: p.countyName, state: p.stateName,
                                   founded: agency.founded, phone: service.phone,
-                                  language: spokenLanguage(service.languages), noun: lowerFirst(kind.names[0]))
+                                  language: spokenLanguage(service.languages), noun: lowerCased(service.baseName))
         var builder = TextBuilder(rng: SplitMix64(seed: service.descriptionSeed), context: context)
         let start = out.utf8.count
         let target = service.descriptionLength
         func heading(_ title: String) -> String? {
-            markup ? "&lt;br&gt;&lt;b&gt;" + title + ":&lt;/b&gt; " : nil
+            guard markup else { return nil }
+            return (title == "About" ? "" : "&lt;br&gt;") + "&lt;b&gt;" + title + ":&lt;/b&gt; "
         }
         let sections: [(pool: [Template], min: Int, max: Int, end: Double, title: String)] = [
             (kind.overview, 2, 5, 0.20, "About"),
@@ -1620,12 +1626,11 @@ extension DirectoryGenerator {
                     phone: "", language: "Spanish", noun: "program")
     }
 
-    /// "Emergency Shelter" → "emergency shelter"; keeps acronyms ("IPS Supported Employment").
-    static func lowerFirst(_ text: String) -> String {
-        guard let first = text.first, first.isUppercase else { return text }
-        let second = text.dropFirst().first
-        if let second, second.isUppercase { return text }
-        return first.lowercased() + text.dropFirst()
+    /// "Winter Overflow Shelter" → "winter overflow shelter"; keeps acronyms ("IPS supported employment").
+    static func lowerCased(_ text: String) -> String {
+        text.split(separator: " ").map { word in
+            word.count > 1 && word.allSatisfy({ $0.isUppercase }) ? String(word) : word.lowercased()
+        }.joined(separator: " ")
     }
 }
 

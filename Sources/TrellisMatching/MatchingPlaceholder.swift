@@ -1,1 +1,0 @@
-// Matching arrives with its own issue.

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import TrellisCore
+import TrellisDirectory
+import TrellisMatching
+
+struct MatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "match",
+        abstract: "Rank the services that fit a person's needs profile, and say why.",
+        discussion: """
+        For each need, the top services with their score, distance, reasons and warnings. --explain names \
+        the rule that excluded a service, or gives its full score breakdown. Exit status 2 when the profile \
+        is invalid (the field is named) or a directory cannot be read.
+        """)
+
+    @Option(help: ArgumentHelp("The needs profile (JSON; see schemas/needs-profile.schema.json).", valueName: "file"))
+    var profile: String
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("AIRS XML or HSDS JSON directory files.", valueName: "file"))
+    var directory: [String]
+
+    @Option(help: "Results per need.")
+    var limit = Matcher.defaultLimit
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Explain one service instead of ranking.", valueName: "service-id"))
+    var explain: String?
+
+    @Option(help: ArgumentHelp("Postal-code centroids, Census ZCTA Gazetteer format (default: config/zcta/riverbend-zcta.txt, or $TRELLIS_ZCTA).", valueName: "file"))
+    var zcta: String?
+
+    @Option(help: ArgumentHelp("Scoring weights (default: config/scoring.json).", valueName: "file"))
+    var scoring: String?
+
+    @OptionGroup var reading: DirectoryReadingOptions
+
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+        guard !directory.isEmpty else { throw ValidationError("name at least one --directory file") }
+    }
+
+    func run() throws {
+        do {
+            try runMatching()
+        } catch let failure as CommandFailure {
+            Terminal.error("trellis: \(failure)")
+            throw ExitCode.unreadable
+        }
+    }
+
+    private func runMatching() throws {
+        let needs = try ProfileFile.read(profile)
+        let taxonomy = try ConfigFiles.taxonomyMap(explicit: reading.taxonomyMap)
+        var merged = DirectoryImport(keepsServices: true)
+        let reader = DirectoryReader(taxonomy: taxonomy)
+        for path in directory {
+            let report = reader.read(path: path, into: &merged)
+            if let fatal = report.fatal { throw CommandFailure("\(path): \(fatal)") }
+            if !report.rejected.isEmpty {
+                Terminal.error("\(path): \(report.rejected.count) records rejected (see `trellis directory validate`)")
+            }
+        }
+        let matcher = Matcher(configuration: try Self.scoringConfiguration(scoring), centroids: try Self.centroids(zcta),
+                              knownDetails: taxonomy.detailsByDomain, today: CalendarDay.today)
+        let index = DirectoryIndex(services: merged.services.values)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+
+        do {
+            if let explain {
+                guard let explanation = try matcher.explain(serviceID: explain, for: needs, in: index) else {
+                    throw CommandFailure("no service \(explain) in the directories given")
+                }
+                if json { print(String(decoding: try encoder.encode(explanation), as: UTF8.self)) } else { MatchPrinter.print(explanation) }
+            } else {
+                let outcome = try matcher.match(needs, in: index, limit: limit)
+                if json { print(String(decoding: try encoder.encode(outcome), as: UTF8.self)) } else { MatchPrinter.print(outcome) }
+            }
+        } catch let error as ProfileError {
+            throw CommandFailure("\(profile): \(error)")
+        }
+    }
+
+    static func scoringConfiguration(_ explicit: String?) throws -> ScoringConfiguration {
+        guard let path = ConfigFiles.locate("config/scoring.json", explicit: explicit, environment: "TRELLIS_SCORING"),
+              let data = FileManager.default.contents(atPath: path) else { return .standard }
+        do { return try ScoringConfiguration(json: data) } catch {
+            throw CommandFailure("\(path): not a scoring configuration: \(error)")
+        }
+    }
+
+    static func centroids(_ explicit: String?) throws -> PostalCentroids {
+        guard let path = ConfigFiles.locate("config/zcta/riverbend-zcta.txt", explicit: explicit, environment: "TRELLIS_ZCTA") else {
+            return .empty
+        }
+        do { return PostalCentroids(try ZCTAGazetteer.read(path: path)) } catch {
+            throw CommandFailure("\(path): \(error)")
+        }
+    }
+}
+
+/// Reads a needs profile strictly, naming the field at fault.
+enum ProfileFile {
+    static func read(_ path: String) throws -> NeedsProfile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure("\(path): cannot read the profile")
+        }
+        do {
+            return try JSONDecoder().decode(NeedsProfile.self, from: data)
+        } catch let error as DecodingError {
+            let (field, reason) = error.fieldAndReason
+            throw CommandFailure("\(path): \(field.isEmpty ? "profile" : field): \(reason)")
+        } catch {
+            throw CommandFailure("\(path): not JSON: \(error.localizedDescription)")
+        }
+    }
+}
