@@ -8,6 +8,9 @@ public struct Matcher: Sendable {
     public var knownDetails: [NeedDomain: Set<String>]?
     /// "Today" for freshness, fixed per matcher so results are deterministic.
     public var today: CalendarDay
+    /// Reads every candidate instead of stopping at the distance bound: the reference the
+    /// ring search is checked against.
+    public var exhaustiveSearch = false
 
     public init(configuration: ScoringConfiguration = .standard, centroids: PostalCentroids = .empty,
                 knownDetails: [NeedDomain: Set<String>]? = nil, today: CalendarDay) {
@@ -41,9 +44,7 @@ public struct Matcher: Sendable {
         let person = try PersonContext(profile, centroids: centroids)
         let service = index.services[Int(position)]
         let needs = profile.needs.map { need -> ServiceExplanation.ForNeed in
-            let offered = NeedSearch.categories(for: need, configuration: configuration)
-            let crisis = offered.crisis.contains { service.categories.contains($0) }
-            let offers = crisis || offered.regular.contains { service.categories.contains($0) }
+            let (offers, crisis) = NeedSearch.offers(service.categories, need: need, configuration: configuration)
             guard offers else {
                 let has = service.categories.map(\.description).joined(separator: ", ")
                 return .init(need: .init(need), offersThisNeed: false,

@@ -46,6 +46,16 @@ struct NeedSearch {
         return ([NeedCategory(need.domain, need.detail), NeedCategory(need.domain)], crisis)
     }
 
+    /// Whether a service with these categories answers the need, and whether as a crisis service.
+    /// The one definition the search and `explain` share.
+    static func offers(_ categories: [NeedCategory], need: NeedsProfile.Need, configuration: ScoringConfiguration) -> (offers: Bool, crisis: Bool) {
+        let crisis = need.urgency == .crisis && categories.contains { configuration.isCrisis($0) && $0.domain == need.domain }
+        let regular = need.detail == nil
+            ? categories.contains { $0.domain == need.domain }
+            : categories.contains(NeedCategory(need.domain, need.detail)) || categories.contains(NeedCategory(need.domain))
+        return (crisis || regular, crisis)
+    }
+
     mutating func run() {
         let categoryIndexes = regularIndexes()
         // Crisis services come first whatever their distance: all of them are read.
@@ -58,7 +68,7 @@ struct NeedSearch {
             for p in ci.unlocated { consider(p, crisis: false) }
             if person.profile.preferences.telehealthOK { for p in ci.virtual { consider(p, crisis: false) } }
         }
-        guard let point = person.point else {
+        guard let point = person.point, !matcher.exhaustiveSearch else {
             for ci in categoryIndexes { for list in ci.cells.values { for p in list { consider(p, crisis: false) } } }
             return
         }
