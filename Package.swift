@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // C libraries, owned by exactly one module each.
@@ -48,7 +49,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "trellis-bench",
-            dependencies: ["TrellisCore", "TrellisDirectory", "TrellisMatching"],
+            dependencies: ["TrellisCore", "TrellisDirectory", "TrellisMatching", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/TrellisBench",
             swiftSettings: swiftSettings),
 

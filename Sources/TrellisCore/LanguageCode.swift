@@ -17,9 +17,30 @@ public enum LanguageCode {
 
     /// Splits a field that names several languages ("Spanish, Vietnamese and Somali").
     public static func splitNames(_ raw: String) -> [String] {
-        raw.replacingAnd()
-            .split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "/" || $0 == "|" })
-            .compactMap { $0.nonBlank }
+        var parts: [String] = []
+        var current: [UInt8] = []
+        let bytes = Array(raw.utf8)
+        var i = 0
+        func flush() {
+            if let part = String(decoding: current, as: UTF8.self).nonBlank { parts.append(part) }
+            current.removeAll(keepingCapacity: true)
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: ",") || b == UInt8(ascii: ";") || b == UInt8(ascii: "/") || b == UInt8(ascii: "|") {
+                flush()
+                i += 1
+            } else if b == 0x20, i + 4 < bytes.count, bytes[i + 4] == 0x20,
+                      bytes[i + 1] | 0x20 == UInt8(ascii: "a"), bytes[i + 2] | 0x20 == UInt8(ascii: "n"), bytes[i + 3] | 0x20 == UInt8(ascii: "d") {
+                flush()
+                i += 5
+            } else {
+                current.append(b)
+                i += 1
+            }
+        }
+        flush()
+        return parts
     }
 
     static let byName: [String: String] = [
@@ -41,16 +62,4 @@ public enum LanguageCode {
     ]
 
     static let knownCodes: Set<String> = Set(byName.values)
-}
-
-extension String {
-    fileprivate func replacingAnd() -> String {
-        var out = ""
-        var rest = Substring(self)
-        while let range = rest.range(of: " and ", options: .caseInsensitive) {
-            out += rest[..<range.lowerBound] + ","
-            rest = rest[range.upperBound...]
-        }
-        return out + rest
-    }
 }

@@ -97,17 +97,14 @@ public struct TaxonomyMap: Sendable {
 
     /// The entry for one code: the longest prefix that ends at a segment boundary.
     public func entry(forCode rawCode: String) -> (entry: Entry, value: String?)? {
-        let code = Self.normalise(rawCode)
-        let scalars = Array(code.unicodeScalars)
-        var length = min(scalars.count, longestCode)
+        let code = Array(Self.normalise(rawCode).utf8)
+        var length = min(code.count, longestCode)
         while length > 0 {
-            let atBoundary = length == scalars.count || !Self.isCodeCharacter(scalars[length])
-            if atBoundary {
-                let prefix = String(String.UnicodeScalarView(scalars[0..<length]))
-                if let entry = byCode[prefix] {
+            if length == code.count || !Self.isCodeByte(code[length]) {
+                if let entry = byCode[String(decoding: code[0..<length], as: UTF8.self)] {
                     var value: String? = nil
-                    if length < scalars.count, scalars[length] == "/" {
-                        value = String(String.UnicodeScalarView(scalars[(length + 1)...])).nonBlank
+                    if length < code.count, code[length] == UInt8(ascii: "/") {
+                        value = String(decoding: code[(length + 1)...], as: UTF8.self).nonBlank
                     }
                     return (entry, value)
                 }
@@ -121,13 +118,15 @@ public struct TaxonomyMap: Sendable {
 
     /// Maps codes and term names together. Codes are tried first, then a term by name.
     public func map(codes: [String], terms: [String] = []) -> Mapping {
+        mapping(codes.map { code in (code, entry(forCode: code) ?? entry(forTerm: code).map { ($0, nil) }) }, terms: terms)
+    }
+
+    fileprivate func mapping(_ resolved: [(code: String, found: (entry: Entry, value: String?)?)], terms: [String]) -> Mapping {
         var mapping = Mapping()
         var categories = Set<NeedCategory>()
-        for code in codes {
-            if let (entry, value) = entry(forCode: code) {
+        for (code, found) in resolved {
+            if let (entry, value) = found {
                 apply(entry, value: value, code: code, to: &mapping, categories: &categories)
-            } else if let entry = entry(forTerm: code) {
-                apply(entry, value: nil, code: code, to: &mapping, categories: &categories)
             } else {
                 mapping.unmappedCodes.append(code)
             }
@@ -168,11 +167,37 @@ public struct TaxonomyMap: Sendable {
         }
     }
 
+    /// Remembers what each code maps to while one file is read: a directory repeats a few hundred
+    /// codes across all its records.
+    public struct Memo: Sendable {
+        public let map: TaxonomyMap
+        private var codes: [String: (entry: Entry, value: String?)?] = [:]
+
+        public init(_ map: TaxonomyMap) { self.map = map }
+
+        public mutating func map(codes list: [String], terms: [String] = []) -> Mapping {
+            var resolved: [(code: String, found: (entry: Entry, value: String?)?)] = []
+            resolved.reserveCapacity(list.count)
+            for code in list {
+                if let known = codes[code] {
+                    resolved.append((code, known))
+                } else {
+                    let found = map.entry(forCode: code) ?? map.entry(forTerm: code).map { ($0, nil) }
+                    codes[code] = .some(found)
+                    resolved.append((code, found))
+                }
+            }
+            return map.mapping(resolved, terms: terms)
+        }
+    }
+
     /// Codes compare without case and surrounding space ("bh-1800 " is "BH-1800").
     static func normalise(_ code: String) -> String { code.trimmingWhitespace().uppercased() }
 
-    private static func isCodeCharacter(_ s: Unicode.Scalar) -> Bool {
-        s.properties.isAlphabetic || ("0"..."9").contains(s)
+    /// Letters and digits continue a code segment; anything else (".", "-", "/", ":") ends one.
+    /// Bytes of multi-byte UTF-8 count as letters.
+    private static func isCodeByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b >= 0x80
     }
 }
 

@@ -56,17 +56,17 @@ struct IndexedService: Sendable {
 enum RequirementText {
     static func demandsSobriety(_ text: String) -> Bool {
         guard !text.isEmpty else { return false }
-        if text.contains("no sobriety") || text.contains("sobriety not required") || text.contains("not required to be sober") { return false }
+        if text.containsBytes("no sobriety") || text.containsBytes("sobriety not required") || text.containsBytes("not required to be sober") { return false }
         return ["sobriety", "clean and sober", "must be sober", "drug-free", "drug free", "alcohol-free", "abstinen", "days sober", "negative drug test"]
-            .contains { text.contains($0) }
+            .contains { text.containsBytes($0) }
     }
 
     static func screensCriminalRecord(_ text: String) -> Bool {
-        ["no felon", "no criminal", "background check", "no sex offender", "no violent offense", "criminal history"].contains { text.contains($0) }
+        ["no felon", "no criminal", "background check", "no sex offender", "no violent offense", "criminal history"].contains { text.containsBytes($0) }
     }
 
     static func veteransOnly(_ text: String) -> Bool {
-        (text.contains("veterans only") || text.contains("veteran only") || text.contains("must be a veteran")
-         || text.contains("for veterans") || text.contains("honorably discharged")) && !text.contains("non-veteran")
+        (text.containsBytes("veterans only") || text.containsBytes("veteran only") || text.containsBytes("must be a veteran")
+         || text.containsBytes("for veterans") || text.containsBytes("honorably discharged")) && !text.containsBytes("non-veteran")
     }
 }

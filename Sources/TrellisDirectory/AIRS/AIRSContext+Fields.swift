@@ -28,21 +28,28 @@ extension AIRSContext {
                 postalCode: node.text(of: "ZipCode"), country: node.text(of: "Country"))
     }
 
-    func languages(_ nodes: [XMLNode], recordKey: String?, report: inout FileReport) -> [String] {
+    mutating func languages(_ nodes: [XMLNode], recordKey: String?, report: inout FileReport) -> [String] {
         var codes: [String] = []
         for node in nodes {
             for nameNode in node.children("Name") {
                 guard let text = nameNode.text else { continue }
-                for name in LanguageCode.splitNames(text) {
-                    if let code = LanguageCode.fromName(name) {
-                        if !codes.contains(code) { codes.append(code) }
-                    } else {
-                        report.warn(RecordIssue(line: nameNode.line, message: "unknown language \"\(name)\" ignored", recordKey: recordKey, field: "Languages/Name"))
-                    }
+                let field = languageFields[text] ?? Self.languageField(text)
+                languageFields[text] = field
+                for code in field.codes where !codes.contains(code) { codes.append(code) }
+                for name in field.unknown {
+                    report.warn(RecordIssue(line: nameNode.line, message: "unknown language \"\(name)\" ignored", recordKey: recordKey, field: "Languages/Name"))
                 }
             }
         }
         return codes
+    }
+
+    static func languageField(_ text: String) -> (codes: [String], unknown: [String]) {
+        var codes: [String] = [], unknown: [String] = []
+        for name in LanguageCode.splitNames(text) {
+            if let code = LanguageCode.fromName(name) { codes.append(code) } else { unknown.append(name) }
+        }
+        return (codes, unknown)
     }
 
     func hours(_ node: XMLNode) -> String? {

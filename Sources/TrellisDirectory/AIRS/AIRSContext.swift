@@ -2,9 +2,17 @@ import TrellisCore
 
 /// Maps one agency's expanded subtree to organizations and services.
 struct AIRSContext {
-    let taxonomy: TaxonomyMap
     let path: String
     let source: String
+    /// Codes and language fields repeat across a file's records: each is worked out once.
+    var taxonomy: TaxonomyMap.Memo
+    var languageFields: [String: (codes: [String], unknown: [String])] = [:]
+
+    init(taxonomy: TaxonomyMap, path: String, source: String) {
+        self.taxonomy = TaxonomyMap.Memo(taxonomy)
+        self.path = path
+        self.source = source
+    }
 
     /// What a site lends to the services it holds.
     struct SiteInfo {

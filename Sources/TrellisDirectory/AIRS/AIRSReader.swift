@@ -52,12 +52,12 @@ struct AIRSReader {
                 context = AIRSContext(taxonomy: taxonomy, path: path, source: source)
                 more = reader.read()
             case .element where reader.depth == 1 && reader.localName == "Agency":
-                guard var ctx = context, let agency = reader.expand() else {
+                guard context != nil, let agency = reader.expand() else {
                     more = false
                     break
                 }
-                ctx.readAgency(agency, parentID: nil, depth: 1, into: &sink, report: &report)
-                context = ctx
+                // In place: the context holds memo tables that a copy would duplicate.
+                context!.readAgency(agency, parentID: nil, depth: 1, into: &sink, report: &report)
                 agenciesRead += 1
                 more = reader.skipSubtree()
             default:

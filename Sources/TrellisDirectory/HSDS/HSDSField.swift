@@ -125,7 +125,7 @@ struct HSDSField {
         for entry in value?.arrayValue ?? [] {
             let unit = (Self.text(entry["unit"]?["name"]) ?? Self.text(entry["description"]) ?? "").lowercased()
             let available = number(entry["available"], field: "capacities.available", report: &report).map { Int($0) }
-            if unit.contains("wait") {
+            if unit.containsBytes("wait") {
                 capacity.waitlist = (capacity.waitlist ?? 0) + (available ?? 0)
             } else {
                 if let available { capacity.available = (capacity.available ?? 0) + available }

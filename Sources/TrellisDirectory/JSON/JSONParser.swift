@@ -120,17 +120,17 @@ struct JSONParser {
     private mutating func parseString() throws(Failure) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes.
-        while index < bytes.count {
-            let b = bytes[index]
-            if b == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        // Fast path: no escapes. A tight loop over the raw bytes: strings are most of a file.
+        if let base = bytes.baseAddress {
+            let end = bytes.count
+            let i = JSONBytes.skipPlainString(bytes, from: index, stopAtControl: true)
+            index = i
+            if i < end, base[i] == UInt8(ascii: "\"") {
+                let s = String(decoding: UnsafeBufferPointer(start: base + start, count: i - start), as: UTF8.self)
                 index += 1
                 return s
             }
-            if b == UInt8(ascii: "\\") { break }
-            if b < 0x20 { throw failure("control character in a string (a raw newline or tab must be escaped)") }
-            index += 1
+            if i < end, base[i] < 0x20 { throw failure("control character in a string (a raw newline or tab must be escaped)") }
         }
         var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {

@@ -59,10 +59,9 @@ private struct Scanner {
     var layout: JSONRecordStream.Layout?
     var fault: JSONRecordStream.StructureFault?
 
-    // The next byte to scan, with its line and column.
+    // The next byte to scan, its line, and where that line starts (columns are counted from it).
     var pos = 0
     var line = 1
-    var column = 1
     var depth = 0
     var inString = false
     var escaped = false
@@ -77,7 +76,6 @@ private struct Scanner {
     // HSDA page detection: the key whose value is being read at depth 1 of a top-level object.
     var keyCandidate: [UInt8] = []
     var currentKey: [UInt8] = []
-    // NDJSON
     var lineStart = 0
 
     static let contentsKey = Array("contents".utf8)
@@ -99,8 +97,12 @@ private struct Scanner {
         if layout == .lines { return scanLines(bytes, atEnd: atEnd, body) }
         let count = bytes.count
         while pos < count {
-            let b = bytes[pos]
             if inString {
+                // Most bytes sit inside strings: jump to the closing quote, unless a backslash or a
+                // newline comes first (then step to it).
+                pos = JSONBytes.skipPlainString(bytes, from: pos)
+                guard pos < count else { break }
+                let b = bytes[pos]
                 if escaped {
                     escaped = false
                 } else if b == UInt8(ascii: "\\") {
@@ -111,14 +113,14 @@ private struct Scanner {
                         let length = pos - stringStart - 1
                         keyCandidate = length <= 32 ? Array(UnsafeBufferPointer(rebasing: bytes[(stringStart + 1)..<pos])) : []
                     }
-                } else if b == 0x0A {
+                } else {
                     line += 1
-                    column = 0
+                    lineStart = pos + 1
                 }
                 pos += 1
-                column += 1
                 continue
             }
+            let b = bytes[pos]
             switch b {
             case UInt8(ascii: "\""):
                 if depth == recordDepth && recordStart == nil { startRecord() }
@@ -135,7 +137,7 @@ private struct Scanner {
                 }
                 depth += 1
                 if depth > JSONParser.maximumDepth {
-                    fault = .init(line: line, column: column, message: "nesting deeper than \(JSONParser.maximumDepth) levels")
+                    fault = .init(line: line, column: pos - lineStart + 1, message: "nesting deeper than \(JSONParser.maximumDepth) levels")
                     return pos
                 }
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
@@ -143,7 +145,7 @@ private struct Scanner {
                 if depth == recordDepth && recordStart != nil { finishRecord(bytes, end: pos, body) }
                 depth -= 1
                 if depth < 0 {
-                    fault = .init(line: line, column: column, message: "unexpected '\(UnicodeScalar(b))' with nothing open")
+                    fault = .init(line: line, column: pos - lineStart + 1, message: "unexpected '\(UnicodeScalar(b))' with nothing open")
                     return pos
                 }
                 if layout == .page && recordDepth == 2 && depth == 1 {
@@ -159,18 +161,17 @@ private struct Scanner {
                 if depth == 1 { currentKey = keyCandidate }
             case 0x0A:
                 line += 1
-                column = 0
+                lineStart = pos + 1
             case 0x20, 0x09, 0x0D:
                 break
             default:
                 if depth == recordDepth && recordStart == nil { startRecord() }
             }
             pos += 1
-            column += 1
         }
         if atEnd {
             if depth > 0 || inString {
-                fault = .init(line: line, column: column, message: inString
+                fault = .init(line: line, column: pos - lineStart + 1, message: inString
                     ? "unexpected end of file inside a string"
                     : "unexpected end of file: \(depth) array(s) or object(s) still open")
             } else if recordStart != nil {
@@ -185,7 +186,7 @@ private struct Scanner {
     mutating func startRecord() {
         recordStart = pos
         recordLine = line
-        recordColumn = column
+        recordColumn = pos - lineStart + 1
     }
 
     mutating func finishRecord(_ bytes: UnsafeBufferPointer<UInt8>, end: Int, _ body: (JSONRecordStream.Record) -> Void) {
@@ -200,15 +201,14 @@ private struct Scanner {
         var i = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
         while i < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[i]) {
-            if bytes[i] == 0x0A { line += 1; column = 1 } else { column += 1 }
+            if bytes[i] == 0x0A { line += 1; lineStart = i + 1 }
             i += 1
         }
         guard i < bytes.count else {
-            if atEnd { fault = .init(line: line, column: column, message: "the file holds no JSON value") }
+            if atEnd { fault = .init(line: line, column: i - lineStart + 1, message: "the file holds no JSON value") }
             return false
         }
         pos = i
-        lineStart = i
         switch bytes[i] {
         case UInt8(ascii: "["):
             layout = .array
@@ -227,7 +227,7 @@ private struct Scanner {
                 recordDepth = 0
             }
         default:
-            fault = .init(line: line, column: column, message: "expected '[' or '{' at the start of a directory")
+            fault = .init(line: line, column: i - lineStart + 1, message: "expected '[' or '{' at the start of a directory")
             return false
         }
         return true

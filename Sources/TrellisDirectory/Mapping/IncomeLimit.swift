@@ -5,7 +5,7 @@ enum IncomeLimit {
     /// The monthly limit, or nil when the text states none we can read.
     static func monthly(from text: String) -> Double? {
         let lower = text.lowercased()
-        guard !lower.contains("%"), !lower.contains("percent"), !lower.contains("poverty") else { return nil }
+        guard !lower.containsBytes("%"), !lower.containsBytes("percent"), !lower.containsBytes("poverty") else { return nil }
         guard let dollar = lower.firstIndex(of: "$") else { return nil }
         var digits = ""
         var index = lower.index(after: dollar)
@@ -15,9 +15,9 @@ enum IncomeLimit {
         }
         guard let amount = Double(digits.hasSuffix(".") ? String(digits.dropLast()) : digits), amount > 0 else { return nil }
         let tail = lower[index...]
-        if tail.contains("year") || tail.contains("annual") || tail.contains("/yr") { return (amount / 12).rounded() }
-        if tail.contains("month") || tail.contains("/mo") { return amount }
-        if tail.contains("week") { return (amount * 52 / 12).rounded() }
+        if tail.containsBytes("year") || tail.containsBytes("annual") || tail.containsBytes("/yr") { return (amount / 12).rounded() }
+        if tail.containsBytes("month") || tail.containsBytes("/mo") { return amount }
+        if tail.containsBytes("week") { return (amount * 52 / 12).rounded() }
         return nil
     }
 }

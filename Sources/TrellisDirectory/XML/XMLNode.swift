@@ -43,11 +43,24 @@ struct XMLNode {
         // Fast path: a single text child, the common case for leaf elements.
         if let only = pointer.pointee.children, only.pointee.next == nil,
            only.pointee.type == XML_TEXT_NODE, let content = only.pointee.content {
-            return String(cString: UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self)).nonBlank
+            return Self.trimmedString(content)
         }
         guard let content = xmlNodeGetContent(pointer) else { return nil }
         defer { cxml_free(content) }
-        return String(cString: UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self)).nonBlank
+        return Self.trimmedString(content)
+    }
+
+    /// Trims ASCII white space on the bytes, then makes one String (nil when nothing is left).
+    static func trimmedString(_ content: UnsafePointer<xmlChar>) -> String? {
+        let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+        var start = 0, end = length
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+        while start < end, isSpace(content[start]) { start += 1 }
+        while end > start, isSpace(content[end - 1]) { end -= 1 }
+        guard end > start else { return nil }
+        let text = String(decoding: UnsafeBufferPointer(start: content + start, count: end - start), as: UTF8.self)
+        // Unicode spaces (no-break space and kin) are rare; the general trim catches them.
+        return text.nonBlank
     }
 
     /// Text of the first child element with this name.

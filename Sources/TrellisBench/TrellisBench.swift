@@ -1,0 +1,68 @@
+import Foundation
+import TrellisCore
+import TrellisDirectory
+import TrellisMatching
+
+/// Measurements that need to run inside the process (latency percentiles, index memory).
+/// `scripts/bench` runs this in a release build and prints its JSON lines.
+@main
+struct TrellisBench {
+    static func main() throws {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let command = arguments.first ?? ""
+        guard command == "match" else {
+            print("""
+            usage: trellis-bench match --directory FILE [--profiles N] [--seed S]
+              Builds the matching index from FILE and measures, on one core: index build time and
+              memory, match latency per profile (all its needs) p50/p99 over N generated profiles,
+              and the same questions asked of SQLite as an indexed SQL query per need. One JSON
+              line per figure.
+            """)
+            exit(command == "--help" || command == "-h" ? 0 : 2)
+        }
+        arguments.removeFirst()
+        func option(_ name: String) -> String? {
+            guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+            return arguments[i + 1]
+        }
+        guard let directory = option("--directory") else {
+            FileHandle.standardError.write(Data("trellis-bench: --directory FILE is required\n".utf8))
+            exit(2)
+        }
+        let profiles = option("--profiles").flatMap(Int.init) ?? 1_000
+        let seed = option("--seed").flatMap(UInt64.init) ?? 1
+        try MatchBenchmark(directory: directory, profileCount: profiles, seed: seed).run()
+    }
+}
+
+/// Prints one JSON object per line.
+enum Figures {
+    static func emit(_ fields: [String: Any]) {
+        let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+        print(String(decoding: data ?? Data(), as: UTF8.self))
+        fflush(nil)
+    }
+
+    static func progress(_ message: String) {
+        FileHandle.standardError.write(Data("trellis-bench: \(message)\n".utf8))
+    }
+
+    /// Resident set size of this process, in MB (from /proc/self/statm).
+    static func residentMB() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Double(fields[1]) else { return 0 }
+        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+    }
+
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+        return sorted[max(0, min(sorted.count - 1, rank))]
+    }
+
+    static func round(_ x: Double, _ places: Int = 3) -> Double {
+        let f = pow(10, Double(places))
+        return (x * f).rounded() / f
+    }
+}
