@@ -8,6 +8,8 @@ struct MatchBenchmark {
     let directory: String
     let profileCount: Int
     let seed: UInt64
+    /// Describes the slowest profiles on standard error (a diagnostic).
+    var showSlowest = 0
 
     /// Keeps what matching and the SQL peer need; long texts are dropped as they stream by.
     struct ServiceList: DirectorySink {
@@ -56,6 +58,13 @@ struct MatchBenchmark {
             let t = try clock.measure { outcome = try matcher.match(profile, in: index) }
             trellis.append(Self.milliseconds(t))
             results += outcome?.matches.reduce(0) { $0 + $1.results.count } ?? 0
+        }
+        for (i, ms) in trellis.enumerated().sorted(by: { $0.1 > $1.1 }).prefix(showSlowest).map({ ($0.offset, $0.element) }) {
+            let p = profiles[i]
+            let needs = p.needs.map { "\($0.domain.rawValue)/\($0.detail ?? "-")/\($0.urgency.rawValue)" }.joined(separator: " ")
+            Figures.progress(String(format: "%.2f ms: %@ faith=%@ tele=%@ max=%.0f age=%d %@ use=%@", ms, needs,
+                                    p.preferences.faithBased.rawValue, String(p.preferences.telehealthOK), p.preferences.maxDistanceKm ?? 0,
+                                    p.person.age ?? -1, p.person.gender?.rawValue ?? "-", String(p.circumstances.activeSubstanceUse)))
         }
         trellis.sort()
         let needs = profiles.reduce(0) { $0 + $1.needs.count }

@@ -2,18 +2,22 @@ import TrellisCore
 
 /// Realistic needs profiles placed where the directory's services are, deterministic per seed.
 struct ProfileGenerator {
-    let points: [Coordinate]
+    /// Where services are, with the county and state a case worker records for a person there.
+    let places: [(point: Coordinate, county: String?, state: String?)]
     let categories: [NeedCategory]
     var rng: SplitMix64
 
     init(services: [Service], seed: UInt64) {
-        points = services.compactMap { $0.locations.first?.coordinate }
+        places = services.compactMap { s in
+            s.locations.first.flatMap { l in l.coordinate.map { ($0, l.address?.county, l.address?.state) } }
+        }
         categories = Array(Set(services.flatMap(\.categories))).sorted()
         rng = SplitMix64(seed: seed)
     }
 
     mutating func profile(_ number: Int) -> NeedsProfile {
-        let anchor = points.isEmpty ? Coordinate(latitude: 41.26, longitude: -95.94)! : points[rng.below(points.count)]
+        let place = places.isEmpty ? (Coordinate(latitude: 41.26, longitude: -95.94)!, "Douglas", "NE") : places[rng.below(places.count)]
+        let anchor = place.point
         let point = Coordinate(latitude: anchor.latitude + rng.unit(-0.1, 0.1), longitude: anchor.longitude + rng.unit(-0.1, 0.1)) ?? anchor
         let needs = (0..<(1 + rng.below(3))).map { _ -> NeedsProfile.Need in
             let c = categories[rng.below(categories.count)]
@@ -24,7 +28,8 @@ struct ProfileGenerator {
                                          languages: rng.below(3) == 0 ? ["es", "en"] : ["en"], interpreterNeeded: rng.below(5) == 0,
                                          location: .coordinate(point), insurance: rng.below(2) == 0 ? ["medicaid"] : [],
                                          monthlyIncome: Double(400 + rng.below(3000)), householdSize: 1 + rng.below(4), veteran: rng.below(10) == 0)
-        person.county = nil
+        person.county = place.county
+        person.state = place.state
         var preferences = NeedsProfile.Preferences()
         preferences.faithBased = rng.below(4) == 0 ? .optIn : .notOffered
         preferences.maxDistanceKm = [10, 15, 25, 40][rng.below(4)]

@@ -31,7 +31,9 @@ struct TrellisBench {
         }
         let profiles = option("--profiles").flatMap(Int.init) ?? 1_000
         let seed = option("--seed").flatMap(UInt64.init) ?? 1
-        try MatchBenchmark(directory: directory, profileCount: profiles, seed: seed).run()
+        var benchmark = MatchBenchmark(directory: directory, profileCount: profiles, seed: seed)
+        benchmark.showSlowest = option("--show-slowest").flatMap(Int.init) ?? 0
+        try benchmark.run()
     }
 }
 

@@ -7,17 +7,40 @@ public final class DirectoryIndex: Sendable {
     /// Grid cells are 0.1° of latitude by 0.1° of longitude (about 11 km north–south).
     static let cellDegrees = 0.1
 
+    /// Services read together, with the bound on what any of them can score.
+    struct Block: Sendable {
+        enum Place: Sendable {
+            /// A grid cell: its services are at least the distance to the cell away.
+            case cell(latitudeIndex: Int32, longitudeIndex: Int32)
+            /// Telehealth services: distance does not hold them back when the person accepts telehealth.
+            case virtual
+            /// Services without any point: distance unknown, checked by area served.
+            case unlocated
+        }
+
+        var place: Place
+        var bound = ScoreBound()
+        var services: [Int32] = []
+        /// Every service here requires sobriety: for a person in active use, housing from this block
+        /// can only be a Housing First last resort.
+        var allRequireSobriety = true
+        /// Every service here serves only places in this state (chunks are grouped by it).
+        var confinedState: String?
+        /// Every service here is faith-based: no secular alternative can come from this block.
+        var allFaithBased = true
+    }
+
     struct CategoryIndex: Sendable {
-        /// Services with a point, by cell.
-        var cells: [Int64: [Int32]] = [:]
-        /// Services without any point: checked by area served, whatever the distance.
-        var unlocated: [Int32] = []
-        /// Telehealth services: distance does not hold them back when the person accepts telehealth.
-        var virtual: [Int32] = []
+        var blocks: [Block] = []
         var count = 0
     }
 
+    /// Virtual and unlocated services are chunked so their bounds stay tight.
+    static let chunkSize = 32
+
     let services: [IndexedService]
+    /// Each service's bound, with its agency's responsiveness, by position.
+    let bounds: [ScoreBound]
     let positions: [String: Int32]
     let categories: [NeedCategory: CategoryIndex]
     let responsiveness: [String: Responsiveness]
@@ -27,7 +50,7 @@ public final class DirectoryIndex: Sendable {
     /// - Parameters:
     ///   - services: the directory; a later copy of an id replaces an earlier one.
     ///   - responsiveness: per organization id, from tracked referrals; missing is neutral.
-    public init(services: some Sequence<Service>, responsiveness: [String: Responsiveness] = [:]) {
+    public convenience init(services: some Sequence<Service>, responsiveness: [String: Responsiveness] = [:]) {
         var list: [IndexedService] = []
         var positions: [String: Int32] = [:]
         for service in services {
@@ -39,40 +62,89 @@ public final class DirectoryIndex: Sendable {
                 list.append(indexed)
             }
         }
-        var categories: [NeedCategory: CategoryIndex] = [:]
+        self.init(indexed: list, positions: positions, responsiveness: responsiveness)
+    }
+
+    private init(indexed list: [IndexedService], positions: [String: Int32], responsiveness: [String: Responsiveness]) {
+        let bounds = list.map { $0.bound.with(responsiveness: ScoreBound.responsivenessValue(responsiveness[$0.organizationID])) }
+        var cells: [NeedCategory: [Int64: Block]] = [:]
+        var virtual: [NeedCategory: [Int32]] = [:]
+        var unlocated: [NeedCategory: [Int32]] = [:]
+        var counts: [NeedCategory: Int] = [:]
         for (position, service) in list.enumerated() {
             let p = Int32(position)
             var points = service.points
             for case .radius(let center, _) in service.areas { points.append(center) }
-            let cells = Set(points.map(Self.cell))
+            let keys = Set(points.map(Self.cell))
             for category in Set(service.categories) {
-                var index = categories[category] ?? CategoryIndex()
-                index.count += 1
-                if service.isVirtual { index.virtual.append(p) }
-                if cells.isEmpty {
-                    index.unlocated.append(p)
-                } else {
-                    for cell in cells { index.cells[cell, default: []].append(p) }
+                counts[category, default: 0] += 1
+                if service.isVirtual { virtual[category, default: []].append(p) }
+                if keys.isEmpty { unlocated[category, default: []].append(p) }
+                for key in keys {
+                    var block = cells[category]?[key] ?? Block(place: .cell(latitudeIndex: Int32(truncatingIfNeeded: key >> 32),
+                                                                            longitudeIndex: Int32(bitPattern: UInt32(truncatingIfNeeded: key))))
+                    block.services.append(p)
+                    block.bound.include(bounds[position])
+                    block.allRequireSobriety = block.allRequireSobriety && service.requiresSobriety
+                    block.allFaithBased = block.allFaithBased && service.faithBased
+                    cells[category, default: [:]][key] = block
                 }
-                categories[category] = index
             }
         }
+        var categories: [NeedCategory: CategoryIndex] = [:]
+        for (category, count) in counts {
+            var index = CategoryIndex(count: count)
+            // Best first within a block too, so the results fill with strong candidates early.
+            let standard = Self.standardQuery(for: category.domain)
+            index.blocks = (cells[category] ?? [:]).values.map { block in
+                var sorted = block
+                sorted.services.sort { bounds[Int($0)].value(standard) > bounds[Int($1)].value(standard) }
+                return sorted
+            }
+            index.blocks += Self.chunks(virtual[category] ?? [], place: .virtual, bounds: bounds, services: list, domain: category.domain)
+            index.blocks += Self.chunks(unlocated[category] ?? [], place: .unlocated, bounds: bounds, services: list, domain: category.domain)
+            categories[category] = index
+        }
         self.services = list
+        self.bounds = bounds
         self.positions = positions
         self.categories = categories
         self.responsiveness = responsiveness
     }
 
-    /// The same directory with new responsiveness figures, sharing nothing mutable.
-    public func withResponsiveness(_ figures: [String: Responsiveness]) -> DirectoryIndex {
-        DirectoryIndex(reusing: self, responsiveness: figures)
+    /// Splits a list into chunks of services with similar bounds (best first), so a search can
+    /// stop after the promising ones.
+    /// An ordering heuristic only (any order is correct): the standard weights for a typical profile.
+    private static func standardQuery(for domain: NeedDomain) -> BoundQuery {
+        BoundQuery(config: .standard, need: .init(domain), profile: NeedsProfile(person: .init(ref: "order"), needs: [.init(domain)]),
+                   today: CalendarDay(daysSinceEpoch: 20_000))
     }
 
-    private init(reusing other: DirectoryIndex, responsiveness: [String: Responsiveness]) {
-        services = other.services
-        positions = other.positions
-        categories = other.categories
-        self.responsiveness = responsiveness
+    /// Chunks are grouped by the state their services are confined to, so a search can pass over
+    /// other states' chunks whole.
+    private static func chunks(_ members: [Int32], place: Block.Place, bounds: [ScoreBound], services: [IndexedService],
+                               domain: NeedDomain) -> [Block] {
+        let standard = standardQuery(for: domain)
+        let groups = Dictionary(grouping: members) { services[Int($0)].confinedState ?? "" }
+        return groups.keys.sorted().flatMap { state -> [Block] in
+            let ranked = (groups[state] ?? []).sorted { bounds[Int($0)].value(standard) > bounds[Int($1)].value(standard) }
+            return stride(from: 0, to: ranked.count, by: chunkSize).map { start in
+                var block = Block(place: place)
+                block.confinedState = state.isEmpty ? nil : state
+                for p in ranked[start..<min(start + chunkSize, ranked.count)] {
+                    block.services.append(p)
+                    block.bound.include(bounds[Int(p)])
+                    block.allRequireSobriety = block.allRequireSobriety && services[Int(p)].requiresSobriety
+                    block.allFaithBased = block.allFaithBased && services[Int(p)].faithBased
+                }
+                return block
+            }
+        }
+    }
+
+    /// The same directory with new responsiveness figures (bounds are recomputed).
+    public func withResponsiveness(_ figures: [String: Responsiveness]) -> DirectoryIndex {
+        DirectoryIndex(indexed: services, positions: positions, responsiveness: figures)
     }
 
     public func contains(serviceID: String) -> Bool { positions[serviceID] != nil }

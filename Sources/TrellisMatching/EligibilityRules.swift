@@ -125,18 +125,22 @@ enum EligibilityRules {
         switch area {
         case .anywhere:
             return true
+        // Areas arrive normalised by the index (IndexedService.normalised).
         case .postalCode(let code):
-            return person.postalCode.map { $0 == String(code.prefix(5)) }
+            if let mine = person.postalCode { return mine == code }
+            // Without the person's ZIP, a ZIP in another state still cannot be theirs.
+            if let state = person.state, let zipState = USPostalCode.state(forZIP: code), zipState != state { return false }
+            return nil
         case .city(let city, let state):
-            if let personState = person.state, let state, personState != state.uppercased() { return false }
-            return person.city.map { $0 == city.lowercased() }
+            if let personState = person.state, let state, personState != state { return false }
+            return person.city.map { $0 == city }
         case .county(let county, let state):
-            if let personState = person.state, let state, personState != state.uppercased() { return false }
-            return person.county.map { $0 == PersonContext.normaliseCounty(county) }
+            if let personState = person.state, let state, personState != state { return false }
+            return person.county.map { $0 == county }
         case .state(let state):
-            return person.state.map { $0 == state.uppercased() }
+            return person.state.map { $0 == state }
         case .country(let country):
-            return ["us", "usa", "united states", "united states of america"].contains(country.lowercased())
+            return ["us", "usa", "united states", "united states of america"].contains(country)
         case .radius(let center, let kilometres):
             return person.point.map { $0.distanceKilometres(to: center) <= kilometres }
         }
@@ -154,14 +158,12 @@ enum EligibilityRules {
         }
     }
 
-    /// Payment rules bite only when the service lists insurance types alone and the person has
-    /// none of them; nil when the profile lists no coverage to compare.
+    /// Payment rules bite only when every method the service lists is an insurance type and the
+    /// person has none of them; nil when the profile lists no coverage to compare.
     static func paymentAccepted(_ s: IndexedService, person: PersonContext) -> Bool? {
         let methods = s.eligibility.paymentAccepted
-        guard !methods.isEmpty else { return true }
-        let open = ["sliding", "free", "no fee", "no cost", "cash", "self-pay", "self pay", "uninsured", "donation", "grant"]
-        if methods.contains(where: { m in open.contains { m.contains($0) } }) { return true }
+        guard !methods.isEmpty, !s.paymentOpen else { return true }
         if person.insurance.isEmpty { return nil }
-        return methods.contains { method in person.insurance.contains { method.contains($0) || $0.contains(method) } }
+        return methods.contains { method in person.insurance.contains { method.containsBytes($0) || $0.containsBytes(method) } }
     }
 }

@@ -1,28 +1,48 @@
 import TrellisCore
 
 /// What matching needs of a service, without its long texts: the index of 100,000 services must
-/// stay small. The full record stays with the directory or the store.
-struct IndexedService: Sendable {
-    var id: String
-    var name: String
-    var organizationID: String
-    var organizationName: String
-    var active: Bool
-    var availableForReferral: Bool
-    var categories: [NeedCategory]
-    var attributes: ProgramAttributes
-    var languages: [String]
-    var points: [Coordinate]
-    var areas: [ServiceArea]
-    var eligibility: Eligibility
-    var capacity: Capacity?
-    var lastVerified: CalendarDay?
+/// stay small. The full record stays with the directory or the store. A class, so a candidate is
+/// handed around with one reference count rather than a copy of every field.
+final class IndexedService: Sendable {
+    let id: String
+    let name: String
+    let organizationID: String
+    let organizationName: String
+    let active: Bool
+    let availableForReferral: Bool
+    let categories: [NeedCategory]
+    let attributes: ProgramAttributes
+    let languages: [String]
+    let points: [Coordinate]
+    /// Areas served with place names normalised for comparison (lower case, no "County").
+    let areas: [ServiceArea]
+    let eligibility: Eligibility
+    /// Some payment method takes anyone: it names no insurance type ("None required", sliding
+    /// scale, cash, free).
+    let paymentOpen: Bool
+    let capacity: Capacity?
+    let lastVerified: CalendarDay?
     /// Sobriety stated only in the requirement texts ("must be clean and sober 30 days").
-    var sobrietyInRequirements: Bool
+    let sobrietyInRequirements: Bool
     /// A criminal-record screen stated in the requirement texts.
-    var criminalRecordScreen: Bool
+    let criminalRecordScreen: Bool
     /// Veterans only, per the requirement texts.
-    var veteransOnly: Bool
+    let veteransOnly: Bool
+    let faithBased: Bool
+    let requiresSobriety: Bool
+    let isVirtual: Bool
+    /// The most each non-distance factor can give this service, for skipping it unread.
+    let bound: ScoreBound
+    /// The one state all the areas it serves lie in, when they name one: a person known to live
+    /// elsewhere is outside them all.
+    let confinedState: String?
+
+    /// Words that make a payment method an insurance type a person may lack.
+    static let insuranceWords = ["medicaid", "medicare", "insurance", "tricare", "champva", "chip", "hmo", "ppo", "medi-cal",
+                                 "blue cross", "bluecross", "aetna", "cigna", "humana", "molina", "wellcare", "ambetter",
+                                 "veterans affairs", "va benefits", "private pay insurance", "commercial"]
+
+    static func isInsurance(_ method: String) -> Bool { insuranceWords.contains { method.containsBytes($0) } }
 
     init(_ s: Service) {
         id = s.id
@@ -35,21 +55,52 @@ struct IndexedService: Sendable {
         attributes = s.attributes
         languages = s.languages
         points = s.locations.compactMap(\.coordinate)
-        areas = s.areasServed
+        areas = s.areasServed.map(Self.normalised)
         var eligibility = s.eligibility
         eligibility.paymentAccepted = eligibility.paymentAccepted.map { $0.lowercased() }
         self.eligibility = eligibility
+        paymentOpen = eligibility.paymentAccepted.contains { !Self.isInsurance($0) }
         capacity = s.capacity
         lastVerified = s.lastVerified
         let texts = (s.eligibility.requirements + [s.eligibility.residency ?? ""]).joined(separator: " ").lowercased()
         sobrietyInRequirements = RequirementText.demandsSobriety(texts)
         criminalRecordScreen = RequirementText.screensCriminalRecord(texts)
         veteransOnly = RequirementText.veteransOnly(texts)
+        let faith = s.attributes.faithBased || s.categories.contains { $0.domain == .faith }
+        faithBased = faith
+        requiresSobriety = s.attributes.sobrietyRequired || RequirementText.demandsSobriety(texts)
+        isVirtual = s.attributes.telehealth
+        bound = ScoreBound(capacity: s.capacity, languages: s.languages, attributes: s.attributes, faithBased: faith, lastVerified: s.lastVerified)
+        confinedState = Self.confinedState(of: areas)
     }
 
-    var faithBased: Bool { attributes.faithBased || categories.contains { $0.domain == .faith } }
-    var requiresSobriety: Bool { attributes.sobrietyRequired || sobrietyInRequirements }
-    var isVirtual: Bool { attributes.telehealth }
+    static func confinedState(of areas: [ServiceArea]) -> String? {
+        var state: String? = nil
+        for area in areas {
+            let this: String?
+            switch area {
+            case .state(let s): this = s
+            case .county(_, let s?), .city(_, let s?): this = s
+            case .postalCode(let z): this = USPostalCode.state(forZIP: z)
+            default: this = nil
+            }
+            guard let this, state == nil || state == this else { return nil }
+            state = this
+        }
+        return state
+    }
+
+    static func normalised(_ area: ServiceArea) -> ServiceArea {
+        switch area {
+        case .city(let c, let s): .city(c.lowercased().trimmingWhitespace(), state: s?.uppercased())
+        case .county(let c, let s): .county(PersonContext.normaliseCounty(c), state: s?.uppercased())
+        case .state(let s): .state(s.uppercased())
+        case .postalCode(let z): .postalCode(String(z.trimmingWhitespace().prefix(5)))
+        case .country(let c): .country(c.lowercased())
+        case .radius, .anywhere: area
+        }
+    }
+
 }
 
 /// Reads screens that directories state only in words.

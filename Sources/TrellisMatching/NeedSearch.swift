@@ -1,8 +1,8 @@
 import TrellisCore
 
-/// Finds and ranks the services for one need. Located candidates are read in growing rings of
-/// grid cells around the person; the search stops once no service farther out could outscore the
-/// results already held (its best possible score is bounded by the distance decay).
+/// Finds and ranks the services for one need, best first: blocks of services (grid cells, chunks
+/// of telehealth and unlocated services) are read in order of the most any of their services could
+/// score, and the search stops once no unread block could reach the results (branch and bound).
 struct NeedSearch {
     struct Candidate {
         var position: Int32
@@ -22,6 +22,13 @@ struct NeedSearch {
     private var eligible: [Candidate] = []
     private var lastResort: [Candidate] = []
     private var seen = Set<Int32>()
+    /// The best candidates of the current pass so far, in rank order (at most `limit`).
+    private var top: [Candidate] = []
+    private var bestSecular: Double?
+    /// The best Housing First last resorts so far (shown only if nothing eligible exists).
+    private var topLastResort: [Candidate] = []
+    /// Housing for a person in active use: sobriety-requiring services can only be last resorts.
+    private let lastResortsPossible: Bool
     private let maximumDistance: Double
     private let categories: (regular: [NeedCategory], crisis: [NeedCategory])
 
@@ -33,6 +40,7 @@ struct NeedSearch {
         self.limit = limit
         maximumDistance = person.profile.preferences.maxDistanceKm ?? matcher.configuration.defaultMaxDistanceKm
         categories = Self.categories(for: need, configuration: matcher.configuration)
+        lastResortsPossible = need.domain == .housing && person.profile.circumstances.activeSubstanceUse
         seen.reserveCapacity(256)
     }
 
@@ -57,85 +65,104 @@ struct NeedSearch {
     }
 
     mutating func run() {
-        let categoryIndexes = regularIndexes()
-        // Crisis services come first whatever their distance: all of them are read.
-        for category in categories.crisis {
-            guard let ci = index.categories[category] else { continue }
-            for list in ci.cells.values { for p in list { consider(p, crisis: true) } }
-            for p in ci.unlocated { consider(p, crisis: true) }
+        // Crisis services come first whatever their distance: a pass of their own, best first.
+        if !categories.crisis.isEmpty {
+            search(categories.crisis.compactMap { index.categories[$0] }, crisis: true)
+            top.removeAll()
+            topLastResort.removeAll()
         }
-        for ci in categoryIndexes {
-            for p in ci.unlocated { consider(p, crisis: false) }
-            if person.profile.preferences.telehealthOK { for p in ci.virtual { consider(p, crisis: false) } }
+        search(regularIndexes(), crisis: false)
+    }
+
+    /// Reads blocks best bound first; stops once no unread block could reach the results.
+    private mutating func search(_ indexes: [DirectoryIndex.CategoryIndex], crisis: Bool) {
+        let config = matcher.configuration
+        let query = BoundQuery(config: config, need: need, profile: person.profile, today: matcher.today)
+        let telehealth = person.profile.preferences.telehealthOK
+        var queue: [(bound: Double, category: Int, block: Int)] = []
+        let personState = person.state
+        for (c, ci) in indexes.enumerated() {
+            for (b, block) in ci.blocks.enumerated() {
+                // Another state's chunk: the area rule would exclude every service in it.
+                if let confined = block.confinedState, let personState, confined != personState, !matcher.exhaustiveSearch { continue }
+                let distanceValue: Double
+                switch block.place {
+                case .virtual:
+                    guard telehealth else { continue }
+                    distanceValue = 1
+                case .unlocated:
+                    distanceValue = 0.5
+                case .cell(let la, let lo):
+                    distanceValue = person.point.map { ScoreCard.distanceValue(Self.distance(from: $0, toCell: la, lo), maximum: maximumDistance) } ?? 0.5
+                }
+                queue.append((block.bound.value(query) + config.weights.distance * distanceValue, c, b))
+            }
         }
-        guard let point = person.point, !matcher.exhaustiveSearch else {
-            for ci in categoryIndexes { for list in ci.cells.values { for p in list { consider(p, crisis: false) } } }
-            return
+        queue.sort { $0.bound > $1.bound }
+        let distanceWeight = config.weights.distance
+        let pruning = !matcher.exhaustiveSearch
+        for entry in queue {
+            // Scores are rounded to 4 places; the margin keeps a tie from being skipped.
+            let reach = entry.bound + 1e-3
+            if pruning && reach < threshold && reach < secularThreshold { break }
+            let block = indexes[entry.category].blocks[entry.block]
+            if pruning && reach < threshold && (block.allFaithBased || reach < secularThreshold) { continue }
+            if pruning && lastResortsPossible && block.allRequireSobriety && reach < lastResortThreshold { continue }
+            // The block's best distance value, recovered from its bound: valid for each of its services.
+            let blockDistance = entry.bound - block.bound.value(query)
+            for p in block.services {
+                if pruning {
+                    let service = index.services[Int(p)]
+                    let own = index.bounds[Int(p)].value(query) + blockDistance
+                    // A telehealth service may score distance 1 when the person accepts telehealth.
+                    let extra = telehealth && service.isVirtual ? distanceWeight - blockDistance : 0
+                    let best = own + max(0, extra) + 1e-3
+                    if best < threshold && (service.faithBased || best < secularThreshold) { continue }
+                    if lastResortsPossible && service.requiresSobriety && best < lastResortThreshold { continue }
+                }
+                consider(p, crisis: crisis)
+            }
         }
-        searchRings(around: point, in: categoryIndexes)
     }
 
     private func regularIndexes() -> [DirectoryIndex.CategoryIndex] {
         if need.detail == nil {
             // The whole domain: every category in it.
-            return index.categories.filter { $0.key.domain == need.domain }.map(\.value)
+            return index.categories.filter { $0.key.domain == need.domain }.sorted { $0.key < $1.key }.map(\.value)
         }
         return categories.regular.compactMap { index.categories[$0] }
     }
 
-    private mutating func searchRings(around point: Coordinate, in categoryIndexes: [DirectoryIndex.CategoryIndex]) {
-        let cell = DirectoryIndex.cellDegrees
-        let lat0 = Int32((point.latitude / cell).rounded(.down))
-        let lon0 = Int32((point.longitude / cell).rounded(.down))
-        var done: (lat: ClosedRange<Int32>, lon: ClosedRange<Int32>)? = nil
-        var radius = max(maximumDistance, 5)
-        let totalCells = categoryIndexes.reduce(0) { $0 + $1.cells.count }
-        while true {
-            let dLat = Int32((radius / 111.0 / cell).rounded(.up)) + 1
-            let cosine = max(0.05, cosineOfLatitude(point.latitude))
-            let dLon = Int32((radius / (111.0 * cosine) / cell).rounded(.up)) + 1
-            let box = (lat: (lat0 - dLat)...(lat0 + dLat), lon: (lon0 - dLon)...(lon0 + dLon))
-            let boxCells = Int(box.lat.count) * Int(box.lon.count)
-            if boxCells <= totalCells * 2 {
-                for la in box.lat {
-                    for lo in box.lon {
-                        if let done, done.lat.contains(la), done.lon.contains(lo) { continue }
-                        let key = DirectoryIndex.cell(latitudeIndex: la, longitudeIndex: lo)
-                        for ci in categoryIndexes { for p in ci.cells[key] ?? [] { consider(p, crisis: false) } }
-                    }
-                }
-            } else {
-                // The ring is larger than the directory: walk the occupied cells instead.
-                for ci in categoryIndexes {
-                    for (key, list) in ci.cells {
-                        let la = Int32(truncatingIfNeeded: key >> 32), lo = Int32(bitPattern: UInt32(truncatingIfNeeded: key))
-                        if let done, done.lat.contains(la), done.lon.contains(lo) { continue }
-                        if !box.lat.contains(la) || !box.lon.contains(lo) { continue }
-                        for p in list { consider(p, crisis: false) }
-                    }
-                }
-            }
-            done = box
-            if radius > 20_100 || isSettled(beyond: radius) { return }
-            radius *= 2
-        }
+    /// The shortest distance from a point to any point of a grid cell.
+    static func distance(from point: Coordinate, toCell la: Int32, _ lo: Int32) -> Double {
+        let size = DirectoryIndex.cellDegrees
+        let lat = min(max(point.latitude, Double(la) * size), Double(la + 1) * size)
+        let lon = min(max(point.longitude, Double(lo) * size), Double(lo + 1) * size)
+        guard let nearest = Coordinate(latitude: lat, longitude: lon) else { return 0 }
+        return point.distanceKilometres(to: nearest)
     }
 
-    /// True when no unread service (all farther than `radius`) could enter the results.
-    private func isSettled(beyond radius: Double) -> Bool {
-        let nonCrisis = eligible.filter { !$0.crisis }
-        guard nonCrisis.count >= limit else { return false }
-        let w = matcher.configuration.weights
-        let bound = w.maximumWithoutDistance + w.language * (matcher.configuration.interpreterMultiplier - 1)
-            + w.distance * ScoreCard.distanceValue(radius, maximum: maximumDistance)
-        let top = nonCrisis.sorted(by: Self.ranks).prefix(limit)
-        guard let nth = top.last, nth.score > bound else { return false }
-        // The secular alternative must be settled too when faith-based results are shown.
-        if top.contains(where: \.faithBased), let secular = nonCrisis.first(where: { !$0.faithBased }) {
-            let best = nonCrisis.filter { !$0.faithBased }.map(\.score).max() ?? secular.score
-            return best > bound
-        }
-        return true
+    /// No unread service scoring below this can change the results: the N-th best score, or,
+    /// when the results so far are all faith-based, the best secular alternative's.
+    /// Sobriety-requiring housing below this cannot be shown: once anything eligible exists, none
+    /// can; until then, only the best `limit` of them.
+    private var lastResortThreshold: Double {
+        if !top.isEmpty { return .infinity }
+        guard topLastResort.count >= limit, let nth = topLastResort.last else { return -.infinity }
+        return nth.score
+    }
+
+    /// A service scoring below this cannot enter the results: the N-th best score so far.
+    private var threshold: Double {
+        guard top.count >= limit, let nth = top.last else { return -.infinity }
+        return nth.score
+    }
+
+    /// While the results are all faith-based, a secular service above this would still be listed
+    /// beside them (the best secular alternative so far); otherwise none is needed.
+    private var secularThreshold: Double {
+        guard top.count >= limit, let nth = top.last, !nth.crisis, top.allSatisfy(\.faithBased) else { return .infinity }
+        return bestSecular ?? -.infinity
     }
 
     private mutating func consider(_ position: Int32, crisis: Bool) {
@@ -147,11 +174,24 @@ struct NeedSearch {
             excludedCount += 1
         case .lastResort:
             let card = matcher.scoreCard(service, need: need, person: person, distance: distance, crisis: crisis, index: index, explain: false)
-            lastResort.append(Candidate(position: position, score: card.score, distance: distance, crisis: crisis, faithBased: service.faithBased))
+            let candidate = Candidate(position: position, score: card.score, distance: distance, crisis: crisis, faithBased: service.faithBased)
+            lastResort.append(candidate)
+            Self.keep(candidate, in: &topLastResort, limit: limit)
         case .eligible:
             let card = matcher.scoreCard(service, need: need, person: person, distance: distance, crisis: crisis, index: index, explain: false)
-            eligible.append(Candidate(position: position, score: card.score, distance: distance, crisis: crisis, faithBased: service.faithBased))
+            let candidate = Candidate(position: position, score: card.score, distance: distance, crisis: crisis, faithBased: service.faithBased)
+            eligible.append(candidate)
+            if !crisis, !candidate.faithBased { bestSecular = max(bestSecular ?? -.infinity, candidate.score) }
+            Self.keep(candidate, in: &top, limit: limit)
         }
+    }
+
+    /// Inserts a candidate into a best-first list of at most `limit`.
+    static func keep(_ candidate: Candidate, in list: inout [Candidate], limit: Int) {
+        guard list.count < limit || ranks(candidate, list[list.count - 1]) else { return }
+        let at = list.firstIndex { ranks(candidate, $0) } ?? list.count
+        list.insert(candidate, at: at)
+        if list.count > limit { list.removeLast() }
     }
 
     /// Crisis services first, then score, then distance (unknown last), then id: deterministic.
@@ -219,6 +259,3 @@ struct NeedSearch {
     static func roundKm(_ km: Double) -> Double { (km * 100).rounded() / 100 }
 }
 
-import Foundation
-
-@inline(__always) private func cosineOfLatitude(_ degrees: Double) -> Double { cos(degrees * .pi / 180) }

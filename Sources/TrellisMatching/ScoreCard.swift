@@ -69,9 +69,9 @@ struct ScoreCard {
         // Capacity: open places up, a waitlist down, unknown neutral.
         if let c = s.capacity {
             if let open = c.available, open > 0 {
-                add("capacity_open", "\(open) place\(open == 1 ? "" : "s") open" + (c.maximum.map { " of \($0)" } ?? ""), w.capacity, value: 1)
+                add("capacity_open", "\(open) place\(open == 1 ? "" : "s") open" + (c.maximum.map { " of \($0)" } ?? ""), w.capacity, value: Self.capacityValue(c))
             } else if let wait = c.waitlist, wait > 0 {
-                add("waitlist", "\(wait) people on the waitlist", w.capacity, value: -min(1, 0.25 + Double(wait) / 40))
+                add("waitlist", "\(wait) people on the waitlist", w.capacity, value: Self.capacityValue(c))
                 warn("waitlist", "Has a waitlist of \(wait)")
             } else if c.available == 0 {
                 add("capacity_full", "No places open" + (c.updated.map { " (as of \($0))" } ?? ""), w.capacity, value: -0.5)
@@ -121,13 +121,7 @@ struct ScoreCard {
 
         // Program fidelity: IPS for work, Housing First for housing.
         if need.domain == .employment && s.attributes.ips {
-            let value: Double = switch s.attributes.ipsFidelity {
-            case .exemplary?: 2
-            case .good?: 1.5
-            case .fair?: 1
-            case .notIPS?: 0
-            case nil: 1
-            }
+            let value = Self.fidelityValue(s.attributes, domain: need.domain, priority: false)
             let rating = s.attributes.ipsFidelity.map { " (fidelity \($0.rawValue))" } ?? " (fidelity not rated)"
             add("ips", "IPS supported employment, zero exclusion\(rating)", w.fidelity, value: value)
         } else if need.domain == .housing && s.attributes.housingFirst {
@@ -172,10 +166,36 @@ struct ScoreCard {
         breakdown.filter { $0.weight != 0 || ["crisis_service", "detail_match", "domain_match", "faith_based"].contains($0.code) }
     }
 
-    /// 1 at the door, ½ at the person's maximum, then halving every further maximum.
+    static func capacityValue(_ capacity: Capacity?) -> Double {
+        guard let c = capacity else { return 0 }
+        if let open = c.available, open > 0 { return 1 }
+        if let wait = c.waitlist, wait > 0 { return -min(1, 0.25 + Double(wait) / 40) }
+        if c.available == 0 { return -0.5 }
+        return 0
+    }
+
+    /// IPS for work, by its fidelity rating; Housing First for housing (doubled for a person whose
+    /// circumstances make it the evidence-based choice, `priority`).
+    static func fidelityValue(_ attributes: ProgramAttributes, domain: NeedDomain, priority: Bool) -> Double {
+        if domain == .employment && attributes.ips {
+            switch attributes.ipsFidelity {
+            case .exemplary?: return 2
+            case .good?: return 1.5
+            case .fair?: return 1
+            case .notIPS?: return 0
+            case nil: return 1
+            }
+        }
+        if domain == .housing && attributes.housingFirst { return priority ? 2 : 1 }
+        return 0
+    }
+
+    /// 1 at the door, ½ at the person's maximum, then one less for every further maximum: past
+    /// the distance a person can travel, distance counts against a service, so a far one cannot
+    /// outrank a near one on its other merits alone (0 at 1.5×, −0.5 at 2×, −2 at 3.5× the maximum).
     static func distanceValue(_ distance: Double, maximum: Double) -> Double {
         let m = max(maximum, 0.1)
-        return distance <= m ? 1 - 0.5 * (distance / m) : 0.5 * exp2(-(distance - m) / m)
+        return distance <= m ? 1 - 0.5 * (distance / m) : 0.5 - (distance - m) / m
     }
 
     static func formatKm(_ km: Double) -> String {

@@ -59,7 +59,8 @@ import TrellisCore
         #expect(farResult.warnings.contains { $0.code == "beyond_travel_distance" })
         #expect(ScoreCard.distanceValue(0, maximum: 15) == 1)
         #expect(ScoreCard.distanceValue(15, maximum: 15) == 0.5)
-        #expect(ScoreCard.distanceValue(30, maximum: 15) == 0.25)
+        #expect(ScoreCard.distanceValue(22.5, maximum: 15) == 0)
+        #expect(ScoreCard.distanceValue(30, maximum: 15) == -0.5)
     }
 
     @Test func aLanguageMatchOutweighsDistanceWhenAnInterpreterIsNeeded() throws {
