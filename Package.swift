@@ -17,7 +17,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
@@ -35,7 +34,6 @@ let package = Package(
             name: "TrellisDirectory",
             dependencies: [
                 "TrellisCore", "CLibXML2",
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .target(name: "TrellisMatching", dependencies: ["TrellisCore"], swiftSettings: swiftSettings),
@@ -44,7 +42,6 @@ let package = Package(
             dependencies: [
                 "TrellisCore", "TrellisDirectory", "TrellisMatching",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(

@@ -140,3 +140,41 @@ import Testing
         #expect(result.stdout.contains("USAGE:"))
     }
 }
+
+@Suite struct DirectoryGenerateCommandTests {
+    private func generate(_ arguments: [String]) throws -> (CLIRunner.Result, String) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("generated-\(UUID().uuidString)").path
+        let result = try CLIRunner.run(["directory", "generate"] + arguments + ["--output", path])
+        return (result, path)
+    }
+
+    @Test(arguments: ["airs", "hsds"])
+    func theSameSeedGivesTheSameFileAndItReadsBack(format: String) throws {
+        let (first, a) = try generate(["--services", "300", "--format", format, "--seed", "9"])
+        let (second, b) = try generate(["--services", "300", "--format", format, "--seed", "9"])
+        let (_, c) = try generate(["--services", "300", "--format", format, "--seed", "10"])
+        #expect(first.status == 0 && second.status == 0)
+        let bytesA = try Data(contentsOf: URL(fileURLWithPath: a))
+        #expect(bytesA == (try Data(contentsOf: URL(fileURLWithPath: b))))
+        #expect(bytesA != (try Data(contentsOf: URL(fileURLWithPath: c))))
+        let report = try CLIRunner.run(["directory", "import", "--json", a])
+        let json = try report.json()
+        let services = json["services"] as? Int ?? 0
+        let rejected = json["rejected"] as? Int ?? 0
+        #expect(services + rejected == 300, "every generated record is read back or rejected with a reason")
+        #expect(report.status == (rejected > 0 ? 1 : 0))
+    }
+
+    @Test func toStandardOutputWhenNoFileIsNamed() throws {
+        let result = try CLIRunner.run(["directory", "generate", "--services", "5", "--format", "hsds"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("["))
+    }
+
+    @Test(arguments: [["--services", "0", "--format", "airs"], ["--services", "5", "--format", "csv"], ["--format", "airs"]])
+    func badArgumentsAreRefused(arguments: [String]) throws {
+        let result = try CLIRunner.run(["directory", "generate"] + arguments)
+        #expect(result.status != 0)
+        #expect(!result.stderr.isEmpty)
+    }
+}
