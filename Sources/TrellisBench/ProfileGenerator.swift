@@ -16,43 +16,29 @@ struct ProfileGenerator {
     }
 
     mutating func profile(_ number: Int) -> NeedsProfile {
-        let place = places.isEmpty ? (Coordinate(latitude: 41.26, longitude: -95.94)!, "Douglas", "NE") : places[rng.below(places.count)]
+        let place = places.isEmpty ? (Coordinate(latitude: 41.26, longitude: -95.94)!, "Douglas", "NE") : places[rng.int(below: places.count)]
         let anchor = place.point
         let point = Coordinate(latitude: anchor.latitude + rng.unit(-0.1, 0.1), longitude: anchor.longitude + rng.unit(-0.1, 0.1)) ?? anchor
-        let needs = (0..<(1 + rng.below(3))).map { _ -> NeedsProfile.Need in
-            let c = categories[rng.below(categories.count)]
-            let urgency: NeedsProfile.Urgency = rng.below(20) == 0 ? .crisis : [.routine, .soon, .urgent][rng.below(3)]
+        let needs = (0..<(1 + rng.int(below: 3))).map { _ -> NeedsProfile.Need in
+            let c = categories[rng.int(below: categories.count)]
+            let urgency: NeedsProfile.Urgency = rng.int(below: 20) == 0 ? .crisis : [.routine, .soon, .urgent][rng.int(below: 3)]
             return .init(c.domain, c.detail, urgency: urgency)
         }
-        var person = NeedsProfile.Person(ref: "P-\(number)", age: 18 + rng.below(62), gender: [.female, .male][rng.below(2)],
-                                         languages: rng.below(3) == 0 ? ["es", "en"] : ["en"], interpreterNeeded: rng.below(5) == 0,
-                                         location: .coordinate(point), insurance: rng.below(2) == 0 ? ["medicaid"] : [],
-                                         monthlyIncome: Double(400 + rng.below(3000)), householdSize: 1 + rng.below(4), veteran: rng.below(10) == 0)
+        var person = NeedsProfile.Person(ref: "P-\(number)", age: 18 + rng.int(below: 62), gender: [.female, .male][rng.int(below: 2)],
+                                         languages: rng.int(below: 3) == 0 ? ["es", "en"] : ["en"], interpreterNeeded: rng.int(below: 5) == 0,
+                                         location: .coordinate(point), insurance: rng.int(below: 2) == 0 ? ["medicaid"] : [],
+                                         monthlyIncome: Double(400 + rng.int(below: 3000)), householdSize: 1 + rng.int(below: 4), veteran: rng.int(below: 10) == 0)
         person.county = place.county
         person.state = place.state
         var preferences = NeedsProfile.Preferences()
-        preferences.faithBased = rng.below(4) == 0 ? .optIn : .notOffered
-        preferences.maxDistanceKm = [10, 15, 25, 40][rng.below(4)]
-        preferences.telehealthOK = rng.below(2) == 0
-        preferences.peerRunPreferred = rng.below(4) == 0
-        let circumstances = NeedsProfile.Circumstances(chronicallyHomeless: rng.below(4) == 0, activeSubstanceUse: rng.below(3) == 0,
-                                                       justiceInvolved: rng.below(5) == 0, seriousMentalIllness: rng.below(2) == 0)
+        preferences.faithBased = rng.int(below: 4) == 0 ? .optIn : .notOffered
+        preferences.maxDistanceKm = [10, 15, 25, 40][rng.int(below: 4)]
+        preferences.telehealthOK = rng.int(below: 2) == 0
+        preferences.peerRunPreferred = rng.int(below: 4) == 0
+        let circumstances = NeedsProfile.Circumstances(chronicallyHomeless: rng.int(below: 4) == 0, activeSubstanceUse: rng.int(below: 3) == 0,
+                                                       justiceInvolved: rng.int(below: 5) == 0, seriousMentalIllness: rng.int(below: 2) == 0)
         return NeedsProfile(person: person, circumstances: circumstances, needs: needs, preferences: preferences)
     }
 
     mutating func profiles(_ count: Int) -> [NeedsProfile] { (0..<count).map { profile($0) } }
-}
-
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func unit(_ low: Double, _ high: Double) -> Double { low + (high - low) * Double(next() >> 11) / Double(1 << 53) }
 }

@@ -10,65 +10,51 @@ struct RandomCase {
     var profile: NeedsProfile
 
     init(seed: UInt64, services count: Int = 120) {
-        var rng = SplitMix(seed)
+        var rng = SplitMix64(seed: seed)
         let categories: [NeedCategory] = [
             NeedCategory(.housing, "emergency_shelter"), NeedCategory(.housing), NeedCategory(.housing, "rental_assistance"),
             NeedCategory(.employment, "supported_employment"), NeedCategory(.employment, "job_search"),
             NeedCategory(.clinical, "counseling"), NeedCategory(.clinical, "crisis"), NeedCategory(.faith), NeedCategory(.peerSupport),
         ]
         services = (0..<count).map { i in
-            let category = categories[rng.below(categories.count)]
-            let located = rng.below(10) > 0
+            let category = categories[rng.int(below: categories.count)]
+            let located = rng.int(below: 10) > 0
             let point = Build.point(41.26 + rng.unit(-0.6, 0.6), -95.94 + rng.unit(-0.8, 0.8))
             return Build.service("S\(seed)-\(i)", category, at: located ? point : nil) { s in
-                s.attributes.faithBased = rng.below(6) == 0
-                s.attributes.faithTradition = s.attributes.faithBased ? ["catholic", "lutheran"][rng.below(2)] : nil
-                s.attributes.housingFirst = rng.below(3) == 0
-                s.attributes.sobrietyRequired = !s.attributes.housingFirst && rng.below(5) == 0
-                s.attributes.ips = category.domain == .employment && rng.below(2) == 0
-                s.attributes.telehealth = rng.below(8) == 0
-                s.attributes.peerRun = rng.below(5) == 0
-                if rng.below(4) == 0 { s.languages.append("es") }
-                if rng.below(5) == 0 { s.eligibility.minimumAge = [18, 25, 60][rng.below(3)] }
-                if rng.below(8) == 0 { s.eligibility.genders = [[.male], [.female]][rng.below(2)] }
-                if rng.below(6) == 0 { s.areasServed = [[.county("Douglas", state: "NE")], [.county("Sarpy", state: "NE")], [.state("IA")]][rng.below(3)] }
-                if rng.below(10) == 0 { s.status = .inactive }
-                if rng.below(12) == 0 { s.availableForReferral = false }
-                if rng.below(3) == 0 { s.capacity = Capacity(available: rng.below(5), waitlist: rng.below(3) == 0 ? rng.below(30) : nil) }
-                s.lastVerified = CalendarDay(daysSinceEpoch: 19_000 + rng.below(1_600))
+                s.attributes.faithBased = rng.int(below: 6) == 0
+                s.attributes.faithTradition = s.attributes.faithBased ? ["catholic", "lutheran"][rng.int(below: 2)] : nil
+                s.attributes.housingFirst = rng.int(below: 3) == 0
+                s.attributes.sobrietyRequired = !s.attributes.housingFirst && rng.int(below: 5) == 0
+                s.attributes.ips = category.domain == .employment && rng.int(below: 2) == 0
+                s.attributes.telehealth = rng.int(below: 8) == 0
+                s.attributes.peerRun = rng.int(below: 5) == 0
+                if rng.int(below: 4) == 0 { s.languages.append("es") }
+                if rng.int(below: 5) == 0 { s.eligibility.minimumAge = [18, 25, 60][rng.int(below: 3)] }
+                if rng.int(below: 8) == 0 { s.eligibility.genders = [[.male], [.female]][rng.int(below: 2)] }
+                if rng.int(below: 6) == 0 { s.areasServed = [[.county("Douglas", state: "NE")], [.county("Sarpy", state: "NE")], [.state("IA")]][rng.int(below: 3)] }
+                if rng.int(below: 10) == 0 { s.status = .inactive }
+                if rng.int(below: 12) == 0 { s.availableForReferral = false }
+                if rng.int(below: 3) == 0 { s.capacity = Capacity(available: rng.int(below: 5), waitlist: rng.int(below: 3) == 0 ? rng.int(below: 30) : nil) }
+                s.lastVerified = CalendarDay(daysSinceEpoch: 19_000 + rng.int(below: 1_600))
             }
         }
-        let needs: [NeedsProfile.Need] = (0..<(1 + rng.below(3))).map { _ in
-            let c = categories[rng.below(categories.count)]
-            return .init(c.domain, c.detail, urgency: NeedsProfile.Urgency.allCases[rng.below(4)])
+        let needs: [NeedsProfile.Need] = (0..<(1 + rng.int(below: 3))).map { _ in
+            let c = categories[rng.int(below: categories.count)]
+            return .init(c.domain, c.detail, urgency: NeedsProfile.Urgency.allCases[rng.int(below: 4)])
         }
         profile = Build.profile(needs) { p in
-            p.person.age = 18 + rng.below(60)
-            p.person.languages = rng.below(3) == 0 ? ["es", "en"] : ["en"]
-            p.person.interpreterNeeded = rng.below(4) == 0
-            p.preferences.faithBased = rng.below(2) == 0 ? .optIn : .notOffered
-            p.preferences.faithTradition = rng.below(2) == 0 ? "catholic" : nil
-            p.preferences.maxDistanceKm = [5, 15, 40][rng.below(3)]
-            p.preferences.telehealthOK = rng.below(2) == 0
-            p.circumstances.activeSubstanceUse = rng.below(2) == 0
-            p.circumstances.justiceInvolved = rng.below(3) == 0
+            p.person.age = 18 + rng.int(below: 60)
+            p.person.languages = rng.int(below: 3) == 0 ? ["es", "en"] : ["en"]
+            p.person.interpreterNeeded = rng.int(below: 4) == 0
+            p.preferences.faithBased = rng.int(below: 2) == 0 ? .optIn : .notOffered
+            p.preferences.faithTradition = rng.int(below: 2) == 0 ? "catholic" : nil
+            p.preferences.maxDistanceKm = [5, 15, 40][rng.int(below: 3)]
+            p.preferences.telehealthOK = rng.int(below: 2) == 0
+            p.circumstances.activeSubstanceUse = rng.int(below: 2) == 0
+            p.circumstances.justiceInvolved = rng.int(below: 3) == 0
             p.person.location = .coordinate(Build.point(41.26 + rng.unit(-0.3, 0.3), -95.94 + rng.unit(-0.3, 0.3)))
         }
     }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func unit(_ low: Double, _ high: Double) -> Double { low + (high - low) * Double(next() >> 11) / Double(1 << 53) }
 }
 
 @Suite struct MatchingPropertyTests {

@@ -1,3 +1,5 @@
+import TrellisCore
+
 /// Generates realistic synthetic provider directories, as 211 AIRS XML or Open Referral HSDS JSON,
 /// for benchmarks, load tests and demos.
 ///
@@ -125,57 +127,6 @@ extension DirectoryGenerator {
 // MARK: - PRNG and ids
 
 extension DirectoryGenerator {
-    /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and good enough for synthetic data.
-    struct SplitMix64 {
-        var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        /// An independent stream for record `index` of kind `salt`, so each record's content does
-        /// not depend on how many numbers earlier records drew.
-        init(seed: UInt64, salt: UInt64, index: Int) {
-            var mixer = SplitMix64(seed: seed ^ (salt &* 0x9E37_79B9_7F4A_7C15))
-            let a = mixer.next()
-            self.init(seed: a ^ (UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03))
-            _ = next()
-        }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// Uniform in `0..<n` (n > 0); Lemire's multiply-shift, bias below 2^-40 for our n.
-        mutating func int(below n: Int) -> Int {
-            Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(n)).high)
-        }
-
-        mutating func int(in range: ClosedRange<Int>) -> Int {
-            range.lowerBound + int(below: range.upperBound - range.lowerBound + 1)
-        }
-
-        mutating func chance(_ p: Double) -> Bool {
-            Double(next() >> 11) * 0x1p-53 < p
-        }
-
-        mutating func pick<T>(_ items: [T]) -> T {
-            items[int(below: items.count)]
-        }
-
-        /// An index drawn with the given weights.
-        mutating func weighted(_ weights: [Int]) -> Int {
-            var r = int(below: weights.reduce(0, +))
-            for (i, w) in weights.enumerated() {
-                if r < w { return i }
-                r -= w
-            }
-            return weights.count - 1
-        }
-    }
-
     /// Salts for the record streams and ids.
     enum Salt: UInt64 {
         case structure = 1, agency, site, service
@@ -1656,5 +1607,39 @@ extension String {
     fileprivate var capitalizedFirst: String {
         guard let first else { return self }
         return first.uppercased() + dropFirst()
+    }
+}
+
+/// Drawing helpers for synthetic data.
+extension SplitMix64 {
+    /// An independent stream for record `index` of kind `salt`, so each record's content does
+    /// not depend on how many numbers earlier records drew.
+    init(seed: UInt64, salt: UInt64, index: Int) {
+        var mixer = SplitMix64(seed: seed ^ (salt &* 0x9E37_79B9_7F4A_7C15))
+        let a = mixer.next()
+        self.init(seed: a ^ (UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03))
+        _ = next()
+    }
+
+    mutating func int(in range: ClosedRange<Int>) -> Int {
+        range.lowerBound + int(below: range.upperBound - range.lowerBound + 1)
+    }
+
+    mutating func chance(_ p: Double) -> Bool {
+        Double(next() >> 11) * 0x1p-53 < p
+    }
+
+    mutating func pick<T>(_ items: [T]) -> T {
+        items[int(below: items.count)]
+    }
+
+    /// An index drawn with the given weights.
+    mutating func weighted(_ weights: [Int]) -> Int {
+        var r = int(below: weights.reduce(0, +))
+        for (i, w) in weights.enumerated() {
+            if r < w { return i }
+            r -= w
+        }
+        return weights.count - 1
     }
 }

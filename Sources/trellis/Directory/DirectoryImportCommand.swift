@@ -20,11 +20,7 @@ struct DirectoryImportCommand: ParsableCommand {
     @OptionGroup var reading: DirectoryReadingOptions
 
     func run() throws {
-        let run: DirectoryRun
-        do { run = try DirectoryRun(options: reading) } catch {
-            Terminal.error("trellis: \(error)")
-            throw ExitCode.unreadable
-        }
+        let run = try DirectoryRun.prepare(reading)
         var merged = DirectoryImport(keepsServices: false)
         let reports = run.read(files, into: &merged)
         if json {

@@ -11,6 +11,16 @@ struct DirectoryRun {
         reader = DirectoryReader(taxonomy: try ConfigFiles.taxonomyMap(explicit: options.taxonomyMap), schemaPath: schemaPath)
     }
 
+    /// The run, or the reason on standard error and exit status 2 (no taxonomy map, say).
+    static func prepare(_ options: DirectoryReadingOptions, schemaPath: String? = nil) throws -> DirectoryRun {
+        do {
+            return try DirectoryRun(options: options, schemaPath: schemaPath)
+        } catch {
+            Terminal.error("trellis: \(error)")
+            throw ExitCode.unreadable
+        }
+    }
+
     func read<Sink: DirectorySink>(_ paths: [String], into sink: inout Sink) -> [FileReport] {
         paths.map { path in
             var counting = ProgressSink(inner: sink, progress: Progress("reading \(path)"))

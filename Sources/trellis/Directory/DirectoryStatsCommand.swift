@@ -20,11 +20,7 @@ struct DirectoryStatsCommand: ParsableCommand {
     @OptionGroup var reading: DirectoryReadingOptions
 
     func run() throws {
-        let run: DirectoryRun
-        do { run = try DirectoryRun(options: reading) } catch {
-            Terminal.error("trellis: \(error)")
-            throw ExitCode.unreadable
-        }
+        let run = try DirectoryRun.prepare(reading)
         var stats = DirectoryStatistics(asOf: CalendarDay.today, staleAfterMonths: staleMonths)
         let reports = run.read(files, into: &stats)
         for r in reports where r.fatal != nil { Terminal.error("\(r.path): error: \(r.fatal?.description ?? "")") }

@@ -23,11 +23,7 @@ struct DirectoryValidate: ParsableCommand {
     @OptionGroup var reading: DirectoryReadingOptions
 
     func run() throws {
-        let run: DirectoryRun
-        do { run = try DirectoryRun(options: reading, schemaPath: xsd) } catch {
-            Terminal.error("trellis: \(error)")
-            throw ExitCode.unreadable
-        }
+        let run = try DirectoryRun.prepare(reading, schemaPath: xsd)
         var sink = DirectoryImport(keepsServices: false)
         let reports = run.read(files, into: &sink)
         if json { try ReadingReport(reports).printJSON() } else { ReadingReport.printHuman(reports) }
