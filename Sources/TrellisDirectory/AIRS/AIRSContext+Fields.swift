@@ -3,9 +3,9 @@ import TrellisCore
 /// Reading the AIRS elements that recur across agencies, sites and services.
 extension AIRSContext {
     func coordinate(_ spatial: XMLNode, recordKey: String?, report: inout FileReport) -> Coordinate? {
-        var latitude = spatial.text(of: "Latitude").flatMap(Double.init)
-        var longitude = spatial.text(of: "Longitude").flatMap(Double.init)
-        if latitude == nil || longitude == nil, let datum = spatial.text(of: "Datum") {
+        var latitude = spatial.text(of: .latitude).flatMap(Double.init)
+        var longitude = spatial.text(of: .longitude).flatMap(Double.init)
+        if latitude == nil || longitude == nil, let datum = spatial.text(of: .datum) {
             // iCarol writes "lat, lon" into Datum.
             let parts = datum.split(separator: ",").map { Double($0.trimmingWhitespace()) }
             if parts.count == 2, let lat = parts[0], let lon = parts[1] {
@@ -23,15 +23,15 @@ extension AIRSContext {
     }
 
     func address(_ node: XMLNode) -> Address {
-        Address(line1: node.text(of: "Line1"), line2: node.text(of: "Line2"), city: node.text(of: "City"),
-                county: node.text(of: "County").map(AreaText.normalisedCounty), state: node.text(of: "State"),
-                postalCode: node.text(of: "ZipCode"), country: node.text(of: "Country"))
+        Address(line1: node.text(of: .line1), line2: node.text(of: .line2), city: node.text(of: .city),
+                county: node.text(of: .county).map(AreaText.normalisedCounty), state: node.text(of: .state),
+                postalCode: node.text(of: .zipCode), country: node.text(of: .country))
     }
 
     mutating func languages(_ nodes: [XMLNode], recordKey: String?, report: inout FileReport) -> [String] {
         var codes: [String] = []
         for node in nodes {
-            for nameNode in node.children("Name") {
+            for nameNode in node.children(.name) {
                 guard let text = nameNode.text else { continue }
                 let field = languageFields[text] ?? Self.languageField(text)
                 languageFields[text] = field
@@ -53,11 +53,11 @@ extension AIRSContext {
     }
 
     func hours(_ node: XMLNode) -> String? {
-        if let notes = node.text(of: "Notes") { return notes }
+        if let notes = node.text(of: .notes) { return notes }
         var days: [String] = []
         for day in node.children {
-            guard !day.isNamed("Notes") else { continue }
-            let from = day.text(of: "From"), to = day.text(of: "To")
+            guard !day.isNamed(.notes) else { continue }
+            let from = day.text(of: .from), to = day.text(of: .to)
             if from != nil || to != nil {
                 days.append("\(day.name.prefix(3)) \(from ?? "?")–\(to ?? "?")")
             }
@@ -67,8 +67,8 @@ extension AIRSContext {
 
     func phones(_ nodes: [XMLNode]) -> [String] {
         nodes.compactMap { phone in
-            guard let number = phone.text(of: "PhoneNumber") else { return nil }
-            if let ext = phone.text(of: "Extension") { return "\(number) ext. \(ext)" }
+            guard let number = phone.text(of: .phoneNumber) else { return nil }
+            if let ext = phone.text(of: .phoneExtension) { return "\(number) ext. \(ext)" }
             return number
         }
     }
@@ -76,14 +76,14 @@ extension AIRSContext {
     func areasServed(_ nodes: [XMLNode], recordKey: String?, report: inout FileReport) -> [ServiceArea] {
         var areas: [ServiceArea] = []
         for node in nodes {
-            let state = node.text(of: "State")
+            let state = node.text(of: .state)
             var specific = false
-            for zip in node.children("ZipCode") { if let z = zip.text { areas.append(.postalCode(z)); specific = true } }
-            for city in node.children("City") { if let c = city.text { areas.append(.city(c, state: state)); specific = true } }
-            for county in node.children("County") {
+            for zip in node.children(.zipCode) { if let z = zip.text { areas.append(.postalCode(z)); specific = true } }
+            for city in node.children(.city) { if let c = city.text { areas.append(.city(c, state: state)); specific = true } }
+            for county in node.children(.county) {
                 if let c = county.text { areas.append(.county(AreaText.normalisedCounty(c), state: state)); specific = true }
             }
-            if let description = node.text(of: "Description") {
+            if let description = node.text(of: .description) {
                 if let parsed = AreaText.areas(from: description, state: state) {
                     areas.append(contentsOf: parsed)
                     specific = true
@@ -94,7 +94,7 @@ extension AIRSContext {
             if !specific {
                 if let state {
                     areas.append(.state(state))
-                } else if let country = node.text(of: "Country") {
+                } else if let country = node.text(of: .country) {
                     areas.append(.country(country))
                 }
             }
@@ -108,7 +108,7 @@ extension AIRSContext {
         var result = Eligibility()
         var genders = Set<Gender>()
         var minimums: [Int] = [], maximums: [Int] = []
-        for age in node.children("AgeRequirements") {
+        for age in node.children(.ageRequirements) {
             if let raw = age.attribute("MinimumAge") {
                 if let v = Int(raw) { minimums.append(v) } else {
                     report.warn(RecordIssue(line: age.line, message: "MinimumAge \"\(raw)\" is not a whole number", recordKey: recordKey, field: "AgeRequirements/@MinimumAge"))
@@ -124,20 +124,20 @@ extension AIRSContext {
         // Several AgeRequirements (one per gender) widen, never narrow.
         result.minimumAge = minimums.min()
         result.maximumAge = maximums.max()
-        if let text = node.text(of: "GenderRequirements") { genders.formUnion(Self.genders(in: text)) }
+        if let text = node.text(of: .genderRequirements) { genders.formUnion(Self.genders(in: text)) }
         result.genders = genders.count == 1 ? Array(genders) : []
-        result.residency = node.text(of: "ResidencyRequirements")
+        result.residency = node.text(of: .residencyRequirements)
         var requirements: [String] = []
-        for element in ["GeneralEligibility", "OtherRequirements", "FamilyRequirements", "IncomeRequirements"] as [StaticString] {
+        for element in [AIRSElement.generalEligibility, .otherRequirements, .familyRequirements, .incomeRequirements] {
             for child in node.children(element) { if let t = child.text { requirements.append(t) } }
         }
-        for income in node.children("IncomeRequirements") {
+        for income in node.children(.incomeRequirements) {
             if let text = income.text, let limit = IncomeLimit.monthly(from: text) {
                 result.monthlyIncomeLimit = min(result.monthlyIncomeLimit ?? .infinity, limit)
             }
         }
         result.requirements = requirements
-        result.paymentAccepted = node.children("PaymentMethodAccepted")
+        result.paymentAccepted = node.children(.paymentMethodAccepted)
             .compactMap(\.text)
             .flatMap { LanguageCode.splitNames($0) }
             .map { $0.lowercased() }

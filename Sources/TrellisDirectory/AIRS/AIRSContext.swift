@@ -39,29 +39,29 @@ struct AIRSContext {
             report.reject(RecordIssue(line: node.line, message: "agencies nested deeper than \(AIRSReader.maximumAgencyDepth) levels; this agency and those inside it were skipped", field: "Agency"))
             return
         }
-        let key = node.text(of: "Key")
-        let name = node.text(of: "Name")
+        let key = node.text(of: .key)
+        let name = node.text(of: .name)
         guard key != nil || name != nil else {
             report.reject(RecordIssue(line: node.line, message: "Agency has neither a Name nor a Key; its sites and services were skipped", field: "Agency"))
             return
         }
         let id = key ?? "org-" + String(StableID.hash(source, "agency", name ?? ""), radix: 16)
         var agency = AgencyInfo(id: id, name: name ?? id)
-        agency.url = node.child("URL")?.text(of: "Address")
-        agency.email = node.child("Email")?.text(of: "Address")
-        agency.resourceInfo = node.child("ResourceInfo")
-        if let spatial = node.child("SpatialLocation") {
+        agency.url = node.child(.url)?.text(of: .address)
+        agency.email = node.child(.email)?.text(of: .address)
+        agency.resourceInfo = node.child(.resourceInfo)
+        if let spatial = node.child(.spatialLocation) {
             agency.coordinate = coordinate(spatial, recordKey: id, report: &report)
             report.warn(RecordIssue(line: spatial.line, message: "SpatialLocation directly under Agency is not in the AIRS schema; used for sites that give no location", recordKey: id, field: "Agency/SpatialLocation"))
         }
-        if let served = node.child("GeographicAreaServed") {
+        if let served = node.child(.geographicAreaServed) {
             agency.areas = areasServed([served], recordKey: id, report: &report)
         }
         if name == nil {
             report.warn(RecordIssue(line: node.line, message: "Agency has no Name; its key is shown instead", recordKey: id, field: "Agency/Name"))
         }
 
-        var description = node.text(of: "AgencyDescription")
+        var description = node.text(of: .agencyDescription)
         if let text = description {
             let cleaned = DescriptionText.clean(text)
             description = cleaned.text
@@ -71,9 +71,9 @@ struct AIRSContext {
         report.organizations += 1
 
         for child in node.children {
-            if child.isNamed("Site") || child.isNamed("AgencyLocation") {
+            if child.isNamed(.site) || child.isNamed(.agencyLocation) {
                 readSite(child, agency: agency, into: &sink, report: &report)
-            } else if child.isNamed("Agency") {
+            } else if child.isNamed(.agency) {
                 readAgency(child, parentID: id, depth: depth + 1, into: &sink, report: &report)
             }
         }
@@ -82,21 +82,21 @@ struct AIRSContext {
     mutating func readSite(_ node: XMLNode, agency: AgencyInfo, into sink: inout some DirectorySink,
                            report: inout FileReport) {
         var site = SiteInfo()
-        site.key = node.text(of: "Key")
+        site.key = node.text(of: .key)
         var coordinate: Coordinate? = nil
-        if let spatial = node.child("SpatialLocation") {
+        if let spatial = node.child(.spatialLocation) {
             coordinate = self.coordinate(spatial, recordKey: site.key, report: &report)
         } else {
             coordinate = agency.coordinate
         }
-        let address = node.child("PhysicalAddress").map(address)
+        let address = node.child(.physicalAddress).map(address)
         if address != nil || coordinate != nil {
-            site.location = Location(name: node.text(of: "Name"), address: address, coordinate: coordinate)
+            site.location = Location(name: node.text(of: .name), address: address, coordinate: coordinate)
         }
-        site.languages = languages(node.children("Languages"), recordKey: site.key, report: &report)
-        site.hours = node.child("TimeOpen").flatMap(hours)
-        site.phones = phones(node.children("Phone"))
-        for child in node.children where child.isNamed("SiteService") {
+        site.languages = languages(node.children(.languages), recordKey: site.key, report: &report)
+        site.hours = node.child(.timeOpen).flatMap(hours)
+        site.phones = phones(node.children(.phone))
+        for child in node.children where child.isNamed(.siteService) {
             readService(child, site: site, agency: agency, into: &sink, report: &report)
         }
     }
@@ -104,8 +104,8 @@ struct AIRSContext {
     mutating func readService(_ node: XMLNode, site: SiteInfo, agency: AgencyInfo,
                               into sink: inout some DirectorySink, report: inout FileReport) {
         let line = node.line
-        let name = node.text(of: "Name")
-        var key = node.text(of: "Key")
+        let name = node.text(of: .name)
+        var key = node.text(of: .key)
         guard name != nil || key != nil else {
             report.reject(RecordIssue(line: line, message: "SiteService has neither a Name nor a Key: nothing identifies it", field: "SiteService"))
             return
@@ -115,7 +115,7 @@ struct AIRSContext {
             report.warn(RecordIssue(line: line, message: "SiteService has no Key; keyed as \"\(key ?? "")\" from its site and name", recordKey: key, field: "SiteService/Key"))
         }
         let recordKey = key ?? ""
-        let codes = node.children("Taxonomy").flatMap { $0.children("Code").compactMap(\.text) }
+        let codes = node.children(.taxonomy).flatMap { $0.children(.code).compactMap(\.text) }
         guard !codes.isEmpty else {
             report.reject(RecordIssue(line: line, message: "SiteService has no Taxonomy/Code: nothing could ever match it", recordKey: recordKey, field: "SiteService/Taxonomy"))
             return
@@ -129,7 +129,7 @@ struct AIRSContext {
             report.warn(RecordIssue(line: line, message: problem, recordKey: recordKey, field: "SiteService/Taxonomy/Code"))
         }
 
-        var description = node.text(of: "Description")
+        var description = node.text(of: .description)
         if let text = description {
             let cleaned = DescriptionText.clean(text)
             if cleaned.hadMarkup {
@@ -137,19 +137,19 @@ struct AIRSContext {
             }
             description = cleaned.text
         }
-        for quirk in ["AKA", "URL", "Email"] as [StaticString] where node.child(quirk) != nil {
-            report.warn(RecordIssue(line: line, message: "\(quirk) inside SiteService is not in the AIRS schema; tolerated", recordKey: recordKey, field: "SiteService/\(quirk)"))
+        for quirk in [AIRSElement.aka, .url, .email] where node.child(quirk) != nil {
+            report.warn(RecordIssue(line: line, message: "\(quirk.tag) inside SiteService is not in the AIRS schema; tolerated", recordKey: recordKey, field: "SiteService/\(quirk.tag)"))
         }
 
-        var languages = languages(node.children("Languages"), recordKey: recordKey, report: &report)
+        var languages = languages(node.children(.languages), recordKey: recordKey, report: &report)
         if languages.isEmpty { languages = site.languages }
-        var phones = phones(node.children("Phone"))
+        var phones = phones(node.children(.phone))
         if phones.isEmpty { phones = site.phones }
-        if node.children("Phone").contains(where: { $0.child("PhoneNumber") != nil && $0.text(of: "PhoneNumber") == nil }) {
+        if node.children(.phone).contains(where: { $0.child(.phoneNumber) != nil && $0.text(of: .phoneNumber) == nil }) {
             report.warn(RecordIssue(line: line, message: "empty PhoneNumber ignored", recordKey: recordKey, field: "SiteService/Phone/PhoneNumber"))
         }
 
-        let resourceInfo = node.child("ResourceInfo") ?? agency.resourceInfo
+        let resourceInfo = node.child(.resourceInfo) ?? agency.resourceInfo
         var availableForReferral = true
         var lastVerified: CalendarDay? = nil
         if let info = resourceInfo {
@@ -173,7 +173,7 @@ struct AIRSContext {
         if node.attribute("delete").flatMap(Self.bool) == true { status = .inactive }
 
         let eligibility = eligibility(node, recordKey: recordKey, report: &report)
-        var areas = areasServed(node.children("GeographicAreaServed"), recordKey: recordKey, report: &report)
+        var areas = areasServed(node.children(.geographicAreaServed), recordKey: recordKey, report: &report)
         if areas.isEmpty, let agencyAreas = agency.areas { areas = agencyAreas }
 
         let service = Service(
@@ -191,13 +191,13 @@ struct AIRSContext {
             locations: site.location.map { [$0] } ?? [],
             areasServed: areas,
             eligibility: eligibility,
-            hours: node.child("TimeOpen").flatMap(hours) ?? site.hours,
-            fees: node.text(of: "FeeStructure"),
+            hours: node.child(.timeOpen).flatMap(hours) ?? site.hours,
+            fees: node.text(of: .feeStructure),
             capacity: nil,
             lastVerified: lastVerified,
             phones: phones,
-            url: node.child("URL")?.text(of: "Address") ?? agency.url,
-            email: node.child("Email")?.text(of: "Address") ?? agency.email,
+            url: node.child(.url)?.text(of: .address) ?? agency.url,
+            email: node.child(.email)?.text(of: .address) ?? agency.email,
             provenance: Provenance(format: .airs, source: source, file: path, recordKey: recordKey, line: line))
         sink.add(service)
         report.services += 1

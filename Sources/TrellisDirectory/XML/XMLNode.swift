@@ -5,17 +5,12 @@ import TrellisCore
 /// produced it has not moved on; never escapes the AIRS reader.
 struct XMLNode {
     let pointer: xmlNodePtr
+    /// The reader's interned element names.
+    let names: AIRSNames
 
-    /// Compares the element's local name without allocating (namespace-agnostic: AIRS 3.0 has
-    /// none, 3.1 has one).
-    @inline(__always) func isNamed(_ literal: StaticString) -> Bool {
-        literal.withUTF8Buffer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                guard let name = pointer.pointee.name else { return false }
-                return strncmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), chars.baseAddress!, chars.count) == 0
-                    && name[chars.count] == 0
-            }
-        }
+    /// Whether this element is `element`: one pointer comparison (names are interned).
+    @inline(__always) func isNamed(_ element: AIRSElement) -> Bool {
+        pointer.pointee.name == names[element]
     }
 
     var name: String {
@@ -27,15 +22,15 @@ struct XMLNode {
     var line: Int { Int(xmlGetLineNo(pointer)) }
 
     /// Element children, in document order.
-    var children: XMLChildren { XMLChildren(first: pointer.pointee.children) }
+    var children: XMLChildren { XMLChildren(first: pointer.pointee.children, names: names) }
 
-    func child(_ literal: StaticString) -> XMLNode? {
-        for child in children where child.isNamed(literal) { return child }
+    func child(_ element: AIRSElement) -> XMLNode? {
+        for child in children where child.isNamed(element) { return child }
         return nil
     }
 
-    func children(_ literal: StaticString) -> [XMLNode] {
-        children.filter { $0.isNamed(literal) }
+    func children(_ element: AIRSElement) -> [XMLNode] {
+        children.filter { $0.isNamed(element) }
     }
 
     /// The concatenated text of the element, trimmed; nil when blank.
@@ -64,7 +59,7 @@ struct XMLNode {
     }
 
     /// Text of the first child element with this name.
-    func text(of literal: StaticString) -> String? { child(literal)?.text }
+    func text(of element: AIRSElement) -> String? { child(element)?.text }
 
     func attribute(_ literal: StaticString) -> String? {
         literal.withUTF8Buffer { buffer -> String? in
@@ -78,17 +73,19 @@ struct XMLNode {
 
 struct XMLChildren: Sequence {
     let first: xmlNodePtr?
+    let names: AIRSNames
 
     struct Iterator: IteratorProtocol {
         var cursor: xmlNodePtr?
+        let names: AIRSNames
         mutating func next() -> XMLNode? {
             while let node = cursor {
                 cursor = node.pointee.next
-                if node.pointee.type == XML_ELEMENT_NODE { return XMLNode(pointer: node) }
+                if node.pointee.type == XML_ELEMENT_NODE { return XMLNode(pointer: node, names: names) }
             }
             return nil
         }
     }
 
-    func makeIterator() -> Iterator { Iterator(cursor: first) }
+    func makeIterator() -> Iterator { Iterator(cursor: first, names: names) }
 }

@@ -20,6 +20,8 @@ final class XMLStreamReader {
 
     private let reader: xmlTextReaderPtr
     private let problems = ProblemBox()
+    /// Element names interned in this reader's dictionary.
+    private(set) lazy var names = AIRSNames(reader: reader)
     /// Set when libxml2 answered -1: only then is its thread-local last error ours.
     private var failed = false
 
@@ -86,7 +88,7 @@ final class XMLStreamReader {
     /// The subtree lives until the reader moves past it.
     func expand() -> XMLNode? {
         guard let node = xmlTextReaderExpand(reader) else { return nil }
-        return XMLNode(pointer: node)
+        return XMLNode(pointer: node, names: names)
     }
 
     /// Problems libxml2 reported so far, in order.
