@@ -14,11 +14,13 @@ let package = Package(
         .library(name: "TrellisCore", targets: ["TrellisCore"]),
         .library(name: "TrellisDirectory", targets: ["TrellisDirectory"]),
         .library(name: "TrellisMatching", targets: ["TrellisMatching"]),
+        .library(name: "TrellisStore", targets: ["TrellisStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // C libraries, owned by exactly one module each.
@@ -37,6 +39,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .target(name: "TrellisMatching", dependencies: ["TrellisCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "TrellisStore",
+            dependencies: ["TrellisCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "trellis",
             dependencies: [
@@ -62,6 +68,10 @@ let package = Package(
         .testTarget(
             name: "TrellisMatchingTests",
             dependencies: ["TrellisMatching", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrellisStoreTests",
+            dependencies: ["TrellisStore", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TrellisCLITests",

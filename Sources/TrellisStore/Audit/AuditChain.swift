@@ -1,0 +1,70 @@
+public import Crypto
+public import Foundation
+public import TrellisCore
+
+/// The hash chain that makes the audit trail tamper-evident: each record's hash covers the
+/// previous record's hash and its own canonical JSON, so changing, removing, inserting or
+/// reordering any record breaks every hash after it. A chain can still be rewritten whole by
+/// someone with the database; signed checkpoints (`AuditCheckpoint`), kept outside it, catch that.
+public enum AuditChain {
+    /// The "previous hash" of the first record.
+    public static let genesis = Data(repeating: 0, count: 32)
+
+    public static func seal(_ event: AuditEvent, after previous: Data) -> SealedAuditRecord {
+        SealedAuditRecord(event: event, hash: hash(event, after: previous))
+    }
+
+    public static func hash(_ event: AuditEvent, after previous: Data) -> Data {
+        var hasher = SHA256()
+        hasher.update(data: previous)
+        hasher.update(data: AuditCanonicalForm.bytes(of: event))
+        return Data(hasher.finalize())
+    }
+
+    /// What a walk of the chain found.
+    public enum Verdict: Equatable, Sendable {
+        /// Every record and every checkpoint holds.
+        case intact(records: Int, checkpoints: Int)
+        /// The first record (by position in the chain) that does not hold, and why.
+        case broken(sequence: Int64, reason: String)
+    }
+
+    /// Walks records in stored order against the chain and the checkpoints.
+    /// - Parameter publicKey: the key the checkpoints must be signed with.
+    public static func verify(_ records: some Sequence<SealedAuditRecord>, checkpoints: [AuditCheckpoint] = [],
+                              publicKey: Curve25519.Signing.PublicKey? = nil) -> Verdict {
+        for checkpoint in checkpoints {
+            guard let publicKey else { return .broken(sequence: checkpoint.sequence, reason: "checkpoints given without the key that signs them") }
+            guard checkpoint.isSigned(by: publicKey) else {
+                return .broken(sequence: checkpoint.sequence, reason: "checkpoint \(checkpoint.sequence) is not signed by the audit key")
+            }
+        }
+        let vouched = Dictionary(checkpoints.map { ($0.sequence, $0.hash) }, uniquingKeysWith: { first, _ in first })
+        var expected: Int64 = 1
+        var previous = genesis
+        var count = 0
+        for record in records {
+            let sequence = record.event.sequence
+            if sequence != expected {
+                let why = sequence > expected
+                    ? "record \(expected) is missing (the next stored record is \(sequence))"
+                    : "record \(sequence) is out of place (record \(expected) was expected here)"
+                return .broken(sequence: min(sequence, expected), reason: why)
+            }
+            let computed = hash(record.event, after: previous)
+            guard computed == record.hash else {
+                return .broken(sequence: sequence, reason: "record \(sequence) does not match its hash: it was altered, or a record before it was removed, inserted or reordered")
+            }
+            if let signed = vouched[sequence], signed != computed {
+                return .broken(sequence: sequence, reason: "record \(sequence) differs from what the signed checkpoint recorded: the chain was rewritten")
+            }
+            previous = computed
+            expected += 1
+            count += 1
+        }
+        if let beyond = checkpoints.map(\.sequence).filter({ $0 >= expected }).min() {
+            return .broken(sequence: expected, reason: "the chain ends at record \(expected - 1) but a signed checkpoint vouches for record \(beyond): records were removed")
+        }
+        return .intact(records: count, checkpoints: checkpoints.count)
+    }
+}
