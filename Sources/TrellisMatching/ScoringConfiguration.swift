@@ -22,11 +22,6 @@ public struct ScoringConfiguration: Codable, Hashable, Sendable {
             self.freshness = freshness
             self.responsiveness = responsiveness
         }
-
-        /// The most all factors but distance can add, for pruning far-away candidates safely.
-        var maximumWithoutDistance: Double {
-            capacity + language * 2 + preferences * 3 + fidelity * 2 + freshness + responsiveness
-        }
     }
 
     public var weights: Weights

@@ -63,6 +63,12 @@ import Testing
         #expect(ReferralLifecycle.moves(from: .enteredInError).isEmpty)
     }
 
+    @Test func answersAreWhatTheAgencySets() {
+        for status in ReferralStatus.allCases {
+            #expect(status.isAnswer == (ReferralLifecycle.party(setting: status) == .agency))
+        }
+    }
+
     @Test func statusesUseFHIRTaskCodes() {
         #expect(ReferralStatus.allCases.map(\.rawValue) == ["draft", "requested", "accepted", "rejected", "cancelled",
                                                             "in-progress", "on-hold", "failed", "completed", "entered-in-error"])

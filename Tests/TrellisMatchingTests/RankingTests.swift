@@ -113,6 +113,14 @@ import TrellisCore
         #expect(outcome.matches[0].results[0].reasons.contains { $0.code == "responsive_agency" })
     }
 
+    @Test func responsivenessFiguresCanArriveAfterTheIndexIsBuilt() throws {
+        let index = DirectoryIndex(services: [Build.service("A"), Build.service("B")])
+        #expect(Build.ids(try Build.matcher().match(Build.profile(), in: index)) == ["A", "B"])
+        let fed = index.withResponsiveness(["ORG-B": Responsiveness(acceptanceRate: 0.95, medianHoursToAnswer: 4, referrals: 40)])
+        #expect(Build.ids(try Build.matcher().match(Build.profile(), in: fed)) == ["B", "A"])
+        #expect(fed.contains(serviceID: "A") && !fed.contains(serviceID: "Z"))
+    }
+
     @Test func tiesBreakByDistanceThenByID() throws {
         let services = [Build.service("B", at: Build.east(3)), Build.service("A", at: Build.east(3)), Build.service("C", at: Build.east(2))]
         let outcome = try Build.match(services, Build.profile { $0.preferences.maxDistanceKm = 1_000_000 })

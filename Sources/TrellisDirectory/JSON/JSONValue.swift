@@ -29,9 +29,4 @@ enum JSONValue: Sendable {
         if case .object = self { return true }
         return false
     }
-
-    var isNull: Bool {
-        if case .null = self { return true }
-        return false
-    }
 }
