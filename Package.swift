@@ -41,7 +41,11 @@ let package = Package(
         .target(name: "TrellisMatching", dependencies: ["TrellisCore"], swiftSettings: swiftSettings),
         .target(
             name: "TrellisStore",
-            dependencies: ["TrellisCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "TrellisCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "trellis",
@@ -71,7 +75,11 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TrellisStoreTests",
-            dependencies: ["TrellisStore", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "TrellisStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TrellisCLITests",

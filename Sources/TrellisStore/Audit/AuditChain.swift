@@ -33,38 +33,70 @@ public enum AuditChain {
     /// - Parameter publicKey: the key the checkpoints must be signed with.
     public static func verify(_ records: some Sequence<SealedAuditRecord>, checkpoints: [AuditCheckpoint] = [],
                               publicKey: Curve25519.Signing.PublicKey? = nil) -> Verdict {
-        for checkpoint in checkpoints {
-            guard let publicKey else { return .broken(sequence: checkpoint.sequence, reason: "checkpoints given without the key that signs them") }
-            guard checkpoint.isSigned(by: publicKey) else {
-                return .broken(sequence: checkpoint.sequence, reason: "checkpoint \(checkpoint.sequence) is not signed by the audit key")
+        var verifier = Verifier(checkpoints: checkpoints, publicKey: publicKey)
+        for record in records {
+            if let broken = verifier.check(record) { return broken }
+        }
+        return verifier.finish()
+    }
+
+    /// Verification one record at a time, so a database cursor can stream a chain of any length.
+    public struct Verifier: Sendable {
+        private let checkpoints: [AuditCheckpoint]
+        private let vouched: [Int64: Data]
+        private var failure: Verdict?
+        private var expected: Int64 = 1
+        private var previous = AuditChain.genesis
+        private var count = 0
+
+        public init(checkpoints: [AuditCheckpoint], publicKey: Curve25519.Signing.PublicKey?) {
+            self.checkpoints = checkpoints
+            vouched = Dictionary(checkpoints.map { ($0.sequence, $0.hash) }, uniquingKeysWith: { first, _ in first })
+            for checkpoint in checkpoints {
+                guard let publicKey else {
+                    failure = .broken(sequence: checkpoint.sequence, reason: "checkpoints given without the key that signs them")
+                    break
+                }
+                guard checkpoint.isSigned(by: publicKey) else {
+                    failure = .broken(sequence: checkpoint.sequence, reason: "checkpoint \(checkpoint.sequence) is not signed by the audit key")
+                    break
+                }
             }
         }
-        let vouched = Dictionary(checkpoints.map { ($0.sequence, $0.hash) }, uniquingKeysWith: { first, _ in first })
-        var expected: Int64 = 1
-        var previous = genesis
-        var count = 0
-        for record in records {
+
+        /// Checks the next stored record; returns the verdict once something does not hold.
+        public mutating func check(_ record: SealedAuditRecord) -> Verdict? {
+            if let failure { return failure }
             let sequence = record.event.sequence
             if sequence != expected {
                 let why = sequence > expected
                     ? "record \(expected) is missing (the next stored record is \(sequence))"
                     : "record \(sequence) is out of place (record \(expected) was expected here)"
-                return .broken(sequence: min(sequence, expected), reason: why)
+                failure = .broken(sequence: min(sequence, expected), reason: why)
+                return failure
             }
-            let computed = hash(record.event, after: previous)
+            let computed = AuditChain.hash(record.event, after: previous)
             guard computed == record.hash else {
-                return .broken(sequence: sequence, reason: "record \(sequence) does not match its hash: it was altered, or a record before it was removed, inserted or reordered")
+                failure = .broken(sequence: sequence, reason: "record \(sequence) does not match its hash: it was altered, or a record before it was removed, inserted or reordered")
+                return failure
             }
             if let signed = vouched[sequence], signed != computed {
-                return .broken(sequence: sequence, reason: "record \(sequence) differs from what the signed checkpoint recorded: the chain was rewritten")
+                failure = .broken(sequence: sequence, reason: "record \(sequence) differs from what the signed checkpoint recorded: the chain was rewritten")
+                return failure
             }
             previous = computed
             expected += 1
             count += 1
+            return nil
         }
-        if let beyond = checkpoints.map(\.sequence).filter({ $0 >= expected }).min() {
-            return .broken(sequence: expected, reason: "the chain ends at record \(expected - 1) but a signed checkpoint vouches for record \(beyond): records were removed")
+
+        /// The verdict after the last record.
+        public func finish() -> Verdict {
+            if let failure { return failure }
+            if let beyond = checkpoints.map(\.sequence).filter({ $0 >= expected }).min() {
+                return .broken(sequence: expected, reason: "the chain ends at record \(expected - 1) but a signed checkpoint vouches for record \(beyond): records were removed")
+            }
+            return .intact(records: count, checkpoints: checkpoints.count)
         }
-        return .intact(records: count, checkpoints: checkpoints.count)
     }
 }

@@ -1,0 +1,108 @@
+public import Foundation
+public import GRDB
+import TrellisCore
+
+/// The audit trail in SQLite: append-only (triggers refuse UPDATE and DELETE), hash-chained, with
+/// signed checkpoints in a file outside the database.
+public final class SQLiteAuditLog: Sendable {
+    private let database: any DatabaseWriter
+    private let book: AuditCheckpointBook?
+
+    public init(database: any DatabaseWriter, checkpoints book: AuditCheckpointBook?) throws {
+        self.database = database
+        self.book = book
+        try Self.migrator.migrate(database)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("audit-1: append-only, hash-chained audit events") { db in
+            try db.execute(sql: """
+                CREATE TABLE audit_event (
+                    sequence INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    entity_id TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    purpose TEXT,
+                    source_address TEXT,
+                    detail TEXT,
+                    hash BLOB NOT NULL);
+                CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+                    BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+                CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
+                    BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+                """)
+        }
+        return migrator
+    }
+
+    /// Appends an entry at the end of the chain, in one transaction; signs a checkpoint when one is due.
+    @discardableResult
+    public func append(_ entry: AuditEntry) async throws -> SealedAuditRecord {
+        let sealed = try await database.write { db -> SealedAuditRecord in
+            let head = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1")
+            let sequence: Int64 = (head?["sequence"] as Int64? ?? 0) + 1
+            let previous: Data = head?["hash"] ?? AuditChain.genesis
+            let sealed = AuditChain.seal(entry.event(sequence: sequence), after: previous)
+            let e = sealed.event
+            try db.execute(sql: """
+                INSERT INTO audit_event (sequence, at, actor, action, entity, entity_id, outcome, purpose, source_address, detail, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [e.sequence, AuditCanonicalForm.timestamp(e.at), e.actor, e.action.rawValue, e.entity, e.entityID,
+                                 e.outcome.rawValue, e.purpose, e.sourceAddress, e.detail, sealed.hash])
+            return sealed
+        }
+        if let book, sealed.event.sequence % book.every == 0 {
+            try book.append(AuditCheckpoint(signing: sealed, at: Date(), with: book.signingKey()))
+        }
+        return sealed
+    }
+
+    /// Signs a checkpoint for the current head (at shutdown, so a removed tail is caught).
+    public func checkpoint() async throws {
+        guard let book, let head = try await head() else { return }
+        try book.append(AuditCheckpoint(signing: head, at: Date(), with: book.signingKey()))
+    }
+
+    public func head() async throws -> SealedAuditRecord? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM audit_event ORDER BY sequence DESC LIMIT 1").map(Self.record)
+        }
+    }
+
+    /// Walks the whole chain in sequence order, streaming, against the signed checkpoints.
+    public func verify() async throws -> AuditChain.Verdict {
+        let checkpoints = try book?.read() ?? []
+        // Signatures are checked here; the verifier carries only the verdict into the read.
+        let start = AuditChain.Verifier(checkpoints: checkpoints, publicKey: try book?.signingKey().publicKey)
+        return try await database.read { db in
+            var verifier = start
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit_event ORDER BY sequence")
+            while let row = try rows.next() {
+                if let broken = verifier.check(try Self.record(row)) { return broken }
+            }
+            return verifier.finish()
+        }
+    }
+
+    /// A stored row as a sealed record. A row that cannot even be read is reported as tampering.
+    static func record(_ row: Row) throws -> SealedAuditRecord {
+        let sequence: Int64 = row["sequence"]
+        guard let at = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(row["at"] as String),
+              let action = AuditEvent.Action(rawValue: row["action"]),
+              let outcome = AuditEvent.Outcome(rawValue: row["outcome"])
+        else { throw UnreadableAuditRecord(sequence: sequence) }
+        let event = AuditEvent(sequence: sequence, at: at, actor: row["actor"], action: action, entity: row["entity"],
+                               entityID: row["entity_id"], outcome: outcome, purpose: row["purpose"],
+                               sourceAddress: row["source_address"], detail: row["detail"])
+        return SealedAuditRecord(event: event, hash: row["hash"])
+    }
+}
+
+public struct UnreadableAuditRecord: Error, CustomStringConvertible, Sendable {
+    public var sequence: Int64
+    public var description: String { "audit record \(sequence) cannot be read: it was altered outside Trellis" }
+}
