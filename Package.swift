@@ -56,7 +56,11 @@ let package = Package(
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "trellis-bench",
-            dependencies: ["TrellisCore", "TrellisDirectory", "TrellisMatching", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "TrellisCore", "TrellisDirectory", "TrellisMatching", "TrellisStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Sources/TrellisBench",
             swiftSettings: swiftSettings),
 

@@ -7,16 +7,19 @@ import TrellisMatching
 /// `scripts/bench` runs this in a release build and prints its JSON lines.
 @main
 struct TrellisBench {
-    static func main() throws {
+    static func main() async throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
         let command = arguments.first ?? ""
-        guard command == "match" else {
+        guard command == "match" || command == "audit" else {
             print("""
-            usage: trellis-bench match --directory FILE [--profiles N] [--seed S]
+            usage: trellis-bench match --directory FILE [--profiles N] [--seed S] [--show-slowest N]
               Builds the matching index from FILE and measures, on one core: index build time and
               memory, match latency per profile (all its needs) p50/p99 over N generated profiles,
-              and the same questions asked of SQLite as an indexed SQL query per need. One JSON
-              line per figure.
+              and the same questions asked of SQLite as an indexed SQL query per need.
+            usage: trellis-bench audit [--records N]
+              Appends N audit records to a SQLite audit log (one transaction each) and verifies the
+              chain and its signed checkpoints.
+            One JSON line per figure.
             """)
             exit(command == "--help" || command == "-h" ? 0 : 2)
         }
@@ -24,6 +27,10 @@ struct TrellisBench {
         func option(_ name: String) -> String? {
             guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
             return arguments[i + 1]
+        }
+        if command == "audit" {
+            try await AuditBenchmark(records: option("--records").flatMap(Int.init) ?? 100_000).run()
+            return
         }
         guard let directory = option("--directory") else {
             FileHandle.standardError.write(Data("trellis-bench: --directory FILE is required\n".utf8))
