@@ -21,6 +21,9 @@ public final class DirectoryIndex: Sendable {
         var place: Place
         var bound = ScoreBound()
         var services: [Int32] = []
+        /// Orders blocks of equal bound by content (cell, state, first service id), never by
+        /// insertion or hash order, so the same directory is always searched the same way.
+        var tieBreak = ""
         /// Every service here requires sobriety: for a person in active use, housing from this block
         /// can only be a Housing First last resort.
         var allRequireSobriety = true
@@ -98,7 +101,8 @@ public final class DirectoryIndex: Sendable {
             let standard = Self.standardQuery(for: category.domain)
             index.blocks = (cells[category] ?? [:]).values.map { block in
                 var sorted = block
-                sorted.services.sort { bounds[Int($0)].value(standard) > bounds[Int($1)].value(standard) }
+                sorted.services.sort { Self.before($0, $1, bounds: bounds, list: list, query: standard) }
+                if case .cell(let la, let lo) = block.place { sorted.tieBreak = "c\(la):\(lo)" }
                 return sorted
             }
             index.blocks += Self.chunks(virtual[category] ?? [], place: .virtual, bounds: bounds, services: list, domain: category.domain)
@@ -114,6 +118,12 @@ public final class DirectoryIndex: Sendable {
 
     /// Splits a list into chunks of services with similar bounds (best first), so a search can
     /// stop after the promising ones.
+    /// Best bound first, then by id: an order that depends on the directory's content only.
+    private static func before(_ a: Int32, _ b: Int32, bounds: [ScoreBound], list: [IndexedService], query: BoundQuery) -> Bool {
+        let va = bounds[Int(a)].value(query), vb = bounds[Int(b)].value(query)
+        return va != vb ? va > vb : list[Int(a)].id < list[Int(b)].id
+    }
+
     /// An ordering heuristic only (any order is correct): the standard weights for a typical profile.
     private static func standardQuery(for domain: NeedDomain) -> BoundQuery {
         BoundQuery(config: .standard, need: .init(domain), profile: NeedsProfile(person: .init(ref: "order"), needs: [.init(domain)]),
@@ -127,10 +137,11 @@ public final class DirectoryIndex: Sendable {
         let standard = standardQuery(for: domain)
         let groups = Dictionary(grouping: members) { services[Int($0)].confinedState ?? "" }
         return groups.keys.sorted().flatMap { state -> [Block] in
-            let ranked = (groups[state] ?? []).sorted { bounds[Int($0)].value(standard) > bounds[Int($1)].value(standard) }
+            let ranked = (groups[state] ?? []).sorted { before($0, $1, bounds: bounds, list: services, query: standard) }
             return stride(from: 0, to: ranked.count, by: chunkSize).map { start in
                 var block = Block(place: place)
                 block.confinedState = state.isEmpty ? nil : state
+                block.tieBreak = "\(place):\(state):\(services[Int(ranked[start])].id)"
                 for p in ranked[start..<min(start + chunkSize, ranked.count)] {
                     block.services.append(p)
                     block.bound.include(bounds[Int(p)])

@@ -80,7 +80,8 @@ public struct NeedMatches: Codable, Hashable, Sendable {
 /// Everything `match` says about a profile.
 public struct MatchOutcome: Codable, Hashable, Sendable {
     public var matches: [NeedMatches]
-    /// Services of the needs' categories that a rule excluded (each can be explained).
+    /// Services a rule excluded among those the search considered for the needs (each can be
+    /// explained); the same for the same directory and profile.
     public var excluded: Int
 }
 

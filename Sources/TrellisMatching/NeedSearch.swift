@@ -98,7 +98,9 @@ struct NeedSearch {
                 queue.append((block.bound.value(query) + config.weights.distance * distanceValue, c, b))
             }
         }
-        queue.sort { $0.bound > $1.bound }
+        queue.sort { a, b in
+            a.bound != b.bound ? a.bound > b.bound : indexes[a.category].blocks[a.block].tieBreak < indexes[b.category].blocks[b.block].tieBreak
+        }
         let distanceWeight = config.weights.distance
         let pruning = !matcher.exhaustiveSearch
         for entry in queue {
@@ -125,6 +127,7 @@ struct NeedSearch {
         }
     }
 
+    /// The need's category indexes, in category order (a dictionary's order differs per process).
     private func regularIndexes() -> [DirectoryIndex.CategoryIndex] {
         if need.detail == nil {
             // The whole domain: every category in it.

@@ -1,0 +1,14 @@
+/// The audit trail, whatever stores it: append-only, hash-chained, verifiable against signed
+/// checkpoints kept outside the database. SQLite and PostgreSQL pass one contract suite.
+public protocol AuditLog: Sendable {
+    /// Appends an entry at the end of the chain, in one transaction.
+    @discardableResult
+    func append(_ entry: AuditEntry) async throws -> SealedAuditRecord
+    /// Signs a checkpoint for the current head (at shutdown, so a removed tail is caught).
+    func checkpoint() async throws
+    func head() async throws -> SealedAuditRecord?
+    /// Walks the whole chain in sequence order against the signed checkpoints.
+    func verify() async throws -> AuditChain.Verdict
+}
+
+extension SQLiteAuditLog: AuditLog {}

@@ -1,0 +1,119 @@
+public import Foundation
+import Logging
+public import PostgresNIO
+import TrellisCore
+
+/// The audit trail in PostgreSQL: append-only (triggers refuse UPDATE and DELETE), hash-chained,
+/// with signed checkpoints in a file outside the database. Several Trellis processes may append:
+/// a transaction-scoped advisory lock keeps one chain.
+public final class PostgresAuditLog: Sendable {
+    private let client: PostgresClient
+    private let book: AuditCheckpointBook?
+    private let logger: Logger
+
+    /// `client` must be running (`client.run()`), owned by the caller.
+    public init(client: PostgresClient, checkpoints book: AuditCheckpointBook?, logger: Logger) async throws {
+        self.client = client
+        self.book = book
+        self.logger = logger
+        try await migrate()
+    }
+
+    private func migrate() async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            // One migrator at a time, whichever process starts first.
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('trellis_migrations'))", logger: logger)
+            try await connection.query("CREATE TABLE IF NOT EXISTS trellis_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", logger: logger)
+            let name = "audit-1: append-only, hash-chained audit events"
+            let applied = try await connection.query("SELECT 1 FROM trellis_migration WHERE name = \(name)", logger: logger)
+            var already = false
+            for try await _ in applied { already = true }
+            guard !already else { return }
+            for statement in [
+                """
+                CREATE TABLE audit_event (
+                    sequence bigint PRIMARY KEY,
+                    at text NOT NULL,
+                    actor text NOT NULL,
+                    action text NOT NULL,
+                    entity text NOT NULL,
+                    entity_id text NOT NULL,
+                    outcome text NOT NULL,
+                    purpose text,
+                    source_address text,
+                    detail text,
+                    hash bytea NOT NULL)
+                """,
+                """
+                CREATE FUNCTION trellis_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'audit records are append-only'; END $$
+                """,
+                "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event FOR EACH ROW EXECUTE FUNCTION trellis_audit_append_only()",
+                "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event FOR EACH ROW EXECUTE FUNCTION trellis_audit_append_only()",
+                "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event FOR EACH STATEMENT EXECUTE FUNCTION trellis_audit_append_only()",
+            ] {
+                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+            try await connection.query("INSERT INTO trellis_migration (name) VALUES (\(name))", logger: logger)
+        }
+    }
+
+    @discardableResult
+    public func append(_ entry: AuditEntry) async throws -> SealedAuditRecord {
+        let logger = self.logger
+        let sealed = try await client.withTransaction(logger: logger) { connection -> SealedAuditRecord in
+            // Appenders in every process take turns at the head of the chain.
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('trellis_audit_event'))", logger: logger)
+            let rows = try await connection.query("SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1", logger: logger)
+            var head: (Int64, Data)? = nil
+            for try await row in rows.decode((Int64, Data).self) { head = row }
+            let sealed = AuditChain.seal(entry.event(sequence: (head?.0 ?? 0) + 1), after: head?.1 ?? AuditChain.genesis)
+            let e = sealed.event
+            let at = AuditCanonicalForm.timestamp(e.at)
+            try await connection.query("""
+                INSERT INTO audit_event (sequence, at, actor, action, entity, entity_id, outcome, purpose, source_address, detail, hash)
+                VALUES (\(e.sequence), \(at), \(e.actor), \(e.action.rawValue), \(e.entity), \(e.entityID), \(e.outcome.rawValue),
+                        \(e.purpose), \(e.sourceAddress), \(e.detail), \(sealed.hash))
+                """, logger: logger)
+            return sealed
+        }
+        if let book, sealed.event.sequence % book.every == 0 {
+            try book.append(AuditCheckpoint(signing: sealed, at: Date(), with: book.signingKey()))
+        }
+        return sealed
+    }
+
+    public func checkpoint() async throws {
+        guard let book, let head = try await head() else { return }
+        try book.append(AuditCheckpoint(signing: head, at: Date(), with: book.signingKey()))
+    }
+
+    public func head() async throws -> SealedAuditRecord? {
+        let rows = try await client.query("\(unescaped: Self.columns) FROM audit_event ORDER BY sequence DESC LIMIT 1", logger: logger)
+        for try await row in rows.decode(Self.RowType.self) { return try Self.record(row) }
+        return nil
+    }
+
+    public func verify() async throws -> AuditChain.Verdict {
+        var verifier = AuditChain.Verifier(checkpoints: try book?.read() ?? [], publicKey: try book?.signingKey().publicKey)
+        let rows = try await client.query("\(unescaped: Self.columns) FROM audit_event ORDER BY sequence", logger: logger)
+        for try await row in rows.decode(Self.RowType.self) {
+            if let broken = verifier.check(try Self.record(row)) { return broken }
+        }
+        return verifier.finish()
+    }
+
+    private static let columns = "SELECT sequence, at, actor, action, entity, entity_id, outcome, purpose, source_address, detail, hash"
+    private typealias RowType = (Int64, String, String, String, String, String, String, String?, String?, String?, Data)
+
+    private static func record(_ r: RowType) throws -> SealedAuditRecord {
+        guard let at = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(r.1),
+              let action = AuditEvent.Action(rawValue: r.3), let outcome = AuditEvent.Outcome(rawValue: r.6)
+        else { throw UnreadableAuditRecord(sequence: r.0) }
+        let event = AuditEvent(sequence: r.0, at: at, actor: r.2, action: action, entity: r.4, entityID: r.5,
+                               outcome: outcome, purpose: r.7, sourceAddress: r.8, detail: r.9)
+        return SealedAuditRecord(event: event, hash: r.10)
+    }
+}
+
+extension PostgresAuditLog: AuditLog {}
