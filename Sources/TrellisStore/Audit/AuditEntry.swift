@@ -65,6 +65,20 @@ public struct AuditCheckpointBook: Sendable {
         try handle.synchronize()
     }
 
+    /// Signs a checkpoint for `record` when one is due (every `every` records).
+    func signIfDue(_ record: SealedAuditRecord) throws {
+        if record.event.sequence % every == 0 { try sign(record) }
+    }
+
+    func sign(_ record: SealedAuditRecord) throws {
+        try append(AuditCheckpoint(signing: record, at: Date(), with: signingKey()))
+    }
+
+    /// A verifier holding this book's checkpoints, their signatures already checked.
+    func verifier() throws -> AuditChain.Verifier {
+        AuditChain.Verifier(checkpoints: try read(), publicKey: try signingKey().publicKey)
+    }
+
     public func read() throws -> [AuditCheckpoint] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         return try AuditCheckpoint.read(jsonLines: String(decoding: data, as: UTF8.self))

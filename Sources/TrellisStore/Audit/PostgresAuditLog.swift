@@ -77,15 +77,13 @@ public final class PostgresAuditLog: Sendable {
                 """, logger: logger)
             return sealed
         }
-        if let book, sealed.event.sequence % book.every == 0 {
-            try book.append(AuditCheckpoint(signing: sealed, at: Date(), with: book.signingKey()))
-        }
+        try book?.signIfDue(sealed)
         return sealed
     }
 
     public func checkpoint() async throws {
         guard let book, let head = try await head() else { return }
-        try book.append(AuditCheckpoint(signing: head, at: Date(), with: book.signingKey()))
+        try book.sign(head)
     }
 
     public func head() async throws -> SealedAuditRecord? {
@@ -95,7 +93,7 @@ public final class PostgresAuditLog: Sendable {
     }
 
     public func verify() async throws -> AuditChain.Verdict {
-        var verifier = AuditChain.Verifier(checkpoints: try book?.read() ?? [], publicKey: try book?.signingKey().publicKey)
+        var verifier = try book?.verifier() ?? AuditChain.Verifier(checkpoints: [], publicKey: nil)
         let rows = try await client.query("\(unescaped: Self.columns) FROM audit_event ORDER BY sequence", logger: logger)
         for try await row in rows.decode(Self.RowType.self) {
             if let broken = verifier.check(try Self.record(row)) { return broken }
@@ -107,12 +105,8 @@ public final class PostgresAuditLog: Sendable {
     private typealias RowType = (Int64, String, String, String, String, String, String, String?, String?, String?, Data)
 
     private static func record(_ r: RowType) throws -> SealedAuditRecord {
-        guard let at = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(r.1),
-              let action = AuditEvent.Action(rawValue: r.3), let outcome = AuditEvent.Outcome(rawValue: r.6)
-        else { throw UnreadableAuditRecord(sequence: r.0) }
-        let event = AuditEvent(sequence: r.0, at: at, actor: r.2, action: action, entity: r.4, entityID: r.5,
-                               outcome: outcome, purpose: r.7, sourceAddress: r.8, detail: r.9)
-        return SealedAuditRecord(event: event, hash: r.10)
+        try .stored(sequence: r.0, at: r.1, actor: r.2, action: r.3, entity: r.4, entityID: r.5, outcome: r.6,
+                    purpose: r.7, sourceAddress: r.8, detail: r.9, hash: r.10)
     }
 }
 

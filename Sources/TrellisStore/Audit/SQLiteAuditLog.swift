@@ -55,16 +55,14 @@ public final class SQLiteAuditLog: Sendable {
                                  e.outcome.rawValue, e.purpose, e.sourceAddress, e.detail, sealed.hash])
             return sealed
         }
-        if let book, sealed.event.sequence % book.every == 0 {
-            try book.append(AuditCheckpoint(signing: sealed, at: Date(), with: book.signingKey()))
-        }
+        try book?.signIfDue(sealed)
         return sealed
     }
 
     /// Signs a checkpoint for the current head (at shutdown, so a removed tail is caught).
     public func checkpoint() async throws {
         guard let book, let head = try await head() else { return }
-        try book.append(AuditCheckpoint(signing: head, at: Date(), with: book.signingKey()))
+        try book.sign(head)
     }
 
     public func head() async throws -> SealedAuditRecord? {
@@ -75,9 +73,8 @@ public final class SQLiteAuditLog: Sendable {
 
     /// Walks the whole chain in sequence order, streaming, against the signed checkpoints.
     public func verify() async throws -> AuditChain.Verdict {
-        let checkpoints = try book?.read() ?? []
         // Signatures are checked here; the verifier carries only the verdict into the read.
-        let start = AuditChain.Verifier(checkpoints: checkpoints, publicKey: try book?.signingKey().publicKey)
+        let start = try book?.verifier() ?? AuditChain.Verifier(checkpoints: [], publicKey: nil)
         return try await database.read { db in
             var verifier = start
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit_event ORDER BY sequence")
@@ -88,21 +85,10 @@ public final class SQLiteAuditLog: Sendable {
         }
     }
 
-    /// A stored row as a sealed record. A row that cannot even be read is reported as tampering.
+    /// A stored row as a sealed record.
     static func record(_ row: Row) throws -> SealedAuditRecord {
-        let sequence: Int64 = row["sequence"]
-        guard let at = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(row["at"] as String),
-              let action = AuditEvent.Action(rawValue: row["action"]),
-              let outcome = AuditEvent.Outcome(rawValue: row["outcome"])
-        else { throw UnreadableAuditRecord(sequence: sequence) }
-        let event = AuditEvent(sequence: sequence, at: at, actor: row["actor"], action: action, entity: row["entity"],
-                               entityID: row["entity_id"], outcome: outcome, purpose: row["purpose"],
-                               sourceAddress: row["source_address"], detail: row["detail"])
-        return SealedAuditRecord(event: event, hash: row["hash"])
+        try .stored(sequence: row["sequence"], at: row["at"], actor: row["actor"], action: row["action"], entity: row["entity"],
+                    entityID: row["entity_id"], outcome: row["outcome"], purpose: row["purpose"],
+                    sourceAddress: row["source_address"], detail: row["detail"], hash: row["hash"])
     }
-}
-
-public struct UnreadableAuditRecord: Error, CustomStringConvertible, Sendable {
-    public var sequence: Int64
-    public var description: String { "audit record \(sequence) cannot be read: it was altered outside Trellis" }
 }

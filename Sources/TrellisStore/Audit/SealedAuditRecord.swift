@@ -13,4 +13,20 @@ public struct SealedAuditRecord: Hashable, Sendable {
     }
 
     public var hashHex: String { hash.map { String(format: "%02x", $0) }.joined() }
+
+    /// A record from its stored columns. A row that cannot even be read is reported as tampering.
+    static func stored(sequence: Int64, at: String, actor: String, action: String, entity: String, entityID: String,
+                       outcome: String, purpose: String?, sourceAddress: String?, detail: String?, hash: Data) throws -> SealedAuditRecord {
+        guard let time = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(at),
+              let action = AuditEvent.Action(rawValue: action), let outcome = AuditEvent.Outcome(rawValue: outcome)
+        else { throw UnreadableAuditRecord(sequence: sequence) }
+        let event = AuditEvent(sequence: sequence, at: time, actor: actor, action: action, entity: entity, entityID: entityID,
+                               outcome: outcome, purpose: purpose, sourceAddress: sourceAddress, detail: detail)
+        return SealedAuditRecord(event: event, hash: hash)
+    }
+}
+
+public struct UnreadableAuditRecord: Error, CustomStringConvertible, Sendable {
+    public var sequence: Int64
+    public var description: String { "audit record \(sequence) cannot be read: it was altered outside Trellis" }
 }
