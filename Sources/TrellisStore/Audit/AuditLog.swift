@@ -9,6 +9,8 @@ public protocol AuditLog: Sendable {
     func head() async throws -> SealedAuditRecord?
     /// Walks the whole chain in sequence order against the signed checkpoints.
     func verify() async throws -> AuditChain.Verdict
+    /// Up to `limit` records after `sequence`, in order: for export, page by page.
+    func records(after sequence: Int64, limit: Int) async throws -> [SealedAuditRecord]
 }
 
 extension SQLiteAuditLog: AuditLog {}

@@ -42,21 +42,30 @@ public final class SQLiteAuditLog: Sendable {
     /// Appends an entry at the end of the chain, in one transaction; signs a checkpoint when one is due.
     @discardableResult
     public func append(_ entry: AuditEntry) async throws -> SealedAuditRecord {
-        let sealed = try await database.write { db -> SealedAuditRecord in
-            let head = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1")
-            let sequence: Int64 = (head?["sequence"] as Int64? ?? 0) + 1
-            let previous: Data = head?["hash"] ?? AuditChain.genesis
-            let sealed = AuditChain.seal(entry.event(sequence: sequence), after: previous)
-            let e = sealed.event
-            try db.execute(sql: """
-                INSERT INTO audit_event (sequence, at, actor, action, entity, entity_id, outcome, purpose, source_address, detail, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [e.sequence, AuditCanonicalForm.timestamp(e.at), e.actor, e.action.rawValue, e.entity, e.entityID,
-                                 e.outcome.rawValue, e.purpose, e.sourceAddress, e.detail, sealed.hash])
-            return sealed
-        }
+        let sealed = try await database.write { db in try Self.append(entry, in: db) }
         try book?.signIfDue(sealed)
         return sealed
+    }
+
+    /// Appends inside the caller's write transaction, so a change and its audit record commit together.
+    /// The caller passes the result to `sealed(_:)` after the commit.
+    static func append(_ entry: AuditEntry, in db: Database) throws -> SealedAuditRecord {
+        let head = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1")
+        let sequence: Int64 = (head?["sequence"] as Int64? ?? 0) + 1
+        let previous: Data = head?["hash"] ?? AuditChain.genesis
+        let sealed = AuditChain.seal(entry.event(sequence: sequence), after: previous)
+        let e = sealed.event
+        try db.execute(sql: """
+            INSERT INTO audit_event (sequence, at, actor, action, entity, entity_id, outcome, purpose, source_address, detail, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [e.sequence, AuditCanonicalForm.timestamp(e.at), e.actor, e.action.rawValue, e.entity, e.entityID,
+                             e.outcome.rawValue, e.purpose, e.sourceAddress, e.detail, sealed.hash])
+        return sealed
+    }
+
+    /// Signs the checkpoints that came due in a committed transaction.
+    func committed(_ records: [SealedAuditRecord]) throws {
+        for record in records { try book?.signIfDue(record) }
     }
 
     /// Signs a checkpoint for the current head (at shutdown, so a removed tail is caught).
@@ -82,6 +91,13 @@ public final class SQLiteAuditLog: Sendable {
                 if let broken = verifier.check(try Self.record(row)) { return broken }
             }
             return verifier.finish()
+        }
+    }
+
+    public func records(after sequence: Int64, limit: Int) async throws -> [SealedAuditRecord] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_event WHERE sequence > ? ORDER BY sequence LIMIT ?",
+                             arguments: [sequence, limit]).map(Self.record)
         }
     }
 

@@ -1,0 +1,140 @@
+public import Foundation
+
+/// A partner agency's endpoint: where referrals for its organizations go, in what form, how Trellis
+/// authenticates and signs, and how soon it is expected to answer.
+public struct Partner: Codable, Hashable, Sendable, Identifiable {
+    public enum PayloadFormat: String, Codable, CaseIterable, Hashable, Sendable {
+        case fhirR4 = "fhir-r4"
+        case json
+    }
+
+    public enum StatusMode: String, Codable, CaseIterable, Hashable, Sendable {
+        /// The partner posts status updates back.
+        case callback
+        /// Trellis polls the partner's Task.
+        case poll
+    }
+
+    /// How Trellis proves who it is to the partner. Secrets are never stored here, only where they live.
+    public struct Authentication: Codable, Hashable, Sendable {
+        public var bearerEnvironment: String?
+        public var bearerFile: String?
+        public var clientCertificate: String?
+        public var clientKey: String?
+
+        public init(bearerEnvironment: String? = nil, bearerFile: String? = nil, clientCertificate: String? = nil, clientKey: String? = nil) {
+            self.bearerEnvironment = bearerEnvironment
+            self.bearerFile = bearerFile
+            self.clientCertificate = clientCertificate
+            self.clientKey = clientKey
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case bearerEnvironment = "bearer_env", bearerFile = "bearer_file"
+            case clientCertificate = "client_certificate", clientKey = "client_key"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            bearerEnvironment = try c.decodeIfPresent(String.self, forKey: .bearerEnvironment)
+            bearerFile = try c.decodeIfPresent(String.self, forKey: .bearerFile)
+            clientCertificate = try c.decodeIfPresent(String.self, forKey: .clientCertificate)
+            clientKey = try c.decodeIfPresent(String.self, forKey: .clientKey)
+            if (clientCertificate == nil) != (clientKey == nil) {
+                throw DecodingError.dataCorruptedError(forKey: .clientKey, in: c,
+                    debugDescription: "a client certificate and its key go together")
+            }
+        }
+    }
+
+    public var id: String
+    /// The directory organizations this partner answers for.
+    public var organizations: [String]
+    public var endpoint: URL
+    public var format: PayloadFormat
+    public var auth: Authentication
+    /// Standard Webhooks secrets (`whsec_…`); several at once while one is rotated out.
+    public var signingSecrets: [String]
+    public var caBundle: String?
+    public var responseDeadlineBusinessDays: Int
+    public var statusMode: StatusMode
+
+    public init(id: String, organizations: [String], endpoint: URL, format: PayloadFormat = .fhirR4,
+                auth: Authentication = Authentication(), signingSecrets: [String] = [], caBundle: String? = nil,
+                responseDeadlineBusinessDays: Int = 2, statusMode: StatusMode = .callback) {
+        self.id = id
+        self.organizations = organizations
+        self.endpoint = endpoint
+        self.format = format
+        self.auth = auth
+        self.signingSecrets = signingSecrets
+        self.caBundle = caBundle
+        self.responseDeadlineBusinessDays = responseDeadlineBusinessDays
+        self.statusMode = statusMode
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, organizations, endpoint, format, auth
+        case signingSecrets = "signing_secrets", caBundle = "ca_bundle"
+        case responseDeadlineBusinessDays = "response_deadline_business_days", statusMode = "status_mode"
+    }
+
+    /// Only https, except plain http to a loopback host for development and tests.
+    public static func endpointProblem(_ url: URL) -> String? {
+        guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased(), !host.isEmpty else {
+            return "the endpoint must be an absolute URL"
+        }
+        switch scheme {
+        case "https": return nil
+        case "http":
+            return ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) ? nil
+                : "the endpoint must use https (plain http only to 127.0.0.1 for development)"
+        default: return "the endpoint must use https, not \(scheme)"
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(organizations, forKey: .organizations)
+        try c.encode(endpoint.absoluteString, forKey: .endpoint)
+        try c.encode(format, forKey: .format)
+        try c.encode(auth, forKey: .auth)
+        try c.encode(signingSecrets, forKey: .signingSecrets)
+        try c.encode(caBundle, forKey: .caBundle)
+        try c.encode(responseDeadlineBusinessDays, forKey: .responseDeadlineBusinessDays)
+        try c.encode(statusMode, forKey: .statusMode)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        guard id.nonBlank != nil else {
+            throw DecodingError.dataCorruptedError(forKey: .id, in: c, debugDescription: "the partner id is required")
+        }
+        organizations = try c.decode([String].self, forKey: .organizations)
+        guard !organizations.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: .organizations, in: c, debugDescription: "name at least one organization")
+        }
+        let text = try c.decode(String.self, forKey: .endpoint)
+        guard let url = URL(string: text) else {
+            throw DecodingError.dataCorruptedError(forKey: .endpoint, in: c, debugDescription: "not a URL: \(text)")
+        }
+        if let problem = Self.endpointProblem(url) {
+            throw DecodingError.dataCorruptedError(forKey: .endpoint, in: c, debugDescription: problem)
+        }
+        endpoint = url
+        format = try c.decodeIfPresent(PayloadFormat.self, forKey: .format) ?? .fhirR4
+        auth = try c.decodeIfPresent(Authentication.self, forKey: .auth) ?? Authentication()
+        signingSecrets = try c.decodeIfPresent([String].self, forKey: .signingSecrets) ?? []
+        caBundle = try c.decodeIfPresent(String.self, forKey: .caBundle)
+        responseDeadlineBusinessDays = try c.decodeIfPresent(Int.self, forKey: .responseDeadlineBusinessDays) ?? 2
+        guard (0...60).contains(responseDeadlineBusinessDays) else {
+            throw DecodingError.dataCorruptedError(forKey: .responseDeadlineBusinessDays, in: c,
+                debugDescription: "expected 0 to 60 business days")
+        }
+        statusMode = try c.decodeIfPresent(StatusMode.self, forKey: .statusMode) ?? .callback
+    }
+}

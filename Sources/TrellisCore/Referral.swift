@@ -1,0 +1,101 @@
+public import Foundation
+
+/// A referral of one person to one service, as Trellis tracks it until the loop is closed.
+/// It carries ids only: the person's details stay in the store, encrypted, and leave only under consent.
+public struct Referral: Codable, Hashable, Sendable, Identifiable {
+    public var id: String
+    public var status: ReferralStatus
+    public var serviceID: String
+    public var organizationID: String
+    /// The case worker's pseudonymous reference for the person (`P-1042`).
+    public var personRef: String
+    public var consentID: String
+    /// The need domains the referral is for, from the needs profile.
+    public var needDomains: [NeedDomain]
+    public var createdAt: Date
+    public var createdBy: String
+    /// When it was sent (`requested`); nil while it is a draft.
+    public var requestedAt: Date?
+    /// The partner's response deadline: `requestedAt` plus its business days.
+    public var respondBy: Date?
+    /// The agency's first answer (any status it sets).
+    public var firstAnsweredAt: Date?
+    public var updatedAt: Date
+    /// Grows by one with every change; a change made against an older version is a conflict.
+    public var version: Int
+    public var note: String?
+    /// Every change, oldest first (present when the referral is read in full).
+    public var history: [ReferralStatusChange]?
+
+    public init(id: String, status: ReferralStatus, serviceID: String, organizationID: String, personRef: String,
+                consentID: String, needDomains: [NeedDomain], createdAt: Date, createdBy: String, requestedAt: Date? = nil,
+                respondBy: Date? = nil, firstAnsweredAt: Date? = nil, updatedAt: Date, version: Int = 1, note: String? = nil,
+                history: [ReferralStatusChange]? = nil) {
+        self.id = id
+        self.status = status
+        self.serviceID = serviceID
+        self.organizationID = organizationID
+        self.personRef = personRef
+        self.consentID = consentID
+        self.needDomains = needDomains
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.requestedAt = requestedAt
+        self.respondBy = respondBy
+        self.firstAnsweredAt = firstAnsweredAt
+        self.updatedAt = updatedAt
+        self.version = version
+        self.note = note
+        self.history = history
+    }
+
+    /// Still waiting for the agency's first answer after its deadline.
+    public func isOverdue(at now: Date) -> Bool {
+        status == .requested && (respondBy.map { now >= $0 } ?? false)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, note, history, version
+        case serviceID = "service_id", organizationID = "organization_id", personRef = "person_ref"
+        case consentID = "consent_id", needDomains = "need_domains", createdAt = "created_at", createdBy = "created_by"
+        case requestedAt = "requested_at", respondBy = "respond_by", firstAnsweredAt = "first_answered_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+/// One row of a referral's history: who moved it from what to what, when, why and through what.
+public struct ReferralStatusChange: Codable, Hashable, Sendable {
+    /// Where a change came from.
+    public enum Source: String, Codable, CaseIterable, Hashable, Sendable {
+        /// The command line.
+        case cli
+        /// The HTTP API or web pages.
+        case api
+        /// A partner's signed status callback.
+        case callback
+        /// Trellis polling a partner that cannot call back.
+        case poll
+        /// Trellis itself (a consent revocation, a disabled endpoint).
+        case system
+    }
+
+    public var at: Date
+    public var actor: String
+    public var party: ReferralParty
+    /// nil for the row that created the referral.
+    public var from: ReferralStatus?
+    public var to: ReferralStatus
+    public var reason: String?
+    public var source: Source
+
+    public init(at: Date, actor: String, party: ReferralParty, from: ReferralStatus?, to: ReferralStatus,
+                reason: String? = nil, source: Source) {
+        self.at = at
+        self.actor = actor
+        self.party = party
+        self.from = from
+        self.to = to
+        self.reason = reason
+        self.source = source
+    }
+}

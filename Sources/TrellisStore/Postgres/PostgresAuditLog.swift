@@ -1,0 +1,123 @@
+public import Foundation
+import Logging
+public import PostgresNIO
+import TrellisCore
+
+/// The audit trail in PostgreSQL: append-only (triggers refuse UPDATE and DELETE), hash-chained,
+/// with signed checkpoints in a file outside the database. Several Trellis processes may append:
+/// a transaction-scoped advisory lock keeps one chain.
+public final class PostgresAuditLog: Sendable {
+    private let client: PostgresClient
+    private let book: AuditCheckpointBook?
+    private let logger: Logger
+
+    /// `client` must be running (`client.run()`), owned by the caller.
+    public init(client: PostgresClient, checkpoints book: AuditCheckpointBook?, logger: Logger) async throws {
+        self.client = client
+        self.book = book
+        self.logger = logger
+        try await migrate()
+    }
+
+    private func migrate() async throws {
+        try await Self.migrator.migrate(client, logger: logger)
+    }
+
+    static var migrator: PostgresMigrator {
+        var migrator = PostgresMigrator()
+        migrator.register("audit-1: append-only, hash-chained audit events", [
+            """
+            CREATE TABLE audit_event (
+                sequence bigint PRIMARY KEY,
+                at text NOT NULL,
+                actor text NOT NULL,
+                action text NOT NULL,
+                entity text NOT NULL,
+                entity_id text NOT NULL,
+                outcome text NOT NULL,
+                purpose text,
+                source_address text,
+                detail text,
+                hash bytea NOT NULL)
+            """,
+            """
+            CREATE FUNCTION trellis_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'audit records are append-only'; END $$
+            """,
+            "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event FOR EACH ROW EXECUTE FUNCTION trellis_audit_append_only()",
+            "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event FOR EACH ROW EXECUTE FUNCTION trellis_audit_append_only()",
+            "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event FOR EACH STATEMENT EXECUTE FUNCTION trellis_audit_append_only()",
+        ])
+        return migrator
+    }
+
+    @discardableResult
+    public func append(_ entry: AuditEntry) async throws -> SealedAuditRecord {
+        let logger = self.logger
+        let sealed = try await client.withTransaction(logger: logger) { connection in
+            try await Self.append(entry, on: connection, logger: logger)
+        }
+        try book?.signIfDue(sealed)
+        return sealed
+    }
+
+    /// Appends inside the caller's transaction, so a change and its audit record commit together.
+    /// Appenders in every process take turns at the head of the chain (a transaction-scoped lock).
+    static func append(_ entry: AuditEntry, on connection: PostgresConnection, logger: Logger) async throws -> SealedAuditRecord {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext('trellis_audit_event'))", logger: logger)
+        let rows = try await connection.query("SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1", logger: logger)
+        var head: (Int64, Data)? = nil
+        for try await row in rows.decode((Int64, Data).self) { head = row }
+        let sealed = AuditChain.seal(entry.event(sequence: (head?.0 ?? 0) + 1), after: head?.1 ?? AuditChain.genesis)
+        let e = sealed.event
+        let at = AuditCanonicalForm.timestamp(e.at)
+        try await connection.query("""
+            INSERT INTO audit_event (sequence, at, actor, action, entity, entity_id, outcome, purpose, source_address, detail, hash)
+            VALUES (\(e.sequence), \(at), \(e.actor), \(e.action.rawValue), \(e.entity), \(e.entityID), \(e.outcome.rawValue),
+                    \(e.purpose), \(e.sourceAddress), \(e.detail), \(sealed.hash))
+            """, logger: logger)
+        return sealed
+    }
+
+    /// Signs the checkpoints that came due in a committed transaction.
+    func committed(_ records: [SealedAuditRecord]) throws {
+        for record in records { try book?.signIfDue(record) }
+    }
+
+    public func checkpoint() async throws {
+        guard let book, let head = try await head() else { return }
+        try book.sign(head)
+    }
+
+    public func head() async throws -> SealedAuditRecord? {
+        let rows = try await client.query("\(unescaped: Self.columns) FROM audit_event ORDER BY sequence DESC LIMIT 1", logger: logger)
+        for try await row in rows.decode(Self.RowType.self) { return try Self.record(row) }
+        return nil
+    }
+
+    public func verify() async throws -> AuditChain.Verdict {
+        var verifier = try book?.verifier() ?? AuditChain.Verifier(checkpoints: [], publicKey: nil)
+        let rows = try await client.query("\(unescaped: Self.columns) FROM audit_event ORDER BY sequence", logger: logger)
+        for try await row in rows.decode(Self.RowType.self) {
+            if let broken = verifier.check(try Self.record(row)) { return broken }
+        }
+        return verifier.finish()
+    }
+
+    public func records(after sequence: Int64, limit: Int) async throws -> [SealedAuditRecord] {
+        let rows = try await client.query("\(unescaped: Self.columns) FROM audit_event WHERE sequence > \(sequence) ORDER BY sequence LIMIT \(limit)", logger: logger)
+        var records: [SealedAuditRecord] = []
+        for try await row in rows.decode(Self.RowType.self) { records.append(try Self.record(row)) }
+        return records
+    }
+
+    private static let columns = "SELECT sequence, at, actor, action, entity, entity_id, outcome, purpose, source_address, detail, hash"
+    private typealias RowType = (Int64, String, String, String, String, String, String, String?, String?, String?, Data)
+
+    private static func record(_ r: RowType) throws -> SealedAuditRecord {
+        try .stored(sequence: r.0, at: r.1, actor: r.2, action: r.3, entity: r.4, entityID: r.5, outcome: r.6,
+                    purpose: r.7, sourceAddress: r.8, detail: r.9, hash: r.10)
+    }
+}
+
+extension PostgresAuditLog: AuditLog {}

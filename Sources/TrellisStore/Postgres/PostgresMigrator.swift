@@ -1,0 +1,32 @@
+import Logging
+import PostgresNIO
+
+/// Versioned migrations for PostgreSQL: each named migration runs once, in its own transaction,
+/// with every Trellis process that starts at the same time waiting for the first.
+struct PostgresMigrator {
+    struct Migration {
+        var name: String
+        var statements: [String]
+    }
+
+    var migrations: [Migration] = []
+
+    mutating func register(_ name: String, _ statements: [String]) {
+        migrations.append(Migration(name: name, statements: statements))
+    }
+
+    func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        for migration in migrations {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtext('trellis_migrations'))", logger: logger)
+                try await connection.query("CREATE TABLE IF NOT EXISTS trellis_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", logger: logger)
+                let applied = try await connection.query("SELECT 1 FROM trellis_migration WHERE name = \(migration.name)", logger: logger)
+                for try await _ in applied { return }
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query("INSERT INTO trellis_migration (name) VALUES (\(migration.name))", logger: logger)
+            }
+        }
+    }
+}

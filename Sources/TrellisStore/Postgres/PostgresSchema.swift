@@ -1,0 +1,150 @@
+/// The store's tables in PostgreSQL, as versioned migrations after the audit log's own. The same
+/// tables as in SQLite, in PostgreSQL's types.
+enum PostgresSchema {
+    static var migrator: PostgresMigrator {
+        var migrator = PostgresAuditLog.migrator
+        migrator.register("store-1: directory, people, referrals, consent, outbox, partners, users", [
+            """
+            CREATE TABLE directory_snapshot (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                imported_at timestamptz NOT NULL,
+                actor text NOT NULL,
+                files text NOT NULL,
+                service_count integer NOT NULL)
+            """,
+            """
+            CREATE TABLE directory_service (
+                id text PRIMARY KEY,
+                organization_id text NOT NULL,
+                snapshot_id bigint NOT NULL REFERENCES directory_snapshot(id),
+                document text NOT NULL)
+            """,
+            "CREATE INDEX directory_service_organization ON directory_service(organization_id)",
+            """
+            CREATE TABLE person (
+                id text PRIMARY KEY,
+                ref text NOT NULL UNIQUE,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                sealed_name bytea,
+                sealed_phone bytea,
+                sealed_email bytea)
+            """,
+            """
+            CREATE TABLE needs_profile (
+                id text PRIMARY KEY,
+                person_id text NOT NULL REFERENCES person(id),
+                created_at timestamptz NOT NULL,
+                created_by text NOT NULL,
+                sealed_document bytea NOT NULL)
+            """,
+            """
+            CREATE TABLE consent (
+                id text PRIMARY KEY,
+                person_id text NOT NULL REFERENCES person(id),
+                recipient text NOT NULL,
+                categories text NOT NULL,
+                method text NOT NULL,
+                captured_by text NOT NULL,
+                captured_at timestamptz NOT NULL,
+                expires_at timestamptz,
+                revoked_at timestamptz,
+                revoked_by text)
+            """,
+            """
+            CREATE TABLE referral (
+                id text PRIMARY KEY,
+                status text NOT NULL,
+                service_id text NOT NULL,
+                organization_id text NOT NULL,
+                person_id text NOT NULL REFERENCES person(id),
+                person_ref text NOT NULL,
+                profile_id text NOT NULL REFERENCES needs_profile(id),
+                consent_id text NOT NULL REFERENCES consent(id),
+                need_domains text NOT NULL,
+                created_at timestamptz NOT NULL,
+                created_by text NOT NULL,
+                requested_at timestamptz,
+                respond_by timestamptz,
+                first_answered_at timestamptz,
+                updated_at timestamptz NOT NULL,
+                version integer NOT NULL,
+                sealed_note bytea)
+            """,
+            "CREATE INDEX referral_status ON referral(status, respond_by)",
+            "CREATE INDEX referral_organization ON referral(organization_id, requested_at)",
+            "CREATE INDEX referral_created ON referral(created_at)",
+            """
+            CREATE TABLE referral_history (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                referral_id text NOT NULL REFERENCES referral(id),
+                at timestamptz NOT NULL,
+                actor text NOT NULL,
+                party text NOT NULL,
+                from_status text,
+                to_status text NOT NULL,
+                reason text,
+                source text NOT NULL)
+            """,
+            "CREATE INDEX referral_history_referral ON referral_history(referral_id, id)",
+            """
+            CREATE TABLE outbox (
+                referral_id text PRIMARY KEY REFERENCES referral(id),
+                idempotency_key text NOT NULL UNIQUE,
+                state text NOT NULL,
+                attempts integer NOT NULL DEFAULT 0,
+                next_attempt_at timestamptz,
+                lease_until timestamptz,
+                lease_owner text,
+                last_error text,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL)
+            """,
+            "CREATE INDEX outbox_due ON outbox(state, next_attempt_at)",
+            """
+            CREATE TABLE delivery_attempt (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                referral_id text NOT NULL REFERENCES referral(id),
+                at timestamptz NOT NULL,
+                duration_ms double precision NOT NULL,
+                http_status integer,
+                error_class text,
+                response_excerpt text,
+                outcome text NOT NULL)
+            """,
+            "CREATE INDEX delivery_attempt_referral ON delivery_attempt(referral_id, id)",
+            """
+            CREATE TABLE partner (
+                id text PRIMARY KEY,
+                document text NOT NULL,
+                updated_at timestamptz NOT NULL)
+            """,
+            """
+            CREATE TABLE partner_organization (
+                organization_id text PRIMARY KEY,
+                partner_id text NOT NULL REFERENCES partner(id) ON DELETE CASCADE)
+            """,
+            """
+            CREATE TABLE app_user (
+                id text PRIMARY KEY,
+                name text NOT NULL,
+                role text NOT NULL,
+                organization_id text NOT NULL,
+                password_hash text,
+                created_at timestamptz NOT NULL,
+                disabled_at timestamptz)
+            """,
+            """
+            CREATE TABLE api_token (
+                id text PRIMARY KEY,
+                user_id text NOT NULL REFERENCES app_user(id),
+                token_hash bytea NOT NULL UNIQUE,
+                created_at timestamptz NOT NULL,
+                expires_at timestamptz,
+                last_used_at timestamptz,
+                revoked_at timestamptz)
+            """,
+        ])
+        return migrator
+    }
+}

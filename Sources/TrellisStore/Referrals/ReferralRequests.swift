@@ -1,0 +1,125 @@
+public import Foundation
+public import TrellisCore
+
+/// A referral to create: the person's needs profile (with name and contact details when consented),
+/// the chosen service and the consent the case worker recorded.
+public struct NewReferral: Sendable {
+    public var profile: NeedsProfile
+    public var serviceID: String
+    public var consent: Consent
+    /// Kept as a draft instead of being sent.
+    public var draft: Bool
+    /// A note for the agency; sealed at rest like the person's details.
+    public var note: String?
+    public var source: ReferralStatusChange.Source
+
+    public init(profile: NeedsProfile, serviceID: String, consent: Consent, draft: Bool = false, note: String? = nil,
+                source: ReferralStatusChange.Source = .api) {
+        self.profile = profile
+        self.serviceID = serviceID
+        self.consent = consent
+        self.draft = draft
+        self.note = note
+        self.source = source
+    }
+}
+
+/// A move of one referral to a new status, by one party.
+public struct StatusChangeRequest: Sendable {
+    public var referralID: String
+    public var status: ReferralStatus
+    public var party: ReferralParty
+    public var reason: String?
+    public var source: ReferralStatusChange.Source
+    /// The version the caller read; when set, a referral changed since is a conflict and nothing changes.
+    public var expectedVersion: Int?
+
+    public init(referralID: String, status: ReferralStatus, party: ReferralParty, reason: String? = nil,
+                source: ReferralStatusChange.Source = .api, expectedVersion: Int? = nil) {
+        self.referralID = referralID
+        self.status = status
+        self.party = party
+        self.reason = reason
+        self.source = source
+        self.expectedVersion = expectedVersion
+    }
+}
+
+/// Which referrals to list.
+public struct ReferralFilter: Hashable, Sendable {
+    public var status: ReferralStatus?
+    public var organizationID: String?
+    public var createdBy: String?
+    /// Only those overdue at this moment.
+    public var overdueAt: Date?
+    public var limit: Int
+    public var offset: Int
+
+    public init(status: ReferralStatus? = nil, organizationID: String? = nil, createdBy: String? = nil,
+                overdueAt: Date? = nil, limit: Int = 100, offset: Int = 0) {
+        self.status = status
+        self.organizationID = organizationID
+        self.createdBy = createdBy
+        self.overdueAt = overdueAt
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// What revoking a referral's consent did.
+public struct ConsentRevocation: Codable, Hashable, Sendable {
+    public var referralID: String
+    public var consentID: String
+    public var revokedAt: Date
+    /// Referrals cancelled because they had not yet been delivered.
+    public var cancelled: [String]
+    /// Already delivered before the revocation: the partner holds the data; nothing more will be sent.
+    public var alreadyDelivered: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case cancelled
+        case referralID = "referral_id", consentID = "consent_id", revokedAt = "revoked_at", alreadyDelivered = "already_delivered"
+    }
+}
+
+/// A stored consent, as the referral it covers reads it.
+public struct StoredConsent: Hashable, Sendable {
+    public var id: String
+    public var consent: Consent
+}
+
+/// The person's details behind a referral, opened from their sealed form. Reading it is audited.
+public struct PersonDetails: Hashable, Sendable {
+    public var personID: String
+    public var profile: NeedsProfile
+    public var note: String?
+}
+
+/// The delivery side of a referral: its outbox row.
+public struct OutboxEntry: Codable, Hashable, Sendable {
+    public enum State: String, Codable, CaseIterable, Hashable, Sendable {
+        /// Waiting for its first or next attempt.
+        case pending
+        /// A worker holds it until its lease runs out.
+        case claimed
+        case delivered
+        /// A permanent failure, kept visible.
+        case failed
+        /// The partner's endpoint is gone (410).
+        case undeliverable
+        /// Not to be sent: the referral was cancelled or its consent revoked.
+        case cancelled
+    }
+
+    public var referralID: String
+    public var idempotencyKey: String
+    public var state: State
+    public var attempts: Int
+    public var nextAttemptAt: Date?
+    public var lastError: String?
+
+    enum CodingKeys: String, CodingKey {
+        case state, attempts
+        case referralID = "referral_id", idempotencyKey = "idempotency_key", nextAttemptAt = "next_attempt_at", lastError = "last_error"
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import TrellisCore
+
+/// The referral rules both backends share: what a new referral looks like, whether a consent
+/// covers it, and what a status change does. The backends only load and store.
+enum ReferralRules {
+    static func checkConsent(_ consent: Consent, for service: Service, at now: Date) throws(StoreError) {
+        guard consent.recipient == service.organizationID else {
+            throw .consentRecipientMismatch(recipient: consent.recipient, organization: service.organizationID)
+        }
+        if let revoked = consent.revokedAt, revoked <= now { throw .consentNotInForce("it was revoked") }
+        if let expires = consent.expiresAt, expires <= now { throw .consentNotInForce("it expired at \(expires.formatted(.iso8601))") }
+        if consent.capturedAt > now { throw .consentNotInForce("it is dated in the future") }
+    }
+
+    /// The referral as first stored, and its first history row.
+    static func created(_ request: NewReferral, service: Service, ids: (referral: String, consent: String),
+                        context: AuditContext, deadline: (Date) -> Date) -> (Referral, ReferralStatusChange) {
+        let status: ReferralStatus = request.draft ? .draft : .requested
+        let now = context.now
+        var domains: [NeedDomain] = []
+        for need in request.profile.needs where !domains.contains(need.domain) { domains.append(need.domain) }
+        let referral = Referral(
+            id: ids.referral, status: status, serviceID: service.id, organizationID: service.organizationID,
+            personRef: request.profile.person.ref, consentID: ids.consent, needDomains: domains, createdAt: now,
+            createdBy: context.actor, requestedAt: request.draft ? nil : now, respondBy: request.draft ? nil : deadline(now),
+            updatedAt: now, version: 1, note: nil)
+        let change = ReferralStatusChange(at: now, actor: context.actor, party: .referrer, from: nil, to: status, source: request.source)
+        return (referral, change)
+    }
+
+    /// The referral after a legal move, and the history row for it. Throws, changing nothing, when the
+    /// move is illegal, not the party's to make, lacks a reason, or the referral changed meanwhile.
+    static func applying(_ request: StatusChangeRequest, to current: Referral, context: AuditContext,
+                         deadline: (Date) -> Date) throws(StoreError) -> (Referral, ReferralStatusChange) {
+        if let expected = request.expectedVersion, expected != current.version {
+            throw .conflict(referral: current.id, expectedVersion: expected, currentVersion: current.version, currentStatus: current.status)
+        }
+        do {
+            try ReferralLifecycle.check(from: current.status, to: request.status, by: request.party, reason: request.reason)
+        } catch {
+            throw .transition(referral: current.id, error)
+        }
+        let now = context.now
+        var next = current
+        next.status = request.status
+        next.version += 1
+        next.updatedAt = now
+        if request.status == .requested && next.requestedAt == nil {
+            next.requestedAt = now
+            next.respondBy = deadline(now)
+        }
+        if request.party == .agency && request.status.isAnswer && next.firstAnsweredAt == nil { next.firstAnsweredAt = now }
+        let change = ReferralStatusChange(at: now, actor: context.actor, party: request.party, from: current.status,
+                                          to: request.status, reason: request.reason?.nonBlank, source: request.source)
+        return (next, change)
+    }
+
+    static func auditDetail(_ change: ReferralStatusChange) -> String {
+        "status \(change.from?.rawValue ?? "new")→\(change.to.rawValue) by \(change.party.rawValue) via \(change.source.rawValue)"
+    }
+
+    /// The profile as stored (sealed): without the name and contact details, which are sealed apart.
+    static func storedProfile(_ profile: NeedsProfile) throws -> Data {
+        var copy = profile
+        copy.person.name = nil
+        copy.person.phone = nil
+        copy.person.email = nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(copy)
+    }
+}

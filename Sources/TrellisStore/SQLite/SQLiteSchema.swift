@@ -1,0 +1,129 @@
+import GRDB
+
+/// The store's tables in SQLite, as versioned migrations after the audit log's own.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = SQLiteAuditLog.migrator
+        migrator.registerMigration("store-1: directory, people, referrals, consent, outbox, partners, users") { db in
+            try db.execute(sql: """
+                CREATE TABLE directory_snapshot (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    imported_at DATETIME NOT NULL,
+                    actor TEXT NOT NULL,
+                    files TEXT NOT NULL,
+                    service_count INTEGER NOT NULL);
+                CREATE TABLE directory_service (
+                    id TEXT PRIMARY KEY,
+                    organization_id TEXT NOT NULL,
+                    snapshot_id INTEGER NOT NULL REFERENCES directory_snapshot(id),
+                    document TEXT NOT NULL);
+                CREATE INDEX directory_service_organization ON directory_service(organization_id);
+
+                CREATE TABLE person (
+                    id TEXT PRIMARY KEY,
+                    ref TEXT NOT NULL UNIQUE,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    sealed_name BLOB,
+                    sealed_phone BLOB,
+                    sealed_email BLOB);
+                CREATE TABLE needs_profile (
+                    id TEXT PRIMARY KEY,
+                    person_id TEXT NOT NULL REFERENCES person(id),
+                    created_at DATETIME NOT NULL,
+                    created_by TEXT NOT NULL,
+                    sealed_document BLOB NOT NULL);
+                CREATE TABLE consent (
+                    id TEXT PRIMARY KEY,
+                    person_id TEXT NOT NULL REFERENCES person(id),
+                    recipient TEXT NOT NULL,
+                    categories TEXT NOT NULL,
+                    method TEXT NOT NULL,
+                    captured_by TEXT NOT NULL,
+                    captured_at DATETIME NOT NULL,
+                    expires_at DATETIME,
+                    revoked_at DATETIME,
+                    revoked_by TEXT);
+                CREATE TABLE referral (
+                    id TEXT PRIMARY KEY,
+                    status TEXT NOT NULL,
+                    service_id TEXT NOT NULL,
+                    organization_id TEXT NOT NULL,
+                    person_id TEXT NOT NULL REFERENCES person(id),
+                    person_ref TEXT NOT NULL,
+                    profile_id TEXT NOT NULL REFERENCES needs_profile(id),
+                    consent_id TEXT NOT NULL REFERENCES consent(id),
+                    need_domains TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    created_by TEXT NOT NULL,
+                    requested_at DATETIME,
+                    respond_by DATETIME,
+                    first_answered_at DATETIME,
+                    updated_at DATETIME NOT NULL,
+                    version INTEGER NOT NULL,
+                    sealed_note BLOB);
+                CREATE INDEX referral_status ON referral(status, respond_by);
+                CREATE INDEX referral_organization ON referral(organization_id, requested_at);
+                CREATE INDEX referral_created ON referral(created_at);
+                CREATE TABLE referral_history (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    referral_id TEXT NOT NULL REFERENCES referral(id),
+                    at DATETIME NOT NULL,
+                    actor TEXT NOT NULL,
+                    party TEXT NOT NULL,
+                    from_status TEXT,
+                    to_status TEXT NOT NULL,
+                    reason TEXT,
+                    source TEXT NOT NULL);
+                CREATE INDEX referral_history_referral ON referral_history(referral_id, id);
+                CREATE TABLE outbox (
+                    referral_id TEXT PRIMARY KEY REFERENCES referral(id),
+                    idempotency_key TEXT NOT NULL UNIQUE,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at DATETIME,
+                    lease_until DATETIME,
+                    lease_owner TEXT,
+                    last_error TEXT,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL);
+                CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+                CREATE TABLE delivery_attempt (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    referral_id TEXT NOT NULL REFERENCES referral(id),
+                    at DATETIME NOT NULL,
+                    duration_ms REAL NOT NULL,
+                    http_status INTEGER,
+                    error_class TEXT,
+                    response_excerpt TEXT,
+                    outcome TEXT NOT NULL);
+                CREATE INDEX delivery_attempt_referral ON delivery_attempt(referral_id, id);
+
+                CREATE TABLE partner (
+                    id TEXT PRIMARY KEY,
+                    document TEXT NOT NULL,
+                    updated_at DATETIME NOT NULL);
+                CREATE TABLE partner_organization (
+                    organization_id TEXT PRIMARY KEY,
+                    partner_id TEXT NOT NULL REFERENCES partner(id) ON DELETE CASCADE);
+                CREATE TABLE app_user (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    organization_id TEXT NOT NULL,
+                    password_hash TEXT,
+                    created_at DATETIME NOT NULL,
+                    disabled_at DATETIME);
+                CREATE TABLE api_token (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES app_user(id),
+                    token_hash BLOB NOT NULL UNIQUE,
+                    created_at DATETIME NOT NULL,
+                    expires_at DATETIME,
+                    last_used_at DATETIME,
+                    revoked_at DATETIME);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,258 @@
+public import Foundation
+import GRDB
+public import TrellisCore
+
+extension SQLiteStore {
+    public func createReferral(_ request: NewReferral, context: AuditContext) async throws -> Referral {
+        let cipher = configuration.cipher
+        let configuration = self.configuration
+        let profileDocument = try ReferralRules.storedProfile(request.profile)
+        return try await transaction { db, audit in
+            guard let service = try Self.service(id: request.serviceID, in: db) else { throw StoreError.serviceNotFound(request.serviceID) }
+            try ReferralRules.checkConsent(request.consent, for: service, at: context.now)
+            let days = try Self.partner(answeringFor: service.organizationID, in: db)?.responseDeadlineBusinessDays
+            let ids = (referral: StoreID.make("ref"), consent: StoreID.make("con"))
+            let (referral, change) = ReferralRules.created(request, service: service, ids: ids, context: context,
+                                                           deadline: configuration.deadline(businessDays: days))
+            let person = try Self.upsertPerson(request.profile.person, cipher: cipher, in: db, context: context, audit: &audit)
+            let profileID = StoreID.make("prof")
+            try db.execute(sql: "INSERT INTO needs_profile (id, person_id, created_at, created_by, sealed_document) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [profileID, person, context.now, context.actor,
+                                       try cipher.seal(profileDocument, owner: profileID, field: "profile")])
+            let consent = request.consent
+            try db.execute(sql: """
+                INSERT INTO consent (id, person_id, recipient, categories, method, captured_by, captured_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [ids.consent, person, consent.recipient, consent.categories.sorted().map(\.rawValue).joined(separator: ","),
+                                 consent.method.rawValue, consent.capturedBy, consent.capturedAt, consent.expiresAt])
+            try db.execute(sql: """
+                INSERT INTO referral (id, status, service_id, organization_id, person_id, person_ref, profile_id, consent_id,
+                    need_domains, created_at, created_by, requested_at, respond_by, updated_at, version, sealed_note)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [referral.id, referral.status.rawValue, referral.serviceID, referral.organizationID, person,
+                                 referral.personRef, profileID, ids.consent, referral.needDomains.map(\.rawValue).joined(separator: ","),
+                                 referral.createdAt, referral.createdBy, referral.requestedAt, referral.respondBy, referral.updatedAt,
+                                 referral.version, try request.note?.nonBlank.map { try cipher.seal($0, owner: referral.id, field: "note") }])
+            try Self.insert(change, for: referral.id, in: db)
+            if referral.status == .requested { try Self.enqueue(referral.id, at: context.now, in: db) }
+            try audit.append(context.entry(.create, "consent", ids.consent, detail: "for \(referral.id) to \(consent.recipient): \(consent.categories.sorted().map(\.rawValue).joined(separator: ","))"), in: db)
+            try audit.append(context.entry(.create, "referral", referral.id,
+                                           detail: "\(ReferralRules.auditDetail(change)) service \(service.id) organization \(service.organizationID) person \(person)"), in: db)
+            var created = referral
+            created.history = [change]
+            return created
+        }
+    }
+
+    public func changeStatus(_ request: StatusChangeRequest, context: AuditContext) async throws -> Referral {
+        let configuration = self.configuration
+        return try await transaction { db, audit in
+            guard let current = try Self.referral(id: request.referralID, in: db) else { throw StoreError.referralNotFound(request.referralID) }
+            let days = try Self.partner(answeringFor: current.organizationID, in: db)?.responseDeadlineBusinessDays
+            let (next, change) = try ReferralRules.applying(request, to: current, context: context,
+                                                            deadline: configuration.deadline(businessDays: days))
+            try db.execute(sql: """
+                UPDATE referral SET status = ?, version = ?, updated_at = ?, requested_at = ?, respond_by = ?, first_answered_at = ?
+                WHERE id = ? AND version = ?
+                """, arguments: [next.status.rawValue, next.version, next.updatedAt, next.requestedAt, next.respondBy,
+                                 next.firstAnsweredAt, next.id, current.version])
+            guard db.changesCount == 1 else {
+                throw StoreError.conflict(referral: current.id, expectedVersion: current.version, currentVersion: current.version + 1, currentStatus: current.status)
+            }
+            try Self.insert(change, for: next.id, in: db)
+            if next.status == .requested && current.status == .draft { try Self.enqueue(next.id, at: context.now, in: db) }
+            if next.status == .cancelled || next.status == .enteredInError {
+                try db.execute(sql: "UPDATE outbox SET state = 'cancelled', updated_at = ? WHERE referral_id = ? AND state IN ('pending', 'claimed')",
+                               arguments: [context.now, next.id])
+            }
+            try audit.append(context.entry(.update, "referral", next.id, detail: ReferralRules.auditDetail(change)), in: db)
+            var result = next
+            result.history = try Self.history(of: next.id, in: db)
+            return result
+        }
+    }
+
+    public func referral(id: String, context: AuditContext) async throws -> Referral {
+        let found = try await transaction { db, audit in
+            guard var referral = try Self.referral(id: id, in: db) else {
+                try audit.append(context.entry(.read, "referral", id, outcome: .failure, detail: "not found"), in: db)
+                return nil as Referral?
+            }
+            referral.history = try Self.history(of: id, in: db)
+            try audit.append(context.entry(.read, "referral", id), in: db)
+            return referral
+        }
+        guard let found else { throw StoreError.referralNotFound(id) }
+        return found
+    }
+
+    public func referrals(_ filter: ReferralFilter, context: AuditContext) async throws -> [Referral] {
+        try await transaction { db, audit in
+            var clauses: [String] = []
+            var arguments = StatementArguments()
+            if let status = filter.status { clauses.append("status = ?"); _ = arguments.append(contentsOf: [status.rawValue]) }
+            if let organization = filter.organizationID { clauses.append("organization_id = ?"); _ = arguments.append(contentsOf: [organization]) }
+            if let creator = filter.createdBy { clauses.append("created_by = ?"); _ = arguments.append(contentsOf: [creator]) }
+            if let now = filter.overdueAt { clauses.append("status = 'requested' AND respond_by <= ?"); _ = arguments.append(contentsOf: [now]) }
+            _ = arguments.append(contentsOf: [max(0, min(filter.limit, 10_000)), max(0, filter.offset)])
+            let sql = "SELECT * FROM referral" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "))
+                + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?"
+            let list = try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.referral)
+            try audit.append(context.entry(.read, "referral", "*", detail: "list of \(list.count)"), in: db)
+            return list
+        }
+    }
+
+    public func revokeConsent(referralID: String, context: AuditContext) async throws -> ConsentRevocation {
+        try await transaction { db, audit in
+            guard let referral = try Self.referral(id: referralID, in: db) else { throw StoreError.referralNotFound(referralID) }
+            let revoked: Date? = try Date.fetchOne(db, sql: "SELECT revoked_at FROM consent WHERE id = ?", arguments: [referral.consentID])
+            guard revoked == nil else { throw StoreError.consentAlreadyRevoked(referral: referralID) }
+            try db.execute(sql: "UPDATE consent SET revoked_at = ?, revoked_by = ? WHERE id = ?",
+                           arguments: [context.now, context.actor, referral.consentID])
+            try audit.append(context.entry(.update, "consent", referral.consentID, detail: "revoked for \(referralID)"), in: db)
+            let state = try String.fetchOne(db, sql: "SELECT state FROM outbox WHERE referral_id = ?", arguments: [referralID])
+            let delivered = state == OutboxEntry.State.delivered.rawValue
+            var cancelled: [String] = []
+            let cancellable = referral.status == .draft || referral.status == .requested
+            if !delivered && cancellable {
+                let request = StatusChangeRequest(referralID: referralID, status: .cancelled, party: .referrer,
+                                                  reason: "consent revoked", source: .system)
+                let (next, change) = try ReferralRules.applying(request, to: referral, context: context, deadline: { $0 })
+                try db.execute(sql: "UPDATE referral SET status = ?, version = ?, updated_at = ? WHERE id = ?",
+                               arguments: [next.status.rawValue, next.version, next.updatedAt, next.id])
+                try Self.insert(change, for: next.id, in: db)
+                try audit.append(context.entry(.update, "referral", next.id, detail: ReferralRules.auditDetail(change)), in: db)
+                cancelled.append(next.id)
+            }
+            // Nothing more leaves under a revoked consent, whatever the referral's status.
+            try db.execute(sql: "UPDATE outbox SET state = 'cancelled', updated_at = ? WHERE referral_id = ? AND state IN ('pending', 'claimed')",
+                           arguments: [context.now, referralID])
+            return ConsentRevocation(referralID: referralID, consentID: referral.consentID, revokedAt: context.now,
+                                     cancelled: cancelled, alreadyDelivered: delivered)
+        }
+    }
+
+    public func consent(referralID: String, context: AuditContext) async throws -> StoredConsent {
+        try await transaction { db, audit in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT c.* FROM consent c JOIN referral r ON r.consent_id = c.id WHERE r.id = ?
+                """, arguments: [referralID]) else { throw StoreError.referralNotFound(referralID) }
+            try audit.append(context.entry(.read, "consent", row["id"], detail: "for \(referralID)"), in: db)
+            let categories = (row["categories"] as String).split(separator: ",").compactMap { Consent.Category(rawValue: String($0)) }
+            let consent = Consent(recipient: row["recipient"], categories: Set(categories),
+                                  method: Consent.Method(rawValue: row["method"]) ?? .verbal, capturedBy: row["captured_by"],
+                                  capturedAt: row["captured_at"], expiresAt: row["expires_at"], revokedAt: row["revoked_at"])
+            return StoredConsent(id: row["id"], consent: consent)
+        }
+    }
+
+    public func person(referralID: String, context: AuditContext) async throws -> PersonDetails {
+        let cipher = configuration.cipher
+        return try await transaction { db, audit in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT p.id AS person_id, p.sealed_name, p.sealed_phone, p.sealed_email, n.id AS profile_id, n.sealed_document, r.sealed_note
+                FROM referral r JOIN person p ON p.id = r.person_id JOIN needs_profile n ON n.id = r.profile_id WHERE r.id = ?
+                """, arguments: [referralID]) else { throw StoreError.referralNotFound(referralID) }
+            let personID: String = row["person_id"]
+            try audit.append(context.entry(.read, "person", personID, detail: "for \(referralID)"), in: db)
+            return try SealedPerson(personID: personID, profileID: row["profile_id"], sealedProfile: row["sealed_document"],
+                                    sealedName: row["sealed_name"], sealedPhone: row["sealed_phone"], sealedEmail: row["sealed_email"],
+                                    sealedNote: row["sealed_note"], referralID: referralID).open(with: cipher)
+        }
+    }
+
+    public func outboxEntry(referralID: String) async throws -> OutboxEntry? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE referral_id = ?", arguments: [referralID]).map { row in
+                OutboxEntry(referralID: row["referral_id"], idempotencyKey: row["idempotency_key"],
+                            state: OutboxEntry.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
+                            nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"])
+            }
+        }
+    }
+
+    public func loopClosureReport(from: Date, to: Date, now: Date) async throws -> LoopClosureReport {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: Self.sentReferralsQuery, arguments: [from, to]).map { row in
+                LoopClosureReport.Row(organizationID: row["organization_id"], status: ReferralStatus(rawValue: row["status"]) ?? .requested,
+                                      requestedAt: row["requested_at"], firstAnsweredAt: row["first_answered_at"],
+                                      everAccepted: row["ever_accepted"], rejectionReason: row["rejection_reason"])
+            }
+            var overdue: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: Self.overdueQuery, arguments: [now]) { overdue[row["organization_id"]] = row["n"] }
+            return LoopClosureReport(from: from, to: to, now: now, rows: rows, overdue: overdue)
+        }
+    }
+}
+
+// Row-level helpers, inside a transaction.
+extension SQLiteStore {
+    static let sentReferralsQuery = """
+        SELECT r.organization_id, r.status, r.requested_at, r.first_answered_at,
+            EXISTS (SELECT 1 FROM referral_history h WHERE h.referral_id = r.id AND h.to_status = 'accepted') AS ever_accepted,
+            (SELECT h.reason FROM referral_history h WHERE h.referral_id = r.id AND h.to_status = 'rejected' ORDER BY h.id DESC LIMIT 1) AS rejection_reason
+        FROM referral r WHERE r.requested_at >= ? AND r.requested_at < ?
+        """
+    static let overdueQuery = "SELECT organization_id, count(*) AS n FROM referral WHERE status = 'requested' AND respond_by <= ? GROUP BY organization_id"
+
+    static func referral(id: String, in db: Database) throws -> Referral? {
+        try Row.fetchOne(db, sql: "SELECT * FROM referral WHERE id = ?", arguments: [id]).map(referral)
+    }
+
+    static func referral(_ row: Row) throws -> Referral {
+        let id: String = row["id"]
+        guard let status = ReferralStatus(rawValue: row["status"]) else { throw StoreError.invalid(field: "referral \(id).status", reason: "unknown status") }
+        return Referral(id: id, status: status, serviceID: row["service_id"], organizationID: row["organization_id"],
+                        personRef: row["person_ref"], consentID: row["consent_id"],
+                        needDomains: (row["need_domains"] as String).split(separator: ",").compactMap { NeedDomain(rawValue: String($0)) },
+                        createdAt: row["created_at"], createdBy: row["created_by"], requestedAt: row["requested_at"],
+                        respondBy: row["respond_by"], firstAnsweredAt: row["first_answered_at"], updatedAt: row["updated_at"],
+                        version: row["version"])
+    }
+
+    static func history(of id: String, in db: Database) throws -> [ReferralStatusChange] {
+        try Row.fetchAll(db, sql: "SELECT * FROM referral_history WHERE referral_id = ? ORDER BY id", arguments: [id]).map { row in
+            ReferralStatusChange(at: row["at"], actor: row["actor"], party: ReferralParty(rawValue: row["party"]) ?? .referrer,
+                                 from: (row["from_status"] as String?).flatMap(ReferralStatus.init(rawValue:)),
+                                 to: ReferralStatus(rawValue: row["to_status"]) ?? .enteredInError, reason: row["reason"],
+                                 source: ReferralStatusChange.Source(rawValue: row["source"]) ?? .system)
+        }
+    }
+
+    static func insert(_ change: ReferralStatusChange, for id: String, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO referral_history (referral_id, at, actor, party, from_status, to_status, reason, source)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, change.at, change.actor, change.party.rawValue, change.from?.rawValue, change.to.rawValue,
+                             change.reason, change.source.rawValue])
+    }
+
+    static func enqueue(_ id: String, at now: Date, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO outbox (referral_id, idempotency_key, state, attempts, next_attempt_at, created_at, updated_at)
+            VALUES (?, ?, 'pending', 0, ?, ?, ?)
+            """, arguments: [id, UUID().uuidString.lowercased(), now, now, now])
+    }
+
+    /// The person row for a pseudonymous reference, created on first referral; sealed details are
+    /// replaced only by details the new profile carries.
+    static func upsertPerson(_ person: NeedsProfile.Person, cipher: PersonCipher, in db: Database, context: AuditContext,
+                             audit: inout [SealedAuditRecord]) throws -> String {
+        let existing = try String.fetchOne(db, sql: "SELECT id FROM person WHERE ref = ?", arguments: [person.ref])
+        let id = existing ?? StoreID.make("per")
+        let sealed = try SealedPerson.seal(person, id: id, with: cipher)
+        if existing == nil {
+            try db.execute(sql: "INSERT INTO person (id, ref, created_at, updated_at, sealed_name, sealed_phone, sealed_email) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [id, person.ref, context.now, context.now, sealed.name, sealed.phone, sealed.email])
+            try audit.append(context.entry(.create, "person", id), in: db)
+        } else {
+            try db.execute(sql: """
+                UPDATE person SET updated_at = ?, sealed_name = coalesce(?, sealed_name), sealed_phone = coalesce(?, sealed_phone),
+                    sealed_email = coalesce(?, sealed_email) WHERE id = ?
+                """, arguments: [context.now, sealed.name, sealed.phone, sealed.email, id])
+            try audit.append(context.entry(.update, "person", id, detail: "new needs profile"), in: db)
+        }
+        return id
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import TrellisCore
+
+/// Services as stored: one JSON document each, so a directory restores exactly as imported.
+enum DirectoryDocuments {
+    static func encode(_ services: [Service]) throws -> [String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try services.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+    }
+
+    static func filesText(_ files: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(files)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    static func files(_ text: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+    }
+}
+
+extension DirectoryDocuments {
+    /// One copy per id, the last one given: a later file's copy replaces an earlier one.
+    static func deduplicated(_ services: [Service]) -> [Service] {
+        var position: [String: Int] = [:]
+        var unique: [Service] = []
+        unique.reserveCapacity(services.count)
+        for service in services {
+            if let at = position[service.id] { unique[at] = service } else { position[service.id] = unique.count; unique.append(service) }
+        }
+        return unique
+    }
+}

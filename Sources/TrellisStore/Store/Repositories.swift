@@ -1,0 +1,58 @@
+public import Foundation
+public import TrellisCore
+
+/// Referrals from creation until the loop is closed: the referral, the person behind it (sealed),
+/// its consent, its history and its outbox row, each change in one transaction with its audit record.
+public protocol ReferralRepository: Sendable {
+    /// Stores the person, profile, consent, referral, first history row and (unless a draft) the
+    /// outbox row, in one transaction.
+    func createReferral(_ request: NewReferral, context: AuditContext) async throws -> Referral
+    /// Applies a lifecycle move, or throws `StoreError` and changes nothing.
+    func changeStatus(_ request: StatusChangeRequest, context: AuditContext) async throws -> Referral
+    /// The referral with its history. Audited as a read.
+    func referral(id: String, context: AuditContext) async throws -> Referral
+    /// Newest first. Audited as one read.
+    func referrals(_ filter: ReferralFilter, context: AuditContext) async throws -> [Referral]
+    /// Revokes the referral's consent and cancels what was not yet delivered under it.
+    func revokeConsent(referralID: String, context: AuditContext) async throws -> ConsentRevocation
+    func consent(referralID: String, context: AuditContext) async throws -> StoredConsent
+    /// The person's details, opened from their sealed form. Audited as a read.
+    func person(referralID: String, context: AuditContext) async throws -> PersonDetails
+    func outboxEntry(referralID: String) async throws -> OutboxEntry?
+    /// Per agency and overall, for referrals sent in `from..<to`.
+    func loopClosureReport(from: Date, to: Date, now: Date) async throws -> LoopClosureReport
+}
+
+/// The stored directory, so a server restarts without the files.
+public protocol DirectoryRepository: Sendable {
+    /// Upserts services by id and records the import.
+    func storeDirectory(_ services: [Service], files: [String], context: AuditContext) async throws -> DirectorySnapshot
+    func storedServices() async throws -> [Service]
+    func service(id: String) async throws -> Service?
+    func latestSnapshot() async throws -> DirectorySnapshot?
+}
+
+/// Partner agencies' endpoints.
+public protocol PartnerRepository: Sendable {
+    func savePartner(_ partner: Partner, context: AuditContext) async throws
+    func partners() async throws -> [Partner]
+    func partner(answeringFor organizationID: String) async throws -> Partner?
+}
+
+/// Users and their API tokens.
+public protocol UserRepository: Sendable {
+    func addUser(_ user: UserAccount, passwordHash: String?, context: AuditContext) async throws
+    func user(id: String) async throws -> UserAccount?
+    func passwordHash(userID: String) async throws -> String?
+    /// A new token for the user; the secret is in the result and nowhere else.
+    func issueToken(userID: String, expiresAt: Date?, context: AuditContext) async throws -> IssuedToken
+    /// The user a token belongs to, when it is valid. Audited as a sign-in, successful or not.
+    func user(bearing secret: String, context: AuditContext) async throws -> UserAccount?
+}
+
+/// Everything Trellis keeps, on SQLite or PostgreSQL. Both pass one contract suite.
+public protocol TrellisStore: ReferralRepository, DirectoryRepository, PartnerRepository, UserRepository {
+    var audit: any AuditLog { get }
+    /// Signs a final audit checkpoint and releases connections.
+    func close() async throws
+}

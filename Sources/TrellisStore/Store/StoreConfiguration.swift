@@ -1,0 +1,27 @@
+public import Foundation
+public import TrellisCore
+
+/// What a store needs besides its database: the data key, where audit checkpoints go, and the
+/// business calendar that response deadlines count in.
+public struct StoreConfiguration: Sendable {
+    public var cipher: PersonCipher
+    public var checkpoints: AuditCheckpointBook?
+    public var calendar: BusinessCalendar
+    /// For organizations no partner entry covers.
+    public var responseDeadlineBusinessDays: Int
+
+    public init(cipher: PersonCipher, checkpoints: AuditCheckpointBook?, calendar: BusinessCalendar = BusinessCalendar(),
+                responseDeadlineBusinessDays: Int = 2) {
+        self.cipher = cipher
+        self.checkpoints = checkpoints
+        self.calendar = calendar
+        self.responseDeadlineBusinessDays = responseDeadlineBusinessDays
+    }
+
+    /// The response deadline for a referral sent at `date` to a partner with `days` (or the default).
+    func deadline(businessDays days: Int?) -> (Date) -> Date {
+        let calendar = self.calendar
+        let days = days ?? responseDeadlineBusinessDays
+        return { calendar.adding(businessDays: days, to: $0) }
+    }
+}

@@ -1,0 +1,34 @@
+public import TrellisCore
+
+/// What the store refuses, worded for the person who asked. Nothing is changed when one is thrown.
+public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    case referralNotFound(String)
+    case serviceNotFound(String)
+    case userNotFound(String)
+    case transition(referral: String, ReferralTransitionError)
+    /// The referral changed since the caller read it.
+    case conflict(referral: String, expectedVersion: Int, currentVersion: Int, currentStatus: ReferralStatus)
+    case consentRecipientMismatch(recipient: String, organization: String)
+    case consentNotInForce(String)
+    case consentAlreadyRevoked(referral: String)
+    case invalid(field: String, reason: String)
+    /// The stored data cannot be read with the configured key.
+    case undecryptable(String)
+
+    public var description: String {
+        switch self {
+        case .referralNotFound(let id): "no referral \(id)"
+        case .serviceNotFound(let id): "no service \(id) in the stored directory (import it with `trellis directory import FILE --db URL`)"
+        case .userNotFound(let id): "no user \(id)"
+        case .transition(let id, let error): "referral \(id): \(error)"
+        case .conflict(let id, let expected, let current, let status):
+            "referral \(id) changed while you were working on it: expected version \(expected), it is now version \(current) (\(status.rawValue)); read it again and retry"
+        case .consentRecipientMismatch(let recipient, let organization):
+            "the consent names \(recipient) but the service belongs to \(organization): consent must name the organization that receives the referral"
+        case .consentNotInForce(let why): "the consent is not in force: \(why)"
+        case .consentAlreadyRevoked(let id): "the consent for referral \(id) was already revoked"
+        case .invalid(let field, let reason): "\(field): \(reason)"
+        case .undecryptable(let why): why
+        }
+    }
+}
