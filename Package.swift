@@ -56,8 +56,9 @@ let package = Package(
         .executableTarget(
             name: "trellis",
             dependencies: [
-                "TrellisCore", "TrellisDirectory", "TrellisMatching",
+                "TrellisCore", "TrellisDirectory", "TrellisMatching", "TrellisStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(

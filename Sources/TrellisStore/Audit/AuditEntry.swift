@@ -74,6 +74,12 @@ public struct AuditCheckpointBook: Sendable {
         try append(AuditCheckpoint(signing: record, at: Date(), with: signingKey()))
     }
 
+    /// Signs a checkpoint for the head unless the last one already covers it (at shutdown).
+    func signHead(_ head: SealedAuditRecord) throws {
+        if let last = try read().last, last.sequence == head.event.sequence, last.hash == head.hash { return }
+        try sign(head)
+    }
+
     /// A verifier holding this book's checkpoints, their signatures already checked.
     func verifier() throws -> AuditChain.Verifier {
         AuditChain.Verifier(checkpoints: try read(), publicKey: try signingKey().publicKey)

@@ -1,5 +1,5 @@
-public import Crypto
-public import Foundation
+import Crypto
+import Foundation
 
 /// Where the data key comes from: configuration or the environment (`TRELLIS_DATA_KEY`, base64 of
 /// 32 bytes), else a key file created on first use beside the database, readable by its owner only.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Logging
 public import PostgresNIO
 import TrellisCore
@@ -86,7 +86,7 @@ public final class PostgresAuditLog: Sendable {
 
     public func checkpoint() async throws {
         guard let book, let head = try await head() else { return }
-        try book.sign(head)
+        try book.signHead(head)
     }
 
     public func head() async throws -> SealedAuditRecord? {

@@ -8,7 +8,7 @@ extension PostgresStore {
         let cipher = configuration.cipher
         let profileDocument = try ReferralRules.storedProfile(request.profile)
         let logger = self.logger
-        return try await transaction { connection, audit in
+        return try await auditingRefusals(.create, "referral", request.serviceID, context: context) { try await transaction { connection, audit in
             guard let service = try await Self.service(id: request.serviceID, on: connection, logger: logger) else {
                 throw StoreError.serviceNotFound(request.serviceID)
             }
@@ -48,12 +48,12 @@ extension PostgresStore {
             var created = referral
             created.history = [change]
             return created
-        }
+        } }
     }
 
     public func changeStatus(_ request: StatusChangeRequest, context: AuditContext) async throws -> Referral {
         let logger = self.logger
-        return try await transaction { connection, audit in
+        return try await auditingRefusals(.update, "referral", request.referralID, context: context) { try await transaction { connection, audit in
             guard let current = try await Self.referral(id: request.referralID, locking: true, on: connection, logger: logger) else {
                 throw StoreError.referralNotFound(request.referralID)
             }
@@ -76,7 +76,7 @@ extension PostgresStore {
             var result = next
             result.history = try await Self.history(of: next.id, on: connection, logger: logger)
             return result
-        }
+        } }
     }
 
     public func referral(id: String, context: AuditContext) async throws -> Referral {
@@ -119,7 +119,7 @@ extension PostgresStore {
 
     public func revokeConsent(referralID: String, context: AuditContext) async throws -> ConsentRevocation {
         let logger = self.logger
-        return try await transaction { connection, audit in
+        return try await auditingRefusals(.update, "consent", referralID, context: context) { try await transaction { connection, audit in
             guard let referral = try await Self.referral(id: referralID, locking: true, on: connection, logger: logger) else {
                 throw StoreError.referralNotFound(referralID)
             }
@@ -146,7 +146,7 @@ extension PostgresStore {
                 """, logger: logger)
             return ConsentRevocation(referralID: referralID, consentID: referral.consentID, revokedAt: context.now,
                                      cancelled: cancelled, alreadyDelivered: delivered)
-        }
+        } }
     }
 
     public func consent(referralID: String, context: AuditContext) async throws -> StoredConsent {

@@ -1,5 +1,5 @@
 public import Foundation
-public import TrellisCore
+import TrellisCore
 
 /// How referrals fared, per agency and overall, for referrals sent in a period.
 ///

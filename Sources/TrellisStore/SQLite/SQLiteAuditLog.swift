@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import GRDB
 import TrellisCore
 
@@ -71,7 +71,7 @@ public final class SQLiteAuditLog: Sendable {
     /// Signs a checkpoint for the current head (at shutdown, so a removed tail is caught).
     public func checkpoint() async throws {
         guard let book, let head = try await head() else { return }
-        try book.sign(head)
+        try book.signHead(head)
     }
 
     public func head() async throws -> SealedAuditRecord? {

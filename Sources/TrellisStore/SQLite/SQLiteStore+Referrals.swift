@@ -7,7 +7,7 @@ extension SQLiteStore {
         let cipher = configuration.cipher
         let configuration = self.configuration
         let profileDocument = try ReferralRules.storedProfile(request.profile)
-        return try await transaction { db, audit in
+        return try await auditingRefusals(.create, "referral", request.serviceID, context: context) { try await transaction { db, audit in
             guard let service = try Self.service(id: request.serviceID, in: db) else { throw StoreError.serviceNotFound(request.serviceID) }
             try ReferralRules.checkConsent(request.consent, for: service, at: context.now)
             let days = try Self.partner(answeringFor: service.organizationID, in: db)?.responseDeadlineBusinessDays
@@ -41,12 +41,12 @@ extension SQLiteStore {
             var created = referral
             created.history = [change]
             return created
-        }
+        } }
     }
 
     public func changeStatus(_ request: StatusChangeRequest, context: AuditContext) async throws -> Referral {
         let configuration = self.configuration
-        return try await transaction { db, audit in
+        return try await auditingRefusals(.update, "referral", request.referralID, context: context) { try await transaction { db, audit in
             guard let current = try Self.referral(id: request.referralID, in: db) else { throw StoreError.referralNotFound(request.referralID) }
             let days = try Self.partner(answeringFor: current.organizationID, in: db)?.responseDeadlineBusinessDays
             let (next, change) = try ReferralRules.applying(request, to: current, context: context,
@@ -69,7 +69,7 @@ extension SQLiteStore {
             var result = next
             result.history = try Self.history(of: next.id, in: db)
             return result
-        }
+        } }
     }
 
     public func referral(id: String, context: AuditContext) async throws -> Referral {
@@ -104,7 +104,7 @@ extension SQLiteStore {
     }
 
     public func revokeConsent(referralID: String, context: AuditContext) async throws -> ConsentRevocation {
-        try await transaction { db, audit in
+        try await auditingRefusals(.update, "consent", referralID, context: context) { try await transaction { db, audit in
             guard let referral = try Self.referral(id: referralID, in: db) else { throw StoreError.referralNotFound(referralID) }
             let revoked: Date? = try Date.fetchOne(db, sql: "SELECT revoked_at FROM consent WHERE id = ?", arguments: [referral.consentID])
             guard revoked == nil else { throw StoreError.consentAlreadyRevoked(referral: referralID) }
@@ -130,7 +130,7 @@ extension SQLiteStore {
                            arguments: [context.now, referralID])
             return ConsentRevocation(referralID: referralID, consentID: referral.consentID, revokedAt: context.now,
                                      cancelled: cancelled, alreadyDelivered: delivered)
-        }
+        } }
     }
 
     public func consent(referralID: String, context: AuditContext) async throws -> StoredConsent {

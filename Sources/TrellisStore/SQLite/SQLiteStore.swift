@@ -1,5 +1,5 @@
-public import Foundation
-public import GRDB
+import Foundation
+import GRDB
 import TrellisCore
 
 /// Everything Trellis keeps, in one SQLite file (WAL, full sync: an acknowledged referral survives a

@@ -1,35 +1,58 @@
 import ArgumentParser
+import Foundation
 import TrellisCore
 import TrellisDirectory
+import TrellisStore
 
-struct DirectoryImportCommand: ParsableCommand {
+struct DirectoryImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Read directory files into one directory and report what it holds per need domain.",
         discussion: """
         Records are merged by source and record key: a later file's copy of a record replaces the earlier \
-        one. Exit status as for validate.
+        one. With --db (or $TRELLIS_DB) the services are also stored, replacing stored copies with the same \
+        id, so referrals can name them and a server restarts without the files; rejected records are reported \
+        and the rest stored. Exit status as for validate.
         """)
 
     @Argument(help: ArgumentHelp("AIRS XML or HSDS JSON files.", valueName: "file"))
     var files: [String]
 
-    @Flag(help: "Print validate's JSON report with a `domains` count added.")
+    @Flag(help: "Print validate's JSON report with a `domains` count added (and `stored` with --db).")
     var json = false
 
     @OptionGroup var reading: DirectoryReadingOptions
 
-    func run() throws {
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: ArgumentHelp("Who is importing, for the audit trail (default: cli:$USER).", valueName: "user"))
+    var by: String?
+
+    private var storing: Bool { store.db != nil || ProcessInfo.processInfo.environment["TRELLIS_DB"]?.nonBlank != nil }
+
+    func run() async throws {
         let run = try DirectoryRun.prepare(reading)
-        var merged = DirectoryImport(keepsServices: false)
+        var merged = DirectoryImport(keepsServices: storing)
         let reports = run.read(files, into: &merged)
+        var report = ReadingReport(reports, merged: merged)
+        if storing {
+            let settings = try store.settings()
+            let context = AuditContext(actor: StoreOptions.actor(by), purpose: "operations")
+            let snapshot = try await store.withStore(settings) { store in
+                try await store.storeDirectory(merged.sortedServices, files: files, context: context)
+            }
+            report.stored = .init(database: settings.location.description, snapshot: snapshot.id, services: snapshot.serviceCount)
+        }
         if json {
-            try ReadingReport(reports, merged: merged).printJSON()
+            try report.printJSON()
         } else {
             ReadingReport.printHuman(reports, showWarnings: false)
             print("imported \(merged.serviceCount) services (\(merged.duplicates) duplicates merged)")
             for (domain, count) in merged.domainCounts.sorted(by: { $0.key < $1.key }) {
                 print("  \(domain.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(count)")
+            }
+            if let stored = report.stored {
+                print("stored \(stored.services) services in \(stored.database) (snapshot \(stored.snapshot))")
             }
         }
         throw DirectoryRun.exitCode(for: reports)

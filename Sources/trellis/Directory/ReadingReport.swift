@@ -46,6 +46,14 @@ struct ReadingReport: Encodable {
     var warnings: Int
     var domains: [String: Int]?
     var duplicates: Int?
+    /// Where the directory was stored, with `--db`.
+    var stored: Stored?
+
+    struct Stored: Encodable {
+        var database: String
+        var snapshot: Int64
+        var services: Int
+    }
 
     init(_ reports: [FileReport], merged: DirectoryImport? = nil) {
         files = reports.map { r in

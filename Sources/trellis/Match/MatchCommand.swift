@@ -105,16 +105,6 @@ struct MatchCommand: ParsableCommand {
 /// Reads a needs profile strictly, naming the field at fault.
 enum ProfileFile {
     static func read(_ path: String) throws -> NeedsProfile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure("\(path): cannot read the profile")
-        }
-        do {
-            return try JSONDecoder().decode(NeedsProfile.self, from: data)
-        } catch let error as DecodingError {
-            let (field, reason) = error.fieldAndReason
-            throw CommandFailure("\(path): \(field.isEmpty ? "profile" : field): \(reason)")
-        } catch {
-            throw CommandFailure("\(path): not JSON: \(error.localizedDescription)")
-        }
+        try JSONFile.read(NeedsProfile.self, from: path, what: "profile")
     }
 }
