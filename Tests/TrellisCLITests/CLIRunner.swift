@@ -32,10 +32,18 @@ struct CLIRunner {
 
     static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
 
-    static func run(_ arguments: [String], in directory: URL = repository) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL = repository, environment: [String: String] = [:]) throws -> Result {
+        try runTool(executable, arguments, in: directory, environment: environment)
+    }
+
+    /// Runs another program (python3, psql) the same way.
+    static func runTool(_ tool: URL, _ arguments: [String], in directory: URL = repository, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = tool
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
