@@ -67,6 +67,8 @@ let package = Package(
                 "TrellisCore", "TrellisDirectory", "TrellisMatching", "TrellisStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/TrellisBench",
             swiftSettings: swiftSettings),

@@ -10,15 +10,17 @@ struct TrellisBench {
     static func main() async throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
         let command = arguments.first ?? ""
-        guard command == "match" || command == "audit" else {
+        guard command == "match" || command == "store" else {
             print("""
             usage: trellis-bench match --directory FILE [--profiles N] [--seed S] [--show-slowest N]
               Builds the matching index from FILE and measures, on one core: index build time and
               memory, match latency per profile (all its needs) p50/p99 over N generated profiles,
               and the same questions asked of SQLite as an indexed SQL query per need.
-            usage: trellis-bench audit [--records N]
-              Appends N audit records to a SQLite audit log (one transaction each) and verifies the
-              chain and its signed checkpoints.
+            usage: trellis-bench store [--backend sqlite|postgres] [--db URL] [--referrals N] [--audit-records N] [--concurrency C]
+              Creates N referrals (default 10000) with three status changes each, C at a time (default 8),
+              on a fresh SQLite file or a fresh schema on the PostgreSQL server at URL; then appends
+              audit records up to --audit-records (default 100000) and verifies the chain and its
+              signed checkpoints.
             One JSON line per figure.
             """)
             exit(command == "--help" || command == "-h" ? 0 : 2)
@@ -28,8 +30,11 @@ struct TrellisBench {
             guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
             return arguments[i + 1]
         }
-        if command == "audit" {
-            try await AuditBenchmark(records: option("--records").flatMap(Int.init) ?? 100_000).run()
+        if command == "store" {
+            let backend = StoreBenchmark.Backend(rawValue: option("--backend") ?? "sqlite") ?? .sqlite
+            try await StoreBenchmark(backend: backend, url: option("--db"), referrals: option("--referrals").flatMap(Int.init) ?? 10_000,
+                                     auditRecords: option("--audit-records").flatMap(Int.init) ?? 100_000,
+                                     concurrency: option("--concurrency").flatMap(Int.init) ?? 8).run()
             return
         }
         guard let directory = option("--directory") else {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A WGS 84 point.
 public struct Coordinate: Hashable, Codable, Sendable {

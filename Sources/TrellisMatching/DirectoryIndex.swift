@@ -1,4 +1,4 @@
-public import Synchronization
+import Synchronization
 public import TrellisCore
 
 /// An immutable index of a directory for matching: services by need category, and within a

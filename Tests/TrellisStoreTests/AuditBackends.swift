@@ -59,14 +59,14 @@ final class AuditHarness: @unchecked Sendable {
         // A schema of its own per test, made through a first client, then used as the search path.
         let admin = PostgresClient(configuration: .init(host: host, port: port, username: user, password: url.password,
                                                         database: database, tls: .disable), backgroundLogger: logger)
-        let adminRunner = Task { await admin.run() }
+        let adminRunner = await admin.runInBackground()
         try await admin.query("CREATE SCHEMA \(unescaped: schema)", logger: logger)
         adminRunner.cancel()
         var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: url.password,
                                                          database: database, tls: .disable)
         configuration.options.additionalStartupParameters = [("search_path", schema)]
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        runner = Task { await client.run() }
+        runner = await client.runInBackground()
         self.client = client
     }
 

@@ -157,15 +157,13 @@ enum TestPostgres {
     /// Runs one statement on a short-lived client; returns the first column of the first row as text.
     static func query(_ url: String, _ sql: String, logger: Logger) async throws -> String {
         let client = PostgresClient(configuration: try PostgresURL.configuration(url), backgroundLogger: logger)
-        return try await withThrowingTaskGroup(of: String?.self) { group in
-            group.addTask { await client.run(); return nil }
-            defer { group.cancelAll() }
-            let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-            var first = ""
-            for try await row in rows {
-                if first.isEmpty, let text = try? row.makeRandomAccess()[0].decode(String.self) { first = text }
-            }
-            return first
+        let runner = await client.runInBackground()
+        defer { runner.cancel() }
+        let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        var first = ""
+        for try await row in rows {
+            if first.isEmpty, let text = try? row.makeRandomAccess()[0].decode(String.self) { first = text }
         }
+        return first
     }
 }

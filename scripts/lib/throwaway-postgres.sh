@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts and stops a throwaway PostgreSQL cluster for tests: 127.0.0.1 only, a free port, its
-# Unix socket inside its own folder, fsync off. Never touches a system cluster (port 5432).
+# Unix socket inside its own folder, fsync off unless asked otherwise. Never touches a system cluster (port 5432).
 #   throwaway-postgres.sh start DIR         new cluster in DIR (empty, or an earlier one of ours);
 #                                           prints postgres://USER:PASSWORD@127.0.0.1:PORT/trellis_test
 #                                           on stdout (and into DIR/url)
@@ -10,6 +10,7 @@
 #                                           exits with COMMAND's status
 # Exit status 2: the PostgreSQL server is not installed (apt-get install postgresql).
 # THROWAWAY_PG_TIMEOUT (seconds, default 30) bounds the start and stop waits.
+# THROWAWAY_PG_DURABLE=1 keeps PostgreSQL's own durability (fsync, synchronous commit), for benchmarks.
 # As root, the server runs as the `postgres` system user (PostgreSQL refuses to run as root).
 set -euo pipefail
 
@@ -20,7 +21,7 @@ readonly TIMEOUT="${THROWAWAY_PG_TIMEOUT:-30}"
 
 log() { printf 'throwaway-postgres: %s\n' "$*" >&2; }
 die() { printf 'throwaway-postgres: error: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 
 # --- PostgreSQL binaries and the user that runs them -------------------------------------------
 
@@ -161,15 +162,16 @@ cmd_start() {
   fi
   cat >>"$dir/data/postgresql.conf" <<EOF
 
-# throwaway-postgres.sh: a test cluster. 127.0.0.1 only, socket in its own folder, durability off.
+# throwaway-postgres.sh: a test cluster. 127.0.0.1 only, socket in its own folder.
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$dir'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 max_connections = 200
 shared_buffers = 128MB
 EOF
+  if [[ "${THROWAWAY_PG_DURABLE:-0}" != 1 ]]; then
+    # Tests need no durability; benchmarks measure PostgreSQL as it would run.
+    printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$dir/data/postgresql.conf"
+  fi
 
   local port="" attempt started=0
   PENDING_DIR="$dir"

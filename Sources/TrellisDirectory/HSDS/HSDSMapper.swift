@@ -73,7 +73,7 @@ struct HSDSMapper {
             return
         }
         guard let id, let name = HSDSField.text(value["name"]), let rawStatus = HSDSField.text(value["status"]) else { return }
-        var fields = HSDSField(line: line, recordKey: id)
+        let fields = HSDSField(line: line, recordKey: id)
 
         // Organization: the parent that nests us, a nested object, or an id we saw earlier.
         var organization = parent

@@ -55,27 +55,61 @@ public final class PostgresAuditLog: Sendable {
     public func append(_ entry: AuditEntry) async throws -> SealedAuditRecord {
         let logger = self.logger
         let sealed = try await client.withTransaction(logger: logger) { connection in
-            try await Self.append(entry, on: connection, logger: logger)
+            try await Self.append([entry], on: connection, logger: logger)
         }
-        try book?.signIfDue(sealed)
+        try book?.signIfDue(sealed[0])
+        return sealed[0]
+    }
+
+    /// Appends inside the caller's transaction, so a change and its audit records commit together.
+    /// Appenders in every process take turns at the head of the chain (a transaction-scoped lock), so
+    /// callers append last, just before COMMIT, to hold the lock briefly.
+    static func append(_ entries: [AuditEntry], on connection: PostgresConnection, logger: Logger) async throws -> [SealedAuditRecord] {
+        guard !entries.isEmpty else { return [] }
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext('trellis_audit_event'))", logger: logger)
+        let rows = try await connection.query("SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1", logger: logger)
+        var head: (sequence: Int64, hash: Data) = (0, AuditChain.genesis)
+        for try await row in rows.decode((Int64, Data).self) { head = row }
+        var sealed: [SealedAuditRecord] = []
+        // A statement takes at most 65,535 parameters: 11 a record, so 1,000 records a statement.
+        for start in stride(from: 0, to: entries.count, by: 1_000) {
+            let batch = try await insert(entries[start..<min(start + 1_000, entries.count)], after: head, on: connection, logger: logger)
+            sealed += batch
+            head = (batch[batch.count - 1].event.sequence, batch[batch.count - 1].hash)
+        }
         return sealed
     }
 
-    /// Appends inside the caller's transaction, so a change and its audit record commit together.
-    /// Appenders in every process take turns at the head of the chain (a transaction-scoped lock).
-    static func append(_ entry: AuditEntry, on connection: PostgresConnection, logger: Logger) async throws -> SealedAuditRecord {
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext('trellis_audit_event'))", logger: logger)
-        let rows = try await connection.query("SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1", logger: logger)
-        var head: (Int64, Data)? = nil
-        for try await row in rows.decode((Int64, Data).self) { head = row }
-        let sealed = AuditChain.seal(entry.event(sequence: (head?.0 ?? 0) + 1), after: head?.1 ?? AuditChain.genesis)
-        let e = sealed.event
-        let at = AuditCanonicalForm.timestamp(e.at)
-        try await connection.query("""
+    private static func insert(_ entries: ArraySlice<AuditEntry>, after chainHead: (sequence: Int64, hash: Data),
+                               on connection: PostgresConnection, logger: Logger) async throws -> [SealedAuditRecord] {
+        var head = chainHead
+        var sealed: [SealedAuditRecord] = []
+        var bindings = PostgresBindings()
+        var tuples: [String] = []
+        for entry in entries {
+            let record = AuditChain.seal(entry.event(sequence: head.sequence + 1), after: head.hash)
+            head = (record.event.sequence, record.hash)
+            sealed.append(record)
+            let e = record.event
+            let first = bindings.count
+            bindings.append(e.sequence)
+            bindings.append(AuditCanonicalForm.timestamp(e.at))
+            bindings.append(e.actor)
+            bindings.append(e.action.rawValue)
+            bindings.append(e.entity)
+            bindings.append(e.entityID)
+            bindings.append(e.outcome.rawValue)
+            bindings.append(e.purpose)
+            bindings.append(e.sourceAddress)
+            bindings.append(e.detail)
+            try bindings.append(record.hash)
+            tuples.append("(" + (first + 1...first + 11).map { "$\($0)" }.joined(separator: ", ") + ")")
+        }
+        let insert = """
             INSERT INTO audit_event (sequence, at, actor, action, entity, entity_id, outcome, purpose, source_address, detail, hash)
-            VALUES (\(e.sequence), \(at), \(e.actor), \(e.action.rawValue), \(e.entity), \(e.entityID), \(e.outcome.rawValue),
-                    \(e.purpose), \(e.sourceAddress), \(e.detail), \(sealed.hash))
-            """, logger: logger)
+            VALUES \(tuples.joined(separator: ", "))
+            """
+        try await connection.query(PostgresQuery(unsafeSQL: insert, binds: bindings), logger: logger)
         return sealed
     }
 

@@ -19,7 +19,7 @@ extension PostgresStore {
                     ON CONFLICT (organization_id) DO UPDATE SET partner_id = excluded.partner_id
                     """, logger: logger)
             }
-            try await audit.append(context.entry(.update, "partner", partner.id, purpose: "operations"), on: connection)
+            audit.record(context.entry(.update, "partner", partner.id, purpose: "operations"))
         }
     }
 
@@ -51,8 +51,8 @@ extension PostgresStore {
                 INSERT INTO app_user (id, name, role, organization_id, password_hash, created_at)
                 VALUES (\(user.id), \(user.name), \(user.role.rawValue), \(user.organizationID), \(passwordHash), \(user.createdAt))
                 """, logger: logger)
-            try await audit.append(context.entry(.create, "user", user.id, purpose: "security",
-                                                 detail: "role \(user.role.rawValue) organization \(user.organizationID)"), on: connection)
+            audit.record(context.entry(.create, "user", user.id, purpose: "security",
+                                                 detail: "role \(user.role.rawValue) organization \(user.organizationID)"))
         }
     }
 
@@ -80,7 +80,7 @@ extension PostgresStore {
             try await connection.query("""
                 INSERT INTO api_token (id, user_id, token_hash, created_at, expires_at) VALUES (\(token.id), \(userID), \(hash), \(context.now), \(expiresAt))
                 """, logger: logger)
-            try await audit.append(context.entry(.create, "token", token.id, purpose: "security", detail: "for \(userID)"), on: connection)
+            audit.record(context.entry(.create, "token", token.id, purpose: "security", detail: "for \(userID)"))
         }
         return token
     }
@@ -93,13 +93,13 @@ extension PostgresStore {
                 SELECT u.id, u.name, u.role, u.organization_id, u.created_at, u.disabled_at, t.id FROM api_token t JOIN app_user u ON u.id = t.user_id
                 WHERE t.token_hash = \(hash) AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > \(context.now)) AND u.disabled_at IS NULL
                 """, logger: logger)) else {
-                try await audit.append(context.entry(.execute, "session", "token", outcome: .denied, purpose: "security", detail: "sign-in refused"), on: connection)
+                audit.record(context.entry(.execute, "session", "token", outcome: .denied, purpose: "security", detail: "sign-in refused"))
                 return nil
             }
             let user = try Self.user(row)
             let tokenID = try row.makeRandomAccess()[6].decode(String.self)
             try await connection.query("UPDATE api_token SET last_used_at = \(context.now) WHERE id = \(tokenID)", logger: logger)
-            try await audit.append(context.entry(.execute, "session", user.id, purpose: "security", detail: "sign-in by token \(tokenID)"), on: connection)
+            audit.record(context.entry(.execute, "session", user.id, purpose: "security", detail: "sign-in by token \(tokenID)"))
             return user
         }
     }

@@ -34,8 +34,8 @@ extension PostgresStore {
                         document = excluded.document
                     """, binds: binds), logger: logger)
             }
-            try await audit.append(context.entry(.create, "directory", String(snapshot), purpose: "operations",
-                                                 detail: "\(unique.count) services from \(files.count) files"), on: connection)
+            audit.record(context.entry(.create, "directory", String(snapshot), purpose: "operations",
+                                                 detail: "\(unique.count) services from \(files.count) files"))
             return DirectorySnapshot(id: snapshot, importedAt: context.now, actor: context.actor, files: files, serviceCount: unique.count)
         }
     }

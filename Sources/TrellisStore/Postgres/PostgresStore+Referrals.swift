@@ -42,9 +42,9 @@ extension PostgresStore {
                 """, logger: logger)
             try await Self.insert(change, for: referral.id, on: connection, logger: logger)
             if referral.status == .requested { try await Self.enqueue(referral.id, at: context.now, on: connection, logger: logger) }
-            try await audit.append(context.entry(.create, "consent", ids.consent, detail: "for \(referral.id) to \(consent.recipient): \(categories)"), on: connection)
-            try await audit.append(context.entry(.create, "referral", referral.id,
-                                                 detail: "\(ReferralRules.auditDetail(change)) service \(service.id) organization \(service.organizationID) person \(person)"), on: connection)
+            audit.record(context.entry(.create, "consent", ids.consent, detail: "for \(referral.id) to \(consent.recipient): \(categories)"))
+            audit.record(context.entry(.create, "referral", referral.id,
+                                       detail: "\(ReferralRules.auditDetail(change)) service \(service.id) organization \(service.organizationID) person \(person)"))
             var created = referral
             created.history = [change]
             return created
@@ -72,7 +72,7 @@ extension PostgresStore {
                     UPDATE outbox SET state = 'cancelled', updated_at = \(context.now) WHERE referral_id = \(next.id) AND state IN ('pending', 'claimed')
                     """, logger: logger)
             }
-            try await audit.append(context.entry(.update, "referral", next.id, detail: ReferralRules.auditDetail(change)), on: connection)
+            audit.record(context.entry(.update, "referral", next.id, detail: ReferralRules.auditDetail(change)))
             var result = next
             result.history = try await Self.history(of: next.id, on: connection, logger: logger)
             return result
@@ -83,11 +83,11 @@ extension PostgresStore {
         let logger = self.logger
         let found = try await transaction { connection, audit -> Referral? in
             guard var referral = try await Self.referral(id: id, locking: false, on: connection, logger: logger) else {
-                try await audit.append(context.entry(.read, "referral", id, outcome: .failure, detail: "not found"), on: connection)
+                audit.record(context.entry(.read, "referral", id, outcome: .failure, detail: "not found"))
                 return nil
             }
             referral.history = try await Self.history(of: id, on: connection, logger: logger)
-            try await audit.append(context.entry(.read, "referral", id), on: connection)
+            audit.record(context.entry(.read, "referral", id))
             return referral
         }
         guard let found else { throw StoreError.referralNotFound(id) }
@@ -112,7 +112,7 @@ extension PostgresStore {
             for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) {
                 list.append(try Self.referral(row))
             }
-            try await audit.append(context.entry(.read, "referral", "*", detail: "list of \(list.count)"), on: connection)
+            audit.record(context.entry(.read, "referral", "*", detail: "list of \(list.count)"))
             return list
         }
     }
@@ -126,7 +126,7 @@ extension PostgresStore {
             let revokedRow = try await Self.first(connection.query("SELECT revoked_at FROM consent WHERE id = \(referral.consentID) FOR UPDATE", logger: logger))
             guard try revokedRow?.decode(Date?.self) == nil else { throw StoreError.consentAlreadyRevoked(referral: referralID) }
             try await connection.query("UPDATE consent SET revoked_at = \(context.now), revoked_by = \(context.actor) WHERE id = \(referral.consentID)", logger: logger)
-            try await audit.append(context.entry(.update, "consent", referral.consentID, detail: "revoked for \(referralID)"), on: connection)
+            audit.record(context.entry(.update, "consent", referral.consentID, detail: "revoked for \(referralID)"))
             let stateRow = try await Self.first(connection.query("SELECT state FROM outbox WHERE referral_id = \(referralID) FOR UPDATE", logger: logger))
             let delivered = try stateRow?.decode(String.self) == OutboxEntry.State.delivered.rawValue
             var cancelled: [String] = []
@@ -138,7 +138,7 @@ extension PostgresStore {
                     UPDATE referral SET status = \(next.status.rawValue), version = \(next.version), updated_at = \(next.updatedAt) WHERE id = \(next.id)
                     """, logger: logger)
                 try await Self.insert(change, for: next.id, on: connection, logger: logger)
-                try await audit.append(context.entry(.update, "referral", next.id, detail: ReferralRules.auditDetail(change)), on: connection)
+                audit.record(context.entry(.update, "referral", next.id, detail: ReferralRules.auditDetail(change)))
                 cancelled.append(next.id)
             }
             try await connection.query("""
@@ -158,7 +158,7 @@ extension PostgresStore {
                 """, logger: logger)) else { throw StoreError.referralNotFound(referralID) }
             let (id, recipient, categories, method, capturedBy, capturedAt, expiresAt, revokedAt) =
                 try row.decode((String, String, String, String, String, Date, Date?, Date?).self)
-            try await audit.append(context.entry(.read, "consent", id, detail: "for \(referralID)"), on: connection)
+            audit.record(context.entry(.read, "consent", id, detail: "for \(referralID)"))
             let consent = Consent(recipient: recipient, categories: Set(categories.split(separator: ",").compactMap { Consent.Category(rawValue: String($0)) }),
                                   method: Consent.Method(rawValue: method) ?? .verbal, capturedBy: capturedBy, capturedAt: capturedAt,
                                   expiresAt: expiresAt, revokedAt: revokedAt)
@@ -175,7 +175,7 @@ extension PostgresStore {
                 FROM referral r JOIN person p ON p.id = r.person_id JOIN needs_profile n ON n.id = r.profile_id WHERE r.id = \(referralID)
                 """, logger: logger)) else { throw StoreError.referralNotFound(referralID) }
             let (personID, profileID, profile, name, phone, email, note) = try row.decode((String, String, Data, Data?, Data?, Data?, Data?).self)
-            try await audit.append(context.entry(.read, "person", personID, detail: "for \(referralID)"), on: connection)
+            audit.record(context.entry(.read, "person", personID, detail: "for \(referralID)"))
             return try SealedPerson(personID: personID, profileID: profileID, sealedProfile: profile, sealedName: name, sealedPhone: phone,
                                     sealedEmail: email, sealedNote: note, referralID: referralID).open(with: cipher)
         }
@@ -277,7 +277,7 @@ extension PostgresStore {
             ON CONFLICT (ref) DO NOTHING RETURNING id
             """, logger: logger))
         if inserted != nil {
-            try await audit.append(context.entry(.create, "person", candidate), on: connection)
+            audit.record(context.entry(.create, "person", candidate))
             return candidate
         }
         guard let row = try await Self.first(connection.query("SELECT id FROM person WHERE ref = \(person.ref) FOR UPDATE", logger: logger)) else {
@@ -290,7 +290,7 @@ extension PostgresStore {
                 sealed_phone = coalesce(\(sealed.phone), sealed_phone), sealed_email = coalesce(\(sealed.email), sealed_email)
             WHERE id = \(id)
             """, logger: logger)
-        try await audit.append(context.entry(.update, "person", id, detail: "new needs profile"), on: connection)
+        audit.record(context.entry(.update, "person", id, detail: "new needs profile"))
         return id
     }
 }

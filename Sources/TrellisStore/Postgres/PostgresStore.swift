@@ -36,7 +36,7 @@ public final class PostgresStore: TrellisStore, Sendable {
     /// Connects to `url` (`postgres://user:password@host:port/database?sslmode=…`) with a pool it owns.
     public static func connect(url: String, configuration: StoreConfiguration, logger: Logger) async throws -> PostgresStore {
         let client = PostgresClient(configuration: try PostgresURL.configuration(url), backgroundLogger: logger)
-        let runner = Task { await client.run() }
+        let runner = await client.runInBackground()
         return try await PostgresStore(client: client, runner: runner, configuration: configuration, logger: logger)
     }
 
@@ -54,6 +54,7 @@ public final class PostgresStore: TrellisStore, Sendable {
             try await connection.query("BEGIN", logger: logger)
             do {
                 let value = try await body(connection, recorder)
+                try await recorder.flush(on: connection)
                 try await connection.query("COMMIT", logger: logger)
                 return value
             } catch {
@@ -71,17 +72,25 @@ public final class PostgresStore: TrellisStore, Sendable {
     }
 }
 
-/// Collects the audit records a transaction appends, for the checkpoints due after it commits.
+/// Collects the audit entries a transaction records; they join the chain together just before it
+/// commits, so the chain's lock is held only for the commit itself.
 final class AuditRecorder: Sendable {
+    private let pending = Mutex<[AuditEntry]>([])
     private let appended = Mutex<[SealedAuditRecord]>([])
     private let logger: Logger
 
     init(logger: Logger) { self.logger = logger }
 
+    /// The records sealed into the chain, for the checkpoints due once the transaction commits.
     var records: [SealedAuditRecord] { appended.withLock { $0 } }
 
-    func append(_ entry: AuditEntry, on connection: PostgresConnection) async throws {
-        let record = try await PostgresAuditLog.append(entry, on: connection, logger: logger)
-        appended.withLock { $0.append(record) }
+    func record(_ entry: AuditEntry) {
+        pending.withLock { $0.append(entry) }
+    }
+
+    func flush(on connection: PostgresConnection) async throws {
+        let entries = pending.withLock { entries in defer { entries = [] }; return entries }
+        let sealed = try await PostgresAuditLog.append(entries, on: connection, logger: logger)
+        appended.withLock { $0.append(contentsOf: sealed) }
     }
 }

@@ -1,5 +1,5 @@
 public import Foundation
-public import TrellisCore
+import TrellisCore
 
 /// Who is acting, from where and why. Every store call that touches a person's data takes one and
 /// leaves an audit record with it.

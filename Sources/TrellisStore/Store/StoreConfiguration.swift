@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import TrellisCore
 
 /// What a store needs besides its database: the data key, where audit checkpoints go, and the
