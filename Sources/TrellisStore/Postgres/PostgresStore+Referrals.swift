@@ -159,10 +159,8 @@ extension PostgresStore {
             let (id, recipient, categories, method, capturedBy, capturedAt, expiresAt, revokedAt) =
                 try row.decode((String, String, String, String, String, Date, Date?, Date?).self)
             audit.record(context.entry(.read, "consent", id, detail: "for \(referralID)"))
-            let consent = Consent(recipient: recipient, categories: Set(categories.split(separator: ",").compactMap { Consent.Category(rawValue: String($0)) }),
-                                  method: Consent.Method(rawValue: method) ?? .verbal, capturedBy: capturedBy, capturedAt: capturedAt,
-                                  expiresAt: expiresAt, revokedAt: revokedAt)
-            return StoredConsent(id: id, consent: consent)
+            return StoredConsent(id: id, consent: Self.consent(recipient: recipient, categories: categories, method: method, capturedBy: capturedBy,
+                                                              capturedAt: capturedAt, expiresAt: expiresAt, revokedAt: revokedAt))
         }
     }
 
@@ -182,14 +180,8 @@ extension PostgresStore {
     }
 
     public func outboxEntry(referralID: String) async throws -> OutboxEntry? {
-        let rows = try await client.query("""
-            SELECT referral_id, idempotency_key, state, attempts, next_attempt_at, last_error FROM outbox WHERE referral_id = \(referralID)
-            """, logger: logger)
-        for try await (id, key, state, attempts, next, error) in rows.decode((String, String, String, Int, Date?, String?).self) {
-            return OutboxEntry(referralID: id, idempotencyKey: key, state: OutboxEntry.State(rawValue: state) ?? .pending,
-                               attempts: attempts, nextAttemptAt: next, lastError: error)
-        }
-        return nil
+        let logger = self.logger
+        return try await client.withConnection { connection in try await Self.outboxEntry(referralID, on: connection, logger: logger) }
     }
 
     public func loopClosureReport(from: Date, to: Date, now: Date) async throws -> LoopClosureReport {

@@ -56,6 +56,17 @@ enum ReferralRules {
         return (next, change)
     }
 
+    /// Only a referral still waiting for its partner, whose delivery failed, was refused as gone or
+    /// waits for a retry, can be sent again by hand.
+    static func checkRetry(_ referralID: String, outboxState: String, referralStatus: String) throws(StoreError) {
+        guard referralStatus == ReferralStatus.requested.rawValue else {
+            throw .invalid(field: "referral \(referralID)", reason: "it is \(referralStatus); only a requested referral is sent")
+        }
+        guard ["failed", "undeliverable", "pending"].contains(outboxState) else {
+            throw .invalid(field: "referral \(referralID)", reason: "its delivery is \(outboxState); only a failed, undeliverable or waiting delivery is sent again")
+        }
+    }
+
     static func auditDetail(_ change: ReferralStatusChange) -> String {
         "status \(change.from?.rawValue ?? "new")→\(change.to.rawValue) by \(change.party.rawValue) via \(change.source.rawValue)"
     }

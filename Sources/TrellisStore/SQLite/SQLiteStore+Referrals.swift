@@ -136,14 +136,10 @@ extension SQLiteStore {
     public func consent(referralID: String, context: AuditContext) async throws -> StoredConsent {
         try await transaction { db, audit in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT c.* FROM consent c JOIN referral r ON r.consent_id = c.id WHERE r.id = ?
+                SELECT c.*, c.id AS consent_id FROM consent c JOIN referral r ON r.consent_id = c.id WHERE r.id = ?
                 """, arguments: [referralID]) else { throw StoreError.referralNotFound(referralID) }
             try audit.append(context.entry(.read, "consent", row["id"], detail: "for \(referralID)"), in: db)
-            let categories = (row["categories"] as String).split(separator: ",").compactMap { Consent.Category(rawValue: String($0)) }
-            let consent = Consent(recipient: row["recipient"], categories: Set(categories),
-                                  method: Consent.Method(rawValue: row["method"]) ?? .verbal, capturedBy: row["captured_by"],
-                                  capturedAt: row["captured_at"], expiresAt: row["expires_at"], revokedAt: row["revoked_at"])
-            return StoredConsent(id: row["id"], consent: consent)
+            return Self.storedConsent(row)
         }
     }
 
@@ -163,13 +159,7 @@ extension SQLiteStore {
     }
 
     public func outboxEntry(referralID: String) async throws -> OutboxEntry? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE referral_id = ?", arguments: [referralID]).map { row in
-                OutboxEntry(referralID: row["referral_id"], idempotencyKey: row["idempotency_key"],
-                            state: OutboxEntry.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
-                            nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"])
-            }
-        }
+        try await pool.read { db in try Self.outboxEntry(referralID, in: db) }
     }
 
     public func loopClosureReport(from: Date, to: Date, now: Date) async throws -> LoopClosureReport {

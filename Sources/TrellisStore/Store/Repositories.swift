@@ -51,7 +51,7 @@ public protocol UserRepository: Sendable {
 }
 
 /// Everything Trellis keeps, on SQLite or PostgreSQL. Both pass one contract suite.
-public protocol TrellisStore: ReferralRepository, DirectoryRepository, PartnerRepository, UserRepository {
+public protocol TrellisStore: ReferralRepository, DeliveryRepository, DirectoryRepository, PartnerRepository, UserRepository {
     var audit: any AuditLog { get }
     /// Signs a final audit checkpoint and releases connections.
     func close() async throws

@@ -1,0 +1,199 @@
+public import Foundation
+import Crypto
+import TrellisCore
+
+/// A referral as the Gravity SDOH Clinical Care IG shapes one: a FHIR R4 transaction Bundle of a
+/// ServiceRequest, the Task that asks the partner to fulfil it, the Patient (only what the consent
+/// allows) and the Consent. Ids are derived from the referral, so every retry sends the same Bundle.
+public enum FHIRReferralBundle {
+    static let sdohCategories = "http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes"
+    static let referralSystem = "urn:trellis:referral"
+    static let personSystem = "urn:trellis:person"
+    static let organizationSystem = "urn:trellis:organization"
+    static let userSystem = "urn:trellis:user"
+    static let needSystem = "urn:trellis:need"
+    static let consentCategorySystem = "urn:trellis:consent-category"
+    static let actCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+
+    public static func render(_ d: ReferralDisclosure) throws -> Data {
+        let ids = (serviceRequest: uuid(d.referralID, "ServiceRequest"), task: uuid(d.referralID, "Task"),
+                   patient: uuid(d.referralID, "Patient"), consent: uuid(d.referralID, "Consent"))
+        let patientRef: [String: Any] = ["reference": "urn:uuid:\(ids.patient)"]
+        let requester: [String: Any] = ["identifier": ["system": userSystem, "value": d.requester], "display": "Case worker \(d.requester)"]
+        let performer: [String: Any] = ["identifier": ["system": organizationSystem, "value": d.organizationID], "display": d.organizationName]
+        let authored = timestamp(d.requestedAt)
+        let part2 = d.activeSubstanceUse != nil
+        let part2Label: [[String: Any]] = [["system": actCode, "code": "42CFRPart2", "display": "42 CFR Part2"]]
+
+        var serviceRequest: [String: Any] = [
+            "resourceType": "ServiceRequest",
+            "identifier": [["system": referralSystem, "value": d.referralID]],
+            "status": "active",
+            "intent": "order",
+            "category": d.needDomains.map { domain in
+                ["coding": [["system": sdohCategories, "code": sdohCategory(domain)]], "text": domain.title] as [String: Any]
+            },
+            "code": ["coding": [["system": needSystem, "code": d.needDomains.map(\.rawValue).joined(separator: "+")]],
+                     "text": "Referral to \(d.serviceName)"] as [String: Any],
+            "subject": patientRef,
+            "authoredOn": authored,
+            "requester": requester,
+            "performer": [performer],
+            "supportingInfo": [["reference": "urn:uuid:\(ids.consent)"]],
+        ]
+        var notes: [String] = []
+        if let needs = d.needs {
+            if let priority = needs.needs.map(\.urgency).max() { serviceRequest["priority"] = fhirPriority(priority) }
+            notes.append("Needs: " + needs.needs.map { [$0.domain.title, $0.detail, $0.urgency.rawValue].compactMap { $0 }.joined(separator: ", ") }
+                .joined(separator: "; "))
+            var preferences: [String] = []
+            if needs.telehealthOK { preferences.append("telehealth is fine") }
+            if needs.peerRunPreferred { preferences.append("prefers a peer-run program") }
+            if let gender = needs.providerGender { preferences.append("prefers a \(gender.rawValue.replacingOccurrences(of: "_", with: "-")) provider") }
+            if let tradition = needs.faithTradition { preferences.append("faith tradition: \(tradition)") }
+            if !preferences.isEmpty { notes.append("Preferences: " + preferences.joined(separator: "; ")) }
+        }
+        if let c = d.circumstances {
+            var facts: [String] = []
+            if c.chronicallyHomeless { facts.append("chronically homeless") }
+            if c.justiceInvolved { facts.append("justice involved") }
+            if c.seriousMentalIllness { facts.append("serious mental illness") }
+            if c.disability { facts.append("disability") }
+            if let veteran = c.veteran { facts.append(veteran ? "veteran" : "not a veteran") }
+            if let size = c.householdSize { facts.append("household of \(size)") }
+            if let income = c.monthlyIncome { facts.append("monthly income \(income)") }
+            if !c.insurance.isEmpty { facts.append("insurance: " + c.insurance.joined(separator: ", ")) }
+            notes.append("Circumstances: " + (facts.isEmpty ? "none recorded" : facts.joined(separator: "; ")))
+        }
+        if let note = d.clinicalNotes { notes.append("Case worker's note: \(note)") }
+        if let substanceUse = d.activeSubstanceUse {
+            notes.append("Substance use: \(substanceUse ? "active substance use" : "no active substance use recorded").")
+            notes.append(ReferralDisclosure.part2Notice)
+            serviceRequest["meta"] = ["security": part2Label]
+        }
+        if !notes.isEmpty { serviceRequest["note"] = notes.map { ["text": $0] } }
+
+        let task: [String: Any] = [
+            "resourceType": "Task",
+            "identifier": [["system": referralSystem, "value": d.referralID]],
+            "status": "requested",
+            "intent": "order",
+            "code": ["coding": [["system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill",
+                                 "display": "Fulfill the focal request"]]] as [String: Any],
+            "focus": ["reference": "urn:uuid:\(ids.serviceRequest)"],
+            "for": patientRef,
+            "authoredOn": authored,
+            "requester": requester,
+            "owner": performer,
+        ]
+
+        let bundle: [String: Any] = [
+            "resourceType": "Bundle",
+            "id": uuid(d.referralID, "Bundle"),
+            "meta": part2 ? ["security": part2Label] as [String: Any] : ["tag": [["system": referralSystem, "code": "referral"]]] as [String: Any],
+            "type": "transaction",
+            "timestamp": authored,
+            "entry": [
+                entry(ids.serviceRequest, serviceRequest),
+                entry(ids.task, task),
+                entry(ids.patient, patient(d)),
+                entry(ids.consent, consent(d, patient: patientRef)),
+            ],
+        ]
+        return try JSONSerialization.data(withJSONObject: bundle, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    static func patient(_ d: ReferralDisclosure) -> [String: Any] {
+        var patient: [String: Any] = ["resourceType": "Patient", "identifier": [["system": personSystem, "value": d.personRef]]]
+        if let contact = d.contact {
+            if let name = contact.name { patient["name"] = [["text": name]] }
+            var telecom: [[String: Any]] = []
+            if let phone = contact.phone { telecom.append(["system": "phone", "value": phone]) }
+            if let email = contact.email { telecom.append(["system": "email", "value": email]) }
+            if !telecom.isEmpty { patient["telecom"] = telecom }
+        }
+        if let demographics = d.demographics {
+            if let gender = demographics.gender {
+                patient["gender"] = switch gender { case .female: "female"; case .male: "male"; case .nonBinary: "other" }
+            }
+            if !demographics.languages.isEmpty {
+                patient["communication"] = demographics.languages.enumerated().map { index, language in
+                    ["language": ["coding": [["system": "urn:ietf:bcp:47", "code": language]]], "preferred": index == 0] as [String: Any]
+                }
+            }
+            var address: [String: Any] = [:]
+            address["city"] = demographics.city
+            address["district"] = demographics.county
+            address["state"] = demographics.state
+            address["postalCode"] = demographics.postalCode
+            if !address.isEmpty { patient["address"] = [address] }
+            var extensions: [[String: Any]] = []
+            if let age = demographics.age {
+                extensions.append(["url": "urn:trellis:fhir:age-years",
+                                   "valueAge": ["value": age, "unit": "a", "system": "http://unitsofmeasure.org", "code": "a"] as [String: Any]])
+            }
+            if demographics.interpreterNeeded {
+                extensions.append(["url": "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired", "valueBoolean": true])
+            }
+            if !extensions.isEmpty { patient["extension"] = extensions }
+        }
+        return patient
+    }
+
+    static func consent(_ d: ReferralDisclosure, patient: [String: Any]) -> [String: Any] {
+        var period: [String: Any] = ["start": timestamp(d.consent.capturedAt)]
+        if let expires = d.consent.expiresAt { period["end"] = timestamp(expires) }
+        return [
+            "resourceType": "Consent",
+            "identifier": [["system": "urn:trellis:consent", "value": d.consentID]],
+            "status": "active",
+            "scope": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy"]]],
+            "category": [["coding": [["system": "http://loinc.org", "code": "59284-0", "display": "Patient Consent"]]]],
+            "patient": patient,
+            "dateTime": timestamp(d.consent.capturedAt),
+            "policyRule": ["coding": [["system": actCode, "code": "OPTIN"]], "text": "Captured \(d.consent.method.rawValue) by \(d.consent.capturedBy)"] as [String: Any],
+            "provision": [
+                "type": "permit",
+                "period": period,
+                "actor": [["role": ["coding": [["system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "code": "IRCP"]]],
+                           "reference": ["identifier": ["system": organizationSystem, "value": d.consent.recipient]]] as [String: Any]],
+                "class": d.consent.categories.sorted().map { ["system": consentCategorySystem, "code": $0.rawValue] },
+            ] as [String: Any],
+        ]
+    }
+
+    static func entry(_ id: String, _ resource: [String: Any]) -> [String: Any] {
+        ["fullUrl": "urn:uuid:\(id)", "resource": resource, "request": ["method": "POST", "url": resource["resourceType"] ?? ""]]
+    }
+
+    /// A stable UUID for one resource of one referral.
+    static func uuid(_ referralID: String, _ resource: String) -> String {
+        var bytes = Array(SHA256.hash(data: Data("\(referralID)/\(resource)".utf8)).prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x50  // name-based
+        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])).uuidString.lowercased()
+    }
+
+    static func sdohCategory(_ domain: NeedDomain) -> String {
+        switch domain {
+        case .housing: "housing-instability"
+        case .employment: "employment-status"
+        case .faith, .peerSupport: "social-connection"
+        case .clinical: "sdoh-category-unspecified"
+        }
+    }
+
+    static func fhirPriority(_ urgency: NeedsProfile.Urgency) -> String {
+        switch urgency {
+        case .routine: "routine"
+        case .soon: "urgent"
+        case .urgent: "asap"
+        case .crisis: "stat"
+        }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601)  // 2026-11-20T15:04:00Z: a FHIR instant
+    }
+}

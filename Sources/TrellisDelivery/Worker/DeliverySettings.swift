@@ -1,0 +1,30 @@
+public import Foundation
+
+/// How the delivery worker paces itself.
+public struct DeliverySettings: Sendable {
+    /// Requests in flight at once, across partners.
+    public var concurrency: Int
+    /// Rows claimed per round.
+    public var batchSize: Int
+    /// How long a claim is held before another worker may take it over; longer than the total timeout.
+    public var lease: TimeInterval
+    public var retry: RetryPolicy
+    public var transport: TransportSettings
+    public var breakerThreshold: Int
+    public var breakerCoolDown: TimeInterval
+    /// How often an idle worker looks for new rows.
+    public var idlePoll: TimeInterval
+
+    public init(concurrency: Int = 8, batchSize: Int = 64, lease: TimeInterval = 120, retry: RetryPolicy = .standard,
+                transport: TransportSettings = TransportSettings(), breakerThreshold: Int = 5, breakerCoolDown: TimeInterval = 60,
+                idlePoll: TimeInterval = 1) {
+        self.concurrency = concurrency
+        self.batchSize = batchSize
+        self.lease = lease
+        self.retry = retry
+        self.transport = transport
+        self.breakerThreshold = breakerThreshold
+        self.breakerCoolDown = breakerCoolDown
+        self.idlePoll = idlePoll
+    }
+}

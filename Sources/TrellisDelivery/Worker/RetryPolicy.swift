@@ -1,0 +1,49 @@
+public import Foundation
+import TrellisCore
+
+/// When to try a failed delivery again: exponential steps with full jitter (a random delay between
+/// zero and the step), honouring a partner's Retry-After, and giving up after a total age.
+public struct RetryPolicy: Hashable, Sendable {
+    /// The ceiling of each retry's delay, in order; the last repeats.
+    public var steps: [TimeInterval]
+    /// How long after the first attempt Trellis keeps trying.
+    public var giveUpAfter: TimeInterval
+    /// Multiplies every delay (and the give-up age): below 1 for drills and tests.
+    public var scale: Double
+
+    public static let standard = RetryPolicy(steps: [5, 30, 120, 600, 1_800, 3_600], giveUpAfter: 72 * 3_600)
+
+    public init(steps: [TimeInterval], giveUpAfter: TimeInterval, scale: Double = 1) {
+        precondition(!steps.isEmpty, "a retry policy needs at least one step")
+        self.steps = steps
+        self.giveUpAfter = giveUpAfter
+        self.scale = scale
+    }
+
+    /// The ceiling for the retry after `attempts` attempts (1 = after the first).
+    public func ceiling(afterAttempt attempts: Int) -> TimeInterval {
+        steps[min(max(attempts, 1), steps.count) - 1] * scale
+    }
+
+    /// The delay before the next attempt, or nil when the referral has been failing too long.
+    public func delay(afterAttempt attempts: Int, firstAttemptAt: Date, now: Date, retryAfter: TimeInterval?,
+                      random: inout some RandomNumberGenerator) -> TimeInterval? {
+        let jittered = Double.random(in: 0...ceiling(afterAttempt: attempts), using: &random)
+        // A partner that asks for a pause gets at least that pause (scaled like every delay).
+        let delay = max(jittered, (retryAfter ?? 0) * scale)
+        guard now.addingTimeInterval(delay).timeIntervalSince(firstAttemptAt) <= giveUpAfter * scale else { return nil }
+        return delay
+    }
+
+    /// A Retry-After header: seconds, or an HTTP date.
+    public static func retryAfter(_ header: String?, now: Date) -> TimeInterval? {
+        guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
+        if let seconds = TimeInterval(header), seconds >= 0 { return seconds }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: header) else { return nil }
+        return max(0, date.timeIntervalSince(now))
+    }
+}

@@ -1,0 +1,157 @@
+public import Foundation
+import Logging
+import PostgresNIO
+import TrellisCore
+
+extension PostgresStore {
+    public func claimDeliveries(owner: String, now: Date, lease: TimeInterval, limit: Int, context: AuditContext) async throws -> [DeliveryClaim] {
+        let cipher = configuration.cipher
+        let logger = self.logger
+        let leaseUntil = now.addingTimeInterval(lease)
+        return try await transaction { connection, audit in
+            // SKIP LOCKED: workers in other processes claim other rows instead of waiting for these.
+            let rows = try await connection.query("""
+                UPDATE outbox SET state = 'claimed', lease_owner = \(owner), lease_until = \(leaseUntil), updated_at = \(now)
+                WHERE referral_id IN (
+                    SELECT referral_id FROM outbox
+                    WHERE (state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= \(now))) OR (state = 'claimed' AND lease_until <= \(now))
+                    ORDER BY next_attempt_at, created_at LIMIT \(limit)
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING referral_id, idempotency_key, attempts, created_at
+                """, logger: logger)
+            var leased: [(String, String, Int, Date)] = []
+            for try await row in rows.decode((String, String, Int, Date).self) { leased.append(row) }
+            var claims: [DeliveryClaim] = []
+            for (id, key, attempts, enqueuedAt) in leased.sorted(by: { $0.3 < $1.3 }) {
+                guard let referral = try await Self.referral(id: id, locking: false, on: connection, logger: logger),
+                      let row = try await Self.first(connection.query("""
+                        SELECT c.id, c.recipient, c.categories, c.method, c.captured_by, c.captured_at, c.expires_at, c.revoked_at,
+                               p.id, n.id, n.sealed_document, p.sealed_name, p.sealed_phone, p.sealed_email, r.sealed_note
+                        FROM referral r JOIN consent c ON c.id = r.consent_id JOIN person p ON p.id = r.person_id
+                             JOIN needs_profile n ON n.id = r.profile_id
+                        WHERE r.id = \(id)
+                        """, logger: logger)) else { throw StoreError.referralNotFound(id) }
+                let (consentID, recipient, categories, method, capturedBy, capturedAt, expiresAt, revokedAt,
+                     personID, profileID, profile, name, phone, email, note) =
+                    try row.decode((String, String, String, String, String, Date, Date?, Date?, String, String, Data, Data?, Data?, Data?, Data?).self)
+                let consent = Self.consent(recipient: recipient, categories: categories, method: method, capturedBy: capturedBy,
+                                           capturedAt: capturedAt, expiresAt: expiresAt, revokedAt: revokedAt)
+                let person = try SealedPerson(personID: personID, profileID: profileID, sealedProfile: profile, sealedName: name, sealedPhone: phone,
+                                              sealedEmail: email, sealedNote: note, referralID: id).open(with: cipher)
+                audit.record(context.entry(.read, "person", personID, detail: "for delivery of \(id)"))
+                claims.append(DeliveryClaim(referral: referral, idempotencyKey: key, attempts: attempts, enqueuedAt: enqueuedAt,
+                                            consent: StoredConsent(id: consentID, consent: consent), person: person,
+                                            service: try await Self.service(id: referral.serviceID, on: connection, logger: logger)))
+            }
+            return claims
+        }
+    }
+
+    public func recordDelivery(_ report: DeliveryReport, context: AuditContext) async throws {
+        let logger = self.logger
+        try await transaction { connection, audit in
+            if let attempt = report.attempt {
+                try await connection.query("""
+                    INSERT INTO delivery_attempt (referral_id, at, duration_ms, http_status, error_class, response_excerpt, outcome)
+                    VALUES (\(report.referralID), \(attempt.at), \(attempt.durationMS), \(attempt.httpStatus), \(attempt.errorClass),
+                            \(attempt.responseExcerpt), \(attempt.outcome.rawValue))
+                    """, logger: logger)
+            }
+            let resolution = report.resolution
+            let increment = report.attempt == nil ? 0 : 1
+            try await connection.query("""
+                UPDATE outbox SET state = \(resolution.state.rawValue), attempts = attempts + \(increment), next_attempt_at = \(resolution.nextAttemptAt),
+                    last_error = \(resolution.lastError ?? report.problem), lease_owner = NULL, lease_until = NULL, updated_at = \(context.now)
+                WHERE referral_id = \(report.referralID) AND state = 'claimed' AND lease_owner = \(report.owner)
+                """, logger: logger)
+            let outcome: AuditEvent.Outcome = resolution == .delivered ? .success : .failure
+            if report.attempt != nil {
+                audit.record(context.entry(.execute, "referral", report.referralID, outcome: outcome, detail: "disclosure " + report.auditDetail))
+            } else {
+                audit.record(context.entry(.update, "outbox", report.referralID, outcome: outcome, detail: report.auditDetail))
+            }
+        }
+    }
+
+    public func releaseDelivery(referralID: String, owner: String, until: Date) async throws {
+        try await client.query("""
+            UPDATE outbox SET state = 'pending', next_attempt_at = \(until), lease_owner = NULL, lease_until = NULL
+            WHERE referral_id = \(referralID) AND state = 'claimed' AND lease_owner = \(owner)
+            """, logger: logger)
+    }
+
+    public func markUndeliverable(organizations: [String], reason: String, context: AuditContext) async throws -> [String] {
+        let logger = self.logger
+        return try await transaction { connection, audit in
+            let rows = try await connection.query("""
+                UPDATE outbox o SET state = 'undeliverable', last_error = \(reason), lease_owner = NULL, lease_until = NULL, updated_at = \(context.now)
+                FROM referral r
+                WHERE r.id = o.referral_id AND o.state IN ('pending', 'claimed') AND r.organization_id = ANY(\(organizations))
+                RETURNING o.referral_id
+                """, logger: logger)
+            var ids: [String] = []
+            for try await id in rows.decode(String.self) { ids.append(id) }
+            ids.sort()
+            for id in ids { audit.record(context.entry(.update, "outbox", id, outcome: .failure, detail: "undeliverable: \(reason)")) }
+            return ids
+        }
+    }
+
+    public func retryDelivery(referralID: String, context: AuditContext) async throws -> OutboxEntry {
+        let logger = self.logger
+        return try await auditingRefusals(.update, "outbox", referralID, context: context) { try await transaction { connection, audit in
+            guard let row = try await Self.first(connection.query("""
+                SELECT o.state, r.status FROM outbox o JOIN referral r ON r.id = o.referral_id WHERE o.referral_id = \(referralID) FOR UPDATE OF o
+                """, logger: logger)) else { throw StoreError.referralNotFound(referralID) }
+            let (state, status) = try row.decode((String, String).self)
+            try ReferralRules.checkRetry(referralID, outboxState: state, referralStatus: status)
+            try await connection.query("""
+                UPDATE outbox SET state = 'pending', next_attempt_at = \(context.now), created_at = \(context.now), lease_owner = NULL,
+                    lease_until = NULL, updated_at = \(context.now)
+                WHERE referral_id = \(referralID)
+                """, logger: logger)
+            audit.record(context.entry(.update, "outbox", referralID, detail: "sent again by hand (was \(state))"))
+            return try await Self.outboxEntry(referralID, on: connection, logger: logger)!
+        } }
+    }
+
+    public func deliveryAttempts(referralID: String) async throws -> [DeliveryAttempt] {
+        let rows = try await client.query("""
+            SELECT at, duration_ms, http_status, error_class, response_excerpt, outcome FROM delivery_attempt
+            WHERE referral_id = \(referralID) ORDER BY id
+            """, logger: logger)
+        var attempts: [DeliveryAttempt] = []
+        for try await (at, duration, status, errorClass, excerpt, outcome) in rows.decode((Date, Double, Int?, String?, String?, String).self) {
+            attempts.append(DeliveryAttempt(at: at, durationMS: duration, httpStatus: status, errorClass: errorClass, responseExcerpt: excerpt,
+                                            outcome: DeliveryAttempt.Outcome(rawValue: outcome) ?? .failed))
+        }
+        return attempts
+    }
+
+    public func nextDeliveryDue() async throws -> Date? {
+        let rows = try await client.query("""
+            SELECT LEAST((SELECT MIN(COALESCE(next_attempt_at, created_at)) FROM outbox WHERE state = 'pending'),
+                         (SELECT MIN(lease_until) FROM outbox WHERE state = 'claimed'))
+            """, logger: logger)
+        for try await due in rows.decode(Date?.self) { return due }
+        return nil
+    }
+
+    static func outboxEntry(_ referralID: String, on connection: PostgresConnection, logger: Logger) async throws -> OutboxEntry? {
+        let rows = try await connection.query("""
+            SELECT referral_id, idempotency_key, state, attempts, next_attempt_at, last_error FROM outbox WHERE referral_id = \(referralID)
+            """, logger: logger)
+        for try await (id, key, state, attempts, next, error) in rows.decode((String, String, String, Int, Date?, String?).self) {
+            return OutboxEntry(referralID: id, idempotencyKey: key, state: OutboxEntry.State(rawValue: state) ?? .pending,
+                               attempts: attempts, nextAttemptAt: next, lastError: error)
+        }
+        return nil
+    }
+
+    static func consent(recipient: String, categories: String, method: String, capturedBy: String, capturedAt: Date,
+                        expiresAt: Date?, revokedAt: Date?) -> Consent {
+        Consent(recipient: recipient, categories: Set(categories.split(separator: ",").compactMap { Consent.Category(rawValue: String($0)) }),
+                method: Consent.Method(rawValue: method) ?? .verbal, capturedBy: capturedBy, capturedAt: capturedAt,
+                expiresAt: expiresAt, revokedAt: revokedAt)
+    }
+}
