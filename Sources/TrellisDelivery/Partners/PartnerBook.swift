@@ -52,7 +52,8 @@ public enum PartnersFile {
         } catch let error as PartnersFileError {
             throw error
         } catch {
-            throw PartnersFileError(file: file, message: "not JSON (\(error.localizedDescription))")
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
+            throw PartnersFileError(file: file, message: "not valid JSON: \(detail)")
         }
         var partners: [Partner] = []
         for (index, entry) in entries.enumerated() {

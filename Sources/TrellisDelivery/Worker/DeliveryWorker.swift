@@ -83,7 +83,7 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
 
     /// Delivers everything due, and waits for retries that come due within `maxWait` seconds.
     /// `progress` hears the running tally after each round.
-    public func drain(maxWait: TimeInterval, progress: @Sendable (Tally) -> Void = { _ in }) async throws -> Tally {
+    public func drain(maxWait: TimeInterval, progress: (Tally) -> Void = { _ in }) async throws -> Tally {
         var tally = Tally()
         while !Task.isCancelled {
             let round = try await deliverDue()
@@ -207,7 +207,7 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
         case .undeliverable: .undeliverable
         case .failed, .cancelled: .failed
         }
-        let report = try await finish(partner, attempt, resolution, disclosed: disclosure.categories, problem: problem)
+        let report = try await finish(partner, attempt, resolution, disclosed: disclosure.categories, problem: verdict == .delivered ? nil : problem)
         if verdict == .gone {
             let others = try await store.markUndeliverable(organizations: partner.organizations,
                                                            reason: "partner \(partner.id)'s endpoint answered 410 Gone", context: context)
