@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import ServiceLifecycle
+import Synchronization
 import TrellisCore
 public import TrellisStore
 
@@ -51,6 +52,8 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
     public let owner: String
     let now: @Sendable () -> Date
     let environment: [String: String]
+    /// Partners that answered 410, and when: claims already in hand for them are not sent.
+    private let gone = Mutex<[String: Date]>([:])
 
     public init(store: any TrellisStore, partners: PartnerBook, client: CurlClient, settings: DeliverySettings = DeliverySettings(),
                 logger: Logger, now: @escaping @Sendable () -> Date = Date.init,
@@ -142,6 +145,11 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
         guard let partner = partners.partner(answeringFor: referral.organizationID) else {
             return try await finish(nil, nil, .failed("no partner answers for organization \(referral.organizationID): add one, then send again"))
         }
+        if let goneAt = gone.withLock({ $0[partner.id] }), started.timeIntervalSince(goneAt) < settings.lease {
+            // Marked undeliverable with the rest of the partner's queue when the 410 came.
+            return DeliveryReport(referralID: referral.id, owner: owner, partnerID: partner.id, attempt: nil,
+                                  resolution: .undeliverable("the partner's endpoint answered 410 Gone"), disclosed: [])
+        }
         if let until = breaker.permit(partner.id, now: started) {
             try await store.releaseDelivery(referralID: referral.id, owner: owner, until: until)
             return nil
@@ -209,6 +217,7 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
         }
         let report = try await finish(partner, attempt, resolution, disclosed: disclosure.categories, problem: verdict == .delivered ? nil : problem)
         if verdict == .gone {
+            gone.withLock { $0[partner.id] = now() }
             let others = try await store.markUndeliverable(organizations: partner.organizations,
                                                            reason: "partner \(partner.id)'s endpoint answered 410 Gone", context: context)
             // An alert: a partner has switched its endpoint off, and its referrals wait for a person to act.

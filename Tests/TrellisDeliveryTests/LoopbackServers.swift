@@ -1,0 +1,166 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// Real servers on 127.0.0.1 for the worker to talk to, each on a free port, stopped by `stop()`.
+final class LoopbackServer: Sendable {
+    let port: Int
+    private let task: Task<Void, any Error>
+
+    private init(port: Int, task: Task<Void, any Error>) {
+        self.port = port
+        self.task = task
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "trellis.tests.server")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// Serves `router` over HTTP, or HTTPS when `tls` is given.
+    static func start(_ router: Router<BasicRequestContext>, tls: TLSConfiguration? = nil) async throws -> LoopbackServer {
+        let (ports, reporter) = AsyncStream<Int>.makeStream()
+        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
+        let app = Application(router: router, server: server, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in reporter.yield(channel.localAddress?.port ?? 0) }, logger: logger)
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        return LoopbackServer(port: port, task: task)
+    }
+
+    func url(_ path: String, scheme: String = "http") -> String { "\(scheme)://127.0.0.1:\(port)\(path)" }
+
+    func stop() { task.cancel() }
+}
+
+/// Routes that misbehave the way real partners do, counting what reaches them.
+final class FaultyPartner: Sendable {
+    let requests = Mutex<[String: [String]]>([:])  // route → Idempotency-Keys, in order
+    /// How many requests /flaky fails before it accepts.
+    let flakyFailures: Int
+
+    init(flakyFailures: Int = 2) { self.flakyFailures = flakyFailures }
+
+    func count(_ route: String) -> Int { requests.withLock { $0[route]?.count ?? 0 } }
+    func keys(_ route: String) -> [String] { requests.withLock { $0[route] ?? [] } }
+
+    var router: Router<BasicRequestContext> {
+        let router = Router()
+        @Sendable func note(_ route: String, _ request: Request) -> Int {
+            let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
+            return requests.withLock { all in all[route, default: []].append(key); return all[route]!.count }
+        }
+        router.post("/fail") { request, _ in _ = note("fail", request); return Response(status: .internalServerError) }
+        router.post("/busy") { request, _ -> Response in
+            let n = note("busy", request)
+            return n == 1 ? Response(status: .serviceUnavailable, headers: [.retryAfter: "1000"]) : Response(status: .created)
+        }
+        router.post("/gone") { request, _ in _ = note("gone", request); return Response(status: .gone) }
+        router.post("/invalid") { request, _ -> Response in
+            _ = note("invalid", request)
+            return Response(status: .unprocessableContent, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"error":"Patient.birthDate is required by our intake"}"#)))
+        }
+        router.post("/redirect") { request, _ -> Response in
+            _ = note("redirect", request)
+            return Response(status: .permanentRedirect, headers: [.location: "http://127.0.0.1:9/elsewhere"])
+        }
+        router.post("/hang") { request, _ -> Response in
+            _ = note("hang", request)
+            try await Task.sleep(for: .seconds(30))
+            return Response(status: .created)
+        }
+        router.post("/flaky") { request, _ -> Response in
+            let n = note("flaky", request)
+            return n <= self.flakyFailures ? Response(status: .badGateway) : Response(status: .created)
+        }
+        router.post("/ok") { request, _ in _ = note("ok", request); return Response(status: .accepted) }
+        return router
+    }
+}
+
+/// Accepts connections and resets them (RST) without answering.
+final class ResettingServer: Sendable {
+    let port: Int
+    private let channel: any Channel
+
+    private init(port: Int, channel: any Channel) {
+        self.port = port
+        self.channel = channel
+    }
+
+    private final class Reset: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            // Linger 0: close sends RST instead of FIN.
+            guard let socket = context.channel as? any SocketOptionProvider else { return context.close(promise: nil) }
+            let channel = context.channel
+            socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    static func start() async throws -> ResettingServer {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in channel.pipeline.addHandler(Reset()) }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return ResettingServer(port: channel.localAddress?.port ?? 0, channel: channel)
+    }
+
+    func stop() async { try? await channel.close() }
+}
+
+/// A throwaway certificate authority and two server certificates for 127.0.0.1: one it signed and
+/// one it did not. Made with the openssl command line in a temporary folder.
+struct TestCertificates {
+    let folder: URL
+    var caPEM: String { folder.appendingPathComponent("ca.pem").path }
+    var serverPEM: String { folder.appendingPathComponent("server.pem").path }
+    var serverKey: String { folder.appendingPathComponent("server.key").path }
+    var strangerPEM: String { folder.appendingPathComponent("stranger.pem").path }
+    var strangerKey: String { folder.appendingPathComponent("stranger.key").path }
+
+    static func make() throws -> TestCertificates {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let certificates = TestCertificates(folder: folder)
+        try "subjectAltName=IP:127.0.0.1\n".write(to: folder.appendingPathComponent("san.ext"), atomically: true, encoding: .utf8)
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        try run(["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Trellis Test CA"], in: folder)
+        try run(["req"] + ec + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"], in: folder)
+        try run(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
+                 "-days", "2", "-extfile", "san.ext"], in: folder)
+        try run(["req", "-x509"] + ec + ["-keyout", "stranger.key", "-out", "stranger.pem", "-days", "2", "-subj", "/CN=127.0.0.1",
+                 "-addext", "subjectAltName=IP:127.0.0.1"], in: folder)
+        return certificates
+    }
+
+    func serverConfiguration(stranger: Bool = false) throws -> TLSConfiguration {
+        let chain = try NIOSSLCertificate.fromPEMFile(stranger ? strangerPEM : serverPEM).map { NIOSSLCertificateSource.certificate($0) }
+        return TLSConfiguration.makeServerConfiguration(certificateChain: chain,
+                                                        privateKey: .privateKey(try NIOSSLPrivateKey(file: stranger ? strangerKey : serverKey, format: .pem)))
+    }
+
+    private static func run(_ arguments: [String], in folder: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments.first ?? ""): \(text)"]) }
+    }
+}
