@@ -16,12 +16,15 @@ public struct PartnerSimulator: Sendable {
         public var failRate: Double
         /// Where answers are posted, e.g. `http://127.0.0.1:8080/v1/partners/harbor-house/status`; nil: poll only.
         public var callback: URL?
+        /// Seconds a new referral is held (received and recorded) before the 201 goes back: a slow agency.
+        public var responseDelay: TimeInterval
 
-        public init(secret: String, acceptAfter: TimeInterval? = nil, failRate: Double = 0, callback: URL? = nil) {
+        public init(secret: String, acceptAfter: TimeInterval? = nil, failRate: Double = 0, callback: URL? = nil, responseDelay: TimeInterval = 0) {
             self.secret = secret
             self.acceptAfter = acceptAfter
             self.failRate = failRate
             self.callback = callback
+            self.responseDelay = responseDelay
         }
     }
 
@@ -45,6 +48,7 @@ public struct PartnerSimulator: Sendable {
         router.post("/") { request, context in try await self.receive(request, context) }
         router.get("/referrals/:id") { _, context in try self.task(context.parameters.require("id")) }
         router.get("/stats") { _, _ in try Self.json(self.ledger.counts) }
+        router.get("/receipts") { _, _ in try Self.json(["receipts": self.ledger.receipts]) }
         return router
     }
 
@@ -84,6 +88,7 @@ public struct PartnerSimulator: Sendable {
         if let delay = settings.acceptAfter {
             Task { await self.answer(referralID, key: key, after: delay) }
         }
+        if settings.responseDelay > 0 { try await Task.sleep(for: .seconds(settings.responseDelay)) }
         return try Self.json(["referral_id": referralID, "duplicate": "false"], status: .created)
     }
 

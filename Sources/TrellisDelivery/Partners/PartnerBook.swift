@@ -71,7 +71,7 @@ public enum PartnersFile {
         for partner in partners where !seen.insert(partner.id).inserted {
             throw PartnersFileError(file: file, message: "partner id \(partner.id) appears twice")
         }
-        _ = try PartnerBook(partners)
+        do { _ = try PartnerBook(partners) } catch { throw PartnersFileError(file: file, message: error.message) }
         return partners
     }
 

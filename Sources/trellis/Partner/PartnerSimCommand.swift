@@ -12,7 +12,7 @@ struct PartnerSimCommand: AsyncParsableCommand {
         Receives referrals at POST /referrals (or /), verifies their Standard Webhooks signatures with --secret, \
         dedupes on Idempotency-Key, answers 500 at --fail-rate, and --accept-after seconds later accepts each \
         referral: it posts a signed status update to --callback, and GET /referrals/ID answers the FHIR Task \
-        for partners Trellis polls. GET /stats counts what happened.
+        for partners Trellis polls. GET /stats counts what happened; GET /receipts lists what arrived.
         """)
 
     @Option(help: "Port to listen on (0: any free port, printed on start).") var port: Int
@@ -23,6 +23,8 @@ struct PartnerSimCommand: AsyncParsableCommand {
     var failRate: Double = 0
     @Option(help: ArgumentHelp("Where status updates go, e.g. http://127.0.0.1:8080/v1/partners/harbor-house/status.", valueName: "url"))
     var callback: String?
+    @Option(help: ArgumentHelp("Hold each new referral this long before answering 201 (a slow agency).", valueName: "seconds"))
+    var delay: Double = 0
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
 
     func validate() throws {
@@ -37,7 +39,8 @@ struct PartnerSimCommand: AsyncParsableCommand {
         let simulator: PartnerSimulator
         do {
             simulator = try PartnerSimulator(settings: .init(secret: secret, acceptAfter: acceptAfter, failRate: failRate,
-                                                             callback: callback.flatMap(URL.init(string:))), logger: logger)
+                                                             callback: callback.flatMap(URL.init(string:)), responseDelay: delay),
+                                             logger: logger)
         } catch {
             Terminal.error("trellis: --secret: \(error)")
             throw ExitCode.someRejected
