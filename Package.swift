@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "TrellisMatching", targets: ["TrellisMatching"]),
         .library(name: "TrellisStore", targets: ["TrellisStore"]),
         .library(name: "TrellisDelivery", targets: ["TrellisDelivery"]),
+        .library(name: "TrellisServer", targets: ["TrellisServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -77,10 +78,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        .target(
+            name: "TrellisServer",
+            dependencies: [
+                "TrellisCore", "TrellisStore", "TrellisDelivery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "trellis",
             dependencies: [
-                "TrellisCore", "TrellisDirectory", "TrellisMatching", "TrellisStore", "TrellisDelivery", "TrellisPartnerSimulator",
+                "TrellisCore", "TrellisDirectory", "TrellisMatching", "TrellisStore", "TrellisDelivery", "TrellisPartnerSimulator", "TrellisServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -122,10 +134,11 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(
-            name: "TrellisDeliveryTests",
+        // Servers on 127.0.0.1, a delivery rig and fixtures that several test targets share.
+        .target(
+            name: "TrellisTestSupport",
             dependencies: [
-                "TrellisDelivery", "TrellisStore", "TrellisPartnerSimulator",
+                "TrellisCore", "TrellisDelivery", "TrellisStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -135,7 +148,22 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TrellisTestSupport",
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrellisDeliveryTests",
+            dependencies: [
+                "TrellisDelivery", "TrellisStore", "TrellisPartnerSimulator", "TrellisTestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TrellisServerTests",
+            dependencies: [
+                "TrellisServer", "TrellisDelivery", "TrellisStore", "TrellisPartnerSimulator", "TrellisTestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(

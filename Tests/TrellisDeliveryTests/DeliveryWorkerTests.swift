@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import TrellisTestSupport
 import TrellisCore
 import TrellisDelivery
 import TrellisPartnerSimulator

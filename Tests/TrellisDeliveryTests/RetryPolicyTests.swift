@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+import TrellisTestSupport
 import TrellisCore
 import TrellisDelivery
 

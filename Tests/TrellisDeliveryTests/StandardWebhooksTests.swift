@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrellisTestSupport
 import TrellisDelivery
 
 @Suite struct StandardWebhooksTests {

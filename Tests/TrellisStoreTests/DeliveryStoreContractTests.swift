@@ -140,4 +140,25 @@ import TrellisCore
             #expect(denied.count == 2, "refused retries are audited")
         }
     }
+
+    @Test(arguments: AuditBackend.allCases)
+    func aPartnersMessageAppliesOnceAndOnlyToItsOwnReferrals(_ backend: AuditBackend) async throws {
+        try await H.with(backend) { _, store in
+            let shelter = try await store.createReferral(H.request(ref: "P-1"), context: H.caseWorker())
+            let message = StatusChangeRequest.PartnerMessage(partnerID: "harbor", organizations: ["ORG-SHELTER"], messageID: "msg_1")
+            func answer(_ status: ReferralStatus, _ message: StatusChangeRequest.PartnerMessage) async throws -> Referral {
+                try await store.changeStatus(StatusChangeRequest(referralID: shelter.id, status: status, party: .agency, source: .callback,
+                                                                 partnerMessage: message), context: H.agency())
+            }
+            #expect(try await answer(.accepted, message).status == .accepted)
+            await #expect(throws: StoreError.replayedMessage(partner: "harbor", message: "msg_1")) { _ = try await answer(.inProgress, message) }
+            let stranger = StatusChangeRequest.PartnerMessage(partnerID: "beacon", organizations: ["ORG-WORK"], messageID: "msg_2")
+            await #expect(throws: StoreError.notPartnersReferral(partner: "beacon", referral: shelter.id)) { _ = try await answer(.inProgress, stranger) }
+            // A refused message is not consumed: sent again once fixed, it applies.
+            let retried = StatusChangeRequest.PartnerMessage(partnerID: "harbor", organizations: ["ORG-SHELTER"], messageID: "msg_3")
+            await #expect(throws: StoreError.self) { _ = try await answer(.completed, retried) }
+            #expect(try await answer(.inProgress, retried).status == .inProgress)
+            #expect(try await store.referral(id: shelter.id, context: H.caseWorker()).version == 3)
+        }
+    }
 }

@@ -145,6 +145,16 @@ enum PostgresSchema {
                 revoked_at timestamptz)
             """,
         ])
+        migrator.register("store-2: status messages received from partners, for replay refusal", [
+            """
+            CREATE TABLE partner_message (
+                partner_id text NOT NULL,
+                message_id text NOT NULL,
+                referral_id text NOT NULL,
+                received_at timestamptz NOT NULL,
+                PRIMARY KEY (partner_id, message_id))
+            """,
+        ])
         return migrator
     }
 }

@@ -57,6 +57,14 @@ extension PostgresStore {
             guard let current = try await Self.referral(id: request.referralID, locking: true, on: connection, logger: logger) else {
                 throw StoreError.referralNotFound(request.referralID)
             }
+            if let message = request.partnerMessage {
+                let fresh = try await Self.first(connection.query("""
+                    INSERT INTO partner_message (partner_id, message_id, referral_id, received_at)
+                    VALUES (\(message.partnerID), \(message.messageID), \(request.referralID), \(context.now))
+                    ON CONFLICT DO NOTHING RETURNING 1
+                    """, logger: logger))
+                guard fresh != nil else { throw StoreError.replayedMessage(partner: message.partnerID, message: message.messageID) }
+            }
             let days = try await Self.partner(answeringFor: current.organizationID, on: connection, logger: logger)?.responseDeadlineBusinessDays
             let (next, change) = try ReferralRules.applying(request, to: current, context: context,
                                                             deadline: configuration.deadline(businessDays: days))

@@ -33,15 +33,31 @@ public struct StatusChangeRequest: Sendable {
     public var source: ReferralStatusChange.Source
     /// The version the caller read; when set, a referral changed since is a conflict and nothing changes.
     public var expectedVersion: Int?
+    /// For an answer from a partner: who sent it, the organizations it answers for, and its message id.
+    /// The move is refused for another organization's referral, and a message id seen before is a replay.
+    public var partnerMessage: PartnerMessage?
+
+    public struct PartnerMessage: Hashable, Sendable {
+        public var partnerID: String
+        public var organizations: [String]
+        public var messageID: String
+
+        public init(partnerID: String, organizations: [String], messageID: String) {
+            self.partnerID = partnerID
+            self.organizations = organizations
+            self.messageID = messageID
+        }
+    }
 
     public init(referralID: String, status: ReferralStatus, party: ReferralParty, reason: String? = nil,
-                source: ReferralStatusChange.Source = .api, expectedVersion: Int? = nil) {
+                source: ReferralStatusChange.Source = .api, expectedVersion: Int? = nil, partnerMessage: PartnerMessage? = nil) {
         self.referralID = referralID
         self.status = status
         self.party = party
         self.reason = reason
         self.source = source
         self.expectedVersion = expectedVersion
+        self.partnerMessage = partnerMessage
     }
 }
 

@@ -33,6 +33,9 @@ enum ReferralRules {
     /// move is illegal, not the party's to make, lacks a reason, or the referral changed meanwhile.
     static func applying(_ request: StatusChangeRequest, to current: Referral, context: AuditContext,
                          deadline: (Date) -> Date) throws(StoreError) -> (Referral, ReferralStatusChange) {
+        if let message = request.partnerMessage, !message.organizations.contains(current.organizationID) {
+            throw .notPartnersReferral(partner: message.partnerID, referral: current.id)
+        }
         if let expected = request.expectedVersion, expected != current.version {
             throw .conflict(referral: current.id, expectedVersion: expected, currentVersion: current.version, currentStatus: current.status)
         }

@@ -124,6 +124,16 @@ enum SQLiteSchema {
                     revoked_at DATETIME);
                 """)
         }
+        migrator.registerMigration("store-2: status messages received from partners, for replay refusal") { db in
+            try db.execute(sql: """
+                CREATE TABLE partner_message (
+                    partner_id TEXT NOT NULL,
+                    message_id TEXT NOT NULL,
+                    referral_id TEXT NOT NULL,
+                    received_at DATETIME NOT NULL,
+                    PRIMARY KEY (partner_id, message_id));
+                """)
+        }
         return migrator
     }
 }

@@ -48,6 +48,12 @@ extension SQLiteStore {
         let configuration = self.configuration
         return try await auditingRefusals(.update, "referral", request.referralID, context: context) { try await transaction { db, audit in
             guard let current = try Self.referral(id: request.referralID, in: db) else { throw StoreError.referralNotFound(request.referralID) }
+            if let message = request.partnerMessage {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO partner_message (partner_id, message_id, referral_id, received_at) VALUES (?, ?, ?, ?)
+                    """, arguments: [message.partnerID, message.messageID, request.referralID, context.now])
+                guard db.changesCount == 1 else { throw StoreError.replayedMessage(partner: message.partnerID, message: message.messageID) }
+            }
             let days = try Self.partner(answeringFor: current.organizationID, in: db)?.responseDeadlineBusinessDays
             let (next, change) = try ReferralRules.applying(request, to: current, context: context,
                                                             deadline: configuration.deadline(businessDays: days))

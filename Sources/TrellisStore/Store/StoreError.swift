@@ -12,6 +12,10 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case consentNotInForce(String)
     case consentAlreadyRevoked(referral: String)
     case invalid(field: String, reason: String)
+    /// A partner answered for a referral sent to another organization.
+    case notPartnersReferral(partner: String, referral: String)
+    /// A partner's message id seen before: a replay.
+    case replayedMessage(partner: String, message: String)
     /// The stored data cannot be read with the configured key.
     case undecryptable(String)
 
@@ -28,6 +32,8 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case .consentNotInForce(let why): "the consent is not in force: \(why)"
         case .consentAlreadyRevoked(let id): "the consent for referral \(id) was already revoked"
         case .invalid(let field, let reason): "\(field): \(reason)"
+        case .notPartnersReferral(let partner, let referral): "referral \(referral) was not sent to partner \(partner)"
+        case .replayedMessage(let partner, let message): "message \(message) from partner \(partner) was already received: a replay is refused"
         case .undecryptable(let why): why
         }
     }

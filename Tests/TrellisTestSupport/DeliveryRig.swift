@@ -1,19 +1,19 @@
 import Crypto
-import Foundation
+public import Foundation
 import Logging
-import TrellisCore
-import TrellisDelivery
-import TrellisStore
+public import TrellisCore
+public import TrellisDelivery
+public import TrellisStore
 
 /// A SQLite store in a temporary folder with one service per organization, referrals to create,
 /// and workers set to retry in milliseconds instead of minutes.
-struct DeliveryRig {
-    let folder: URL
-    let store: SQLiteStore
+public struct DeliveryRig: Sendable {
+    public let folder: URL
+    public let store: SQLiteStore
 
-    static let organizations = ["ORG-42", "ORG-7"]
+    public static let organizations = ["ORG-42", "ORG-7"]
 
-    static func make() async throws -> DeliveryRig {
+    public static func make() async throws -> DeliveryRig {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-delivery-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let configuration = StoreConfiguration(cipher: PersonCipher(key: SymmetricKey(size: .bits256)), checkpoints: nil)
@@ -28,7 +28,7 @@ struct DeliveryRig {
     }
 
     @discardableResult
-    func refer(_ count: Int = 1, to organization: String = "ORG-42", categories: Set<Consent.Category> = [.contact, .needs]) async throws -> [Referral] {
+    public func refer(_ count: Int = 1, to organization: String = "ORG-42", categories: Set<Consent.Category> = [.contact, .needs]) async throws -> [Referral] {
         var referrals: [Referral] = []
         for i in 0..<count {
             var profile = DeliveryFixtures.profile
@@ -41,13 +41,13 @@ struct DeliveryRig {
         return referrals
     }
 
-    static func partner(_ id: String, endpoint: String, organizations: [String] = ["ORG-42"], secret: String = DeliveryFixtures.secret,
+    public static func partner(_ id: String, endpoint: String, organizations: [String] = ["ORG-42"], secret: String = DeliveryFixtures.secret,
                         caBundle: String? = nil) -> Partner {
         Partner(id: id, organizations: organizations, endpoint: URL(string: endpoint)!, format: .fhirR4, signingSecrets: [secret], caBundle: caBundle)
     }
 
     /// Retries within milliseconds (scale 0.001), a short lease and request limits, the breaker after 3.
-    static func settings(concurrency: Int = 1, timeout: Duration = .seconds(5)) -> DeliverySettings {
+    public static func settings(concurrency: Int = 1, timeout: Duration = .seconds(5)) -> DeliverySettings {
         var settings = DeliverySettings(concurrency: concurrency, batchSize: 16, lease: 10,
                                         transport: TransportSettings(connectTimeout: .seconds(2), totalTimeout: timeout),
                                         breakerThreshold: 3, breakerCoolDown: 60, idlePoll: 0.02)
@@ -55,19 +55,19 @@ struct DeliveryRig {
         return settings
     }
 
-    func worker(_ partners: [Partner], settings: DeliverySettings = DeliveryRig.settings()) throws -> DeliveryWorker {
+    public func worker(_ partners: [Partner], settings: DeliverySettings = DeliveryRig.settings()) throws -> DeliveryWorker {
         var logger = Logger(label: "trellis.tests.delivery")
         logger.logLevel = .error
         return DeliveryWorker(store: store, partners: try PartnerBook(partners), client: CurlClient(concurrency: settings.concurrency),
                               settings: settings, logger: logger)
     }
 
-    func outbox(_ referral: Referral) async throws -> OutboxEntry {
+    public func outbox(_ referral: Referral) async throws -> OutboxEntry {
         guard let entry = try await store.outboxEntry(referralID: referral.id) else { throw CocoaError(.fileNoSuchFile) }
         return entry
     }
 
-    func close() async {
+    public func close() async {
         try? await store.close()
         try? FileManager.default.removeItem(at: folder)
     }

@@ -1,17 +1,17 @@
-import Foundation
+public import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import Logging
+public import Logging
 import NIOCore
 import NIOPosix
-import NIOSSL
-import Synchronization
+public import NIOSSL
+public import Synchronization
 
 /// Real servers on 127.0.0.1 for the worker to talk to, each on a free port, stopped by `stop()`.
-final class LoopbackServer: Sendable {
-    let port: Int
+public final class LoopbackServer: Sendable {
+    public let port: Int
     private let task: Task<Void, any Error>
 
     private init(port: Int, task: Task<Void, any Error>) {
@@ -19,14 +19,14 @@ final class LoopbackServer: Sendable {
         self.task = task
     }
 
-    static var logger: Logger {
+    public static var logger: Logger {
         var logger = Logger(label: "trellis.tests.server")
         logger.logLevel = .critical
         return logger
     }
 
     /// Serves `router` over HTTP, or HTTPS when `tls` is given.
-    static func start(_ router: Router<BasicRequestContext>, tls: TLSConfiguration? = nil) async throws -> LoopbackServer {
+    public static func start(_ router: Router<BasicRequestContext>, tls: TLSConfiguration? = nil) async throws -> LoopbackServer {
         let (ports, reporter) = AsyncStream<Int>.makeStream()
         let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
         let app = Application(router: router, server: server, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -37,23 +37,23 @@ final class LoopbackServer: Sendable {
         return LoopbackServer(port: port, task: task)
     }
 
-    func url(_ path: String, scheme: String = "http") -> String { "\(scheme)://127.0.0.1:\(port)\(path)" }
+    public func url(_ path: String, scheme: String = "http") -> String { "\(scheme)://127.0.0.1:\(port)\(path)" }
 
-    func stop() { task.cancel() }
+    public func stop() { task.cancel() }
 }
 
 /// Routes that misbehave the way real partners do, counting what reaches them.
-final class FaultyPartner: Sendable {
-    let requests = Mutex<[String: [String]]>([:])  // route → Idempotency-Keys, in order
+public final class FaultyPartner: Sendable {
+    public let requests = Mutex<[String: [String]]>([:])  // route → Idempotency-Keys, in order
     /// How many requests /flaky fails before it accepts.
-    let flakyFailures: Int
+    public let flakyFailures: Int
 
-    init(flakyFailures: Int = 2) { self.flakyFailures = flakyFailures }
+    public init(flakyFailures: Int = 2) { self.flakyFailures = flakyFailures }
 
-    func count(_ route: String) -> Int { requests.withLock { $0[route]?.count ?? 0 } }
-    func keys(_ route: String) -> [String] { requests.withLock { $0[route] ?? [] } }
+    public func count(_ route: String) -> Int { requests.withLock { $0[route]?.count ?? 0 } }
+    public func keys(_ route: String) -> [String] { requests.withLock { $0[route] ?? [] } }
 
-    var router: Router<BasicRequestContext> {
+    public var router: Router<BasicRequestContext> {
         let router = Router()
         @Sendable func note(_ route: String, _ request: Request) -> Int {
             let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? ""
@@ -89,8 +89,8 @@ final class FaultyPartner: Sendable {
 }
 
 /// Accepts connections and resets them (RST) without answering.
-final class ResettingServer: Sendable {
-    let port: Int
+public final class ResettingServer: Sendable {
+    public let port: Int
     private let channel: any Channel
 
     private init(port: Int, channel: any Channel) {
@@ -108,7 +108,7 @@ final class ResettingServer: Sendable {
         }
     }
 
-    static func start() async throws -> ResettingServer {
+    public static func start() async throws -> ResettingServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in channel.pipeline.addHandler(Reset()) }
@@ -116,20 +116,20 @@ final class ResettingServer: Sendable {
         return ResettingServer(port: channel.localAddress?.port ?? 0, channel: channel)
     }
 
-    func stop() async { try? await channel.close() }
+    public func stop() async { try? await channel.close() }
 }
 
 /// A throwaway certificate authority and two server certificates for 127.0.0.1: one it signed and
 /// one it did not. Made with the openssl command line in a temporary folder.
-struct TestCertificates {
-    let folder: URL
-    var caPEM: String { folder.appendingPathComponent("ca.pem").path }
-    var serverPEM: String { folder.appendingPathComponent("server.pem").path }
-    var serverKey: String { folder.appendingPathComponent("server.key").path }
-    var strangerPEM: String { folder.appendingPathComponent("stranger.pem").path }
-    var strangerKey: String { folder.appendingPathComponent("stranger.key").path }
+public struct TestCertificates {
+    public let folder: URL
+    public var caPEM: String { folder.appendingPathComponent("ca.pem").path }
+    public var serverPEM: String { folder.appendingPathComponent("server.pem").path }
+    public var serverKey: String { folder.appendingPathComponent("server.key").path }
+    public var strangerPEM: String { folder.appendingPathComponent("stranger.pem").path }
+    public var strangerKey: String { folder.appendingPathComponent("stranger.key").path }
 
-    static func make() throws -> TestCertificates {
+    public static func make() throws -> TestCertificates {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let certificates = TestCertificates(folder: folder)
@@ -144,7 +144,7 @@ struct TestCertificates {
         return certificates
     }
 
-    func serverConfiguration(stranger: Bool = false) throws -> TLSConfiguration {
+    public func serverConfiguration(stranger: Bool = false) throws -> TLSConfiguration {
         let chain = try NIOSSLCertificate.fromPEMFile(stranger ? strangerPEM : serverPEM).map { NIOSSLCertificateSource.certificate($0) }
         return TLSConfiguration.makeServerConfiguration(certificateChain: chain,
                                                         privateKey: .privateKey(try NIOSSLPrivateKey(file: stranger ? strangerKey : serverKey, format: .pem)))

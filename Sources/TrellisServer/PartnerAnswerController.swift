@@ -1,0 +1,63 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import TrellisCore
+import TrellisDelivery
+public import TrellisStore
+
+/// Where partner agencies answer: `POST /v1/partners/{partner}/status` (Trellis's status update) and
+/// the FHIR-style `PUT /fhir/Task/{id}`. Both are signed with Standard Webhooks; the work is done by
+/// `PartnerAnswers`, this only translates HTTP.
+public struct PartnerAnswerController: Sendable {
+    let answers: PartnerAnswers
+
+    public init(store: any TrellisStore) { answers = PartnerAnswers(store: store) }
+
+    public func addRoutes(to router: Router<TrellisRequestContext>) {
+        router.post("/v1/partners/:partner/status") { request, context in
+            let partner = try context.parameters.require("partner")
+            return await Self.answer(request, context) { body, headers in
+                try await answers.statusUpdate(partnerID: partner, body: body, headers: headers, sourceAddress: context.sourceAddress)
+            }
+        }
+        router.put("/fhir/Task/:id") { request, context in
+            let id = try context.parameters.require("id")
+            return await Self.answer(request, context) { body, headers in
+                try await answers.taskUpdate(referralID: id, body: body, headers: headers, sourceAddress: context.sourceAddress)
+            }
+        }
+    }
+
+    static func answer(_ request: Request, _ context: TrellisRequestContext,
+                       _ apply: (Data, @escaping (String) -> String?) async throws -> Referral) async -> Response {
+        var request = request
+        let body: Data
+        do { body = Data(buffer: try await request.collectBody(upTo: 256 * 1_024)) } catch {
+            return JSONResponse.error(413, "the body is larger than 256 KB")
+        }
+        let headers = request.headers
+        do {
+            let referral = try await apply(body) { name in HTTPField.Name(name).flatMap { headers[$0] } }
+            return JSONResponse.make(.ok, ["referral_id": referral.id, "status": referral.status.rawValue, "version": referral.version])
+        } catch let error as PartnerAnswerError {
+            context.logger.info("partner answer refused", metadata: ["http.status": "\(error.httpStatus)", "answer.error": "\(error.kind)"])
+            return JSONResponse.error(error.httpStatus, error.description)
+        } catch {
+            context.logger.error("partner answer failed", metadata: ["error.type": "\(type(of: error))"])
+            return JSONResponse.error(500, "the answer could not be applied; send it again later")
+        }
+    }
+}
+
+extension PartnerAnswerError {
+    /// The kind alone, for logs: the description may name a referral, never a person.
+    var kind: String {
+        switch self {
+        case .unknownPartner: "unknown-partner"
+        case .signature: "signature"
+        case .malformed: "malformed"
+        case .refused: "refused"
+        case .unavailable: "unavailable"
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+public import Hummingbird
+public import Logging
+public import ServiceLifecycle
+public import TrellisStore
+
+/// The Trellis service: its routes over the store, with the services that run beside it (the
+/// delivery worker, the status poller) in one service group, stopped gracefully together.
+public enum TrellisApplication {
+    public static func router(store: any TrellisStore) -> Router<TrellisRequestContext> {
+        let router = Router(context: TrellisRequestContext.self)
+        router.get("/health") { _, _ in JSONResponse.make(.ok, ["status": "ok"]) }
+        PartnerAnswerController(store: store).addRoutes(to: router)
+        return router
+    }
+
+    public static func make(store: any TrellisStore, host: String = "127.0.0.1", port: Int, services: [any Service] = [],
+                            logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(router: router(store: store), configuration: .init(address: .hostname(host, port: port), serverName: "trellis"),
+                    services: services, onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+    }
+}

@@ -1,0 +1,16 @@
+public import Hummingbird
+public import NIOCore
+
+/// Each request's context: Hummingbird's core storage plus the peer's address, for the audit trail.
+public struct TrellisRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The peer's IP address, as the audit trail records it.
+    var sourceAddress: String? { remoteAddress?.ipAddress }
+}
