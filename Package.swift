@@ -102,7 +102,8 @@ let package = Package(
         .executableTarget(
             name: "trellis-bench",
             dependencies: [
-                "TrellisCore", "TrellisDirectory", "TrellisMatching", "TrellisStore",
+                "TrellisCore", "TrellisDirectory", "TrellisMatching", "TrellisStore", "TrellisDelivery", "TrellisPartnerSimulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -24,18 +24,7 @@ struct StoreBenchmark {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-bench-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let configuration = StoreConfiguration(
-            cipher: PersonCipher(key: SymmetricKey(size: .bits256)),
-            checkpoints: AuditCheckpointBook(path: folder.appendingPathComponent("checkpoints.jsonl").path,
-                                             key: Curve25519.Signing.PrivateKey(), every: 1_000))
-        let store: any TrellisStore
-        switch backend {
-        case .sqlite:
-            store = try SQLiteStore(path: folder.appendingPathComponent("trellis.sqlite").path, configuration: configuration)
-        case .postgres:
-            guard let url else { throw BenchFailure("--db postgres://… is required for the postgres backend") }
-            store = try await PostgresStore.connect(url: try await Self.freshSchema(url, logger: logger), configuration: configuration, logger: logger)
-        }
+        let store = try await Self.open(backend, url: url, folder: folder, logger: logger)
         try await measureReferrals(store)
         try await measureAudit(store)
         try await store.close()
@@ -123,6 +112,21 @@ struct StoreBenchmark {
         if case .intact(let count, _) = verdict { records = count } else { records = -1 }
         Figures.emit(["bench": "audit_verify", "backend": backend.rawValue, "records": records, "wall_s": Figures.round(seconds),
                       "intact": records == max(auditRecords, existing), "target_wall_s": 2, "met": seconds <= 2 && records >= 100_000])
+    }
+
+    /// A fresh store: a SQLite file in `folder`, or a new schema on the PostgreSQL server at `url`.
+    static func open(_ backend: Backend, url: String?, folder: URL, logger: Logger) async throws -> any TrellisStore {
+        let configuration = StoreConfiguration(
+            cipher: PersonCipher(key: SymmetricKey(size: .bits256)),
+            checkpoints: AuditCheckpointBook(path: folder.appendingPathComponent("checkpoints.jsonl").path,
+                                             key: Curve25519.Signing.PrivateKey(), every: 1_000))
+        switch backend {
+        case .sqlite:
+            return try SQLiteStore(path: folder.appendingPathComponent("trellis.sqlite").path, configuration: configuration)
+        case .postgres:
+            guard let url else { throw BenchFailure("--db postgres://… is required for the postgres backend") }
+            return try await PostgresStore.connect(url: try await freshSchema(url, logger: logger), configuration: configuration, logger: logger)
+        }
     }
 
     /// A new schema on the server, so runs never meet.

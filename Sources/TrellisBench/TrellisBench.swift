@@ -10,7 +10,7 @@ struct TrellisBench {
     static func main() async throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
         let command = arguments.first ?? ""
-        guard command == "match" || command == "store" else {
+        guard ["match", "store", "deliver"].contains(command) else {
             print("""
             usage: trellis-bench match --directory FILE [--profiles N] [--seed S] [--show-slowest N]
               Builds the matching index from FILE and measures, on one core: index build time and
@@ -21,6 +21,10 @@ struct TrellisBench {
               on a fresh SQLite file or a fresh schema on the PostgreSQL server at URL; then appends
               audit records up to --audit-records (default 100000) and verifies the chain and its
               signed checkpoints.
+            usage: trellis-bench deliver [--backend sqlite|postgres] [--db URL] [--referrals N] [--concurrency C]
+              Delivers N referrals (default 5000) over libcurl to the partner simulator on 127.0.0.1, C in flight
+              (default 8): once from a full queue (referrals per second), once created while the worker runs
+              (enqueue to 2xx, p50 and p99).
             One JSON line per figure.
             """)
             exit(command == "--help" || command == "-h" ? 0 : 2)
@@ -29,6 +33,12 @@ struct TrellisBench {
         func option(_ name: String) -> String? {
             guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
             return arguments[i + 1]
+        }
+        if command == "deliver" {
+            let backend = StoreBenchmark.Backend(rawValue: option("--backend") ?? "sqlite") ?? .sqlite
+            try await DeliveryBenchmark(backend: backend, url: option("--db"), referrals: option("--referrals").flatMap(Int.init) ?? 5_000,
+                                        concurrency: option("--concurrency").flatMap(Int.init) ?? 8).run()
+            return
         }
         if command == "store" {
             let backend = StoreBenchmark.Backend(rawValue: option("--backend") ?? "sqlite") ?? .sqlite

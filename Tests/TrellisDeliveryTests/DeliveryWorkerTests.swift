@@ -204,6 +204,25 @@ import TrellisStore
         #expect(partner.count("ok") == 1, "nothing reached the server whose certificate was not trusted")
     }
 
+    @Test func mutualTLSPresentsTheClientCertificateThePartnerRequires() async throws {
+        let certificates = try TestCertificates.make()
+        defer { try? FileManager.default.removeItem(at: certificates.folder) }
+        let rig = try await DeliveryRig.make()
+        defer { Task { await rig.close() } }
+        let partner = FaultyPartner()
+        let server = try await LoopbackServer.start(partner.router, tls: try certificates.serverConfiguration(requireClientCertificate: true))
+        defer { server.stop() }
+        let referrals = try await rig.refer(1) + (try await rig.refer(1, to: "ORG-7"))
+        var withCertificate = DeliveryRig.partner("mtls", endpoint: server.url("/ok", scheme: "https"), caBundle: certificates.caPEM)
+        withCertificate.auth = Partner.Authentication(clientCertificate: certificates.clientPEM, clientKey: certificates.clientKey)
+        let without = DeliveryRig.partner("anonymous", endpoint: server.url("/ok", scheme: "https"), organizations: ["ORG-7"], caBundle: certificates.caPEM)
+        _ = try await rig.worker([withCertificate, without]).deliverDue()
+        #expect(try await rig.outbox(referrals[0]).state == .delivered)
+        #expect(try await rig.outbox(referrals[1]).state == .pending)
+        #expect(try await rig.store.deliveryAttempts(referralID: referrals[1].id).first?.errorClass != nil)
+        #expect(partner.count("ok") == 1, "only the client with a certificate got through")
+    }
+
     @Test func aReferralWithdrawnOrWithoutAPartnerIsNotSent() async throws {
         let rig = try await DeliveryRig.make()
         defer { Task { await rig.close() } }

@@ -128,6 +128,9 @@ public struct TestCertificates {
     public var serverKey: String { folder.appendingPathComponent("server.key").path }
     public var strangerPEM: String { folder.appendingPathComponent("stranger.pem").path }
     public var strangerKey: String { folder.appendingPathComponent("stranger.key").path }
+    /// A client certificate the CA signed, for mutual TLS.
+    public var clientPEM: String { folder.appendingPathComponent("client.pem").path }
+    public var clientKey: String { folder.appendingPathComponent("client.key").path }
 
     public static func make() throws -> TestCertificates {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-tls-\(UUID().uuidString)")
@@ -141,13 +144,22 @@ public struct TestCertificates {
                  "-days", "2", "-extfile", "san.ext"], in: folder)
         try run(["req", "-x509"] + ec + ["-keyout", "stranger.key", "-out", "stranger.pem", "-days", "2", "-subj", "/CN=127.0.0.1",
                  "-addext", "subjectAltName=IP:127.0.0.1"], in: folder)
+        try run(["req"] + ec + ["-keyout", "client.key", "-out", "client.csr", "-subj", "/CN=trellis-county"], in: folder)
+        try run(["x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "client.pem",
+                 "-days", "2"], in: folder)
         return certificates
     }
 
-    public func serverConfiguration(stranger: Bool = false) throws -> TLSConfiguration {
+    /// The server's TLS; with `requireClientCertificate`, only clients with a certificate the CA signed get in.
+    public func serverConfiguration(stranger: Bool = false, requireClientCertificate: Bool = false) throws -> TLSConfiguration {
         let chain = try NIOSSLCertificate.fromPEMFile(stranger ? strangerPEM : serverPEM).map { NIOSSLCertificateSource.certificate($0) }
-        return TLSConfiguration.makeServerConfiguration(certificateChain: chain,
-                                                        privateKey: .privateKey(try NIOSSLPrivateKey(file: stranger ? strangerKey : serverKey, format: .pem)))
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: stranger ? strangerKey : serverKey, format: .pem)))
+        if requireClientCertificate {
+            configuration.certificateVerification = .noHostnameVerification
+            configuration.trustRoots = .file(caPEM)
+        }
+        return configuration
     }
 
     private static func run(_ arguments: [String], in folder: URL) throws {

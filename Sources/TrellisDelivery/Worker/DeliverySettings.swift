@@ -14,10 +14,12 @@ public struct DeliverySettings: Sendable {
     public var breakerCoolDown: TimeInterval
     /// How often an idle worker looks for new rows.
     public var idlePoll: TimeInterval
+    /// Finished deliveries recorded together, in one transaction.
+    public var recordBatch: Int
 
     public init(concurrency: Int = 8, batchSize: Int = 64, lease: TimeInterval = 120, retry: RetryPolicy = .standard,
                 transport: TransportSettings = TransportSettings(), breakerThreshold: Int = 5, breakerCoolDown: TimeInterval = 60,
-                idlePoll: TimeInterval = 1) {
+                idlePoll: TimeInterval = 1, recordBatch: Int = 32) {
         self.concurrency = concurrency
         self.batchSize = batchSize
         self.lease = lease
@@ -26,5 +28,6 @@ public struct DeliverySettings: Sendable {
         self.breakerThreshold = breakerThreshold
         self.breakerCoolDown = breakerCoolDown
         self.idlePoll = idlePoll
+        self.recordBatch = recordBatch
     }
 }

@@ -34,6 +34,14 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
             }
         }
 
+        mutating func count(_ handled: Handled, into finished: inout [DeliveryReport]) {
+            switch handled {
+            case .report(let report): finished.append(report)
+            case .paused: paused += 1
+            case .gone: undeliverable += 1
+            }
+        }
+
         mutating func add(_ other: Tally) {
             delivered += other.delivered; retrying += other.retrying; failed += other.failed
             undeliverable += other.undeliverable; cancelled += other.cancelled; paused += other.paused; attempts += other.attempts
@@ -71,103 +79,158 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
 
     var context: AuditContext { AuditContext(actor: "system:delivery", purpose: "treatment", now: now()) }
 
-    /// Delivers until cancelled or a graceful shutdown; the claims in flight finish first.
+    /// What became of one claim.
+    enum Handled: Sendable {
+        /// Sent (or settled without sending): to be recorded.
+        case report(DeliveryReport)
+        /// Put back untried: the partner's circuit is open.
+        case paused
+        /// Not sent: the partner answered 410 meanwhile, and its queue was marked undeliverable.
+        case gone
+    }
+
+    /// Delivers until cancelled or a graceful shutdown; the requests in flight finish and are recorded
+    /// first. A failing database is logged and retried, never the end of the worker.
     public func run() async throws {
         logger.info("delivery worker started", metadata: ["delivery.owner": "\(owner)", "delivery.partners": "\(partners.partners.count)"])
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let round = try await deliverDue()
-            if round.claimed == 0 {
-                let wait = try await idleWait()
-                try? await Task.sleep(for: .seconds(wait))
+            do {
+                _ = try await pump(stopWhenIdle: false, maxWait: 0) { _ in }
+            } catch {
+                logger.error("delivery worker hit an error; trying again shortly", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
+                try? await Task.sleep(for: .seconds(max(settings.idlePoll, 1) * 5))
             }
         }
         logger.info("delivery worker stopped", metadata: ["delivery.owner": "\(owner)"])
     }
 
     /// Delivers everything due, and waits for retries that come due within `maxWait` seconds.
-    /// `progress` hears the running tally after each round.
+    /// `progress` hears the running tally each time finished deliveries are recorded.
     public func drain(maxWait: TimeInterval, progress: (Tally) -> Void = { _ in }) async throws -> Tally {
+        try await pump(stopWhenIdle: true, maxWait: maxWait, progress: progress)
+    }
+
+    /// One round, for tests and tools: claims one batch, sends it and records it.
+    public func deliverDue() async throws -> (claimed: Int, tally: Tally) {
+        let claims = try await store.claimDeliveries(owner: owner, now: now(), lease: settings.lease, limit: settings.batchSize, context: context)
         var tally = Tally()
-        while !Task.isCancelled {
-            let round = try await deliverDue()
-            tally.add(round.tally)
-            if round.claimed > 0 {
-                progress(tally)
-                continue
+        var finished: [DeliveryReport] = []
+        try await withThrowingTaskGroup(of: Handled.self) { group in
+            var next = claims.makeIterator()
+            for _ in 0..<settings.concurrency { if let claim = next.next() { group.addTask { try await self.deliver(claim) } } }
+            while let handled = try await group.next() {
+                tally.count(handled, into: &finished)
+                if let claim = next.next() { group.addTask { try await self.deliver(claim) } }
             }
-            guard let due = try await store.nextDeliveryDue() else { break }
-            let wait = due.timeIntervalSince(now())
-            guard wait <= maxWait else { break }
-            try await Task.sleep(for: .seconds(min(max(wait, 0.01), settings.idlePoll)))
         }
+        try await record(&finished, into: &tally)
+        return (claims.count, tally)
+    }
+
+    /// Keeps `concurrency` deliveries in flight, claiming more as slots free (so one partner that hangs
+    /// holds one slot, not the queue), and records finished ones together.
+    private func pump(stopWhenIdle: Bool, maxWait: TimeInterval, progress: (Tally) -> Void) async throws -> Tally {
+        var tally = Tally()
+        var queue: [DeliveryClaim] = []
+        var finished: [DeliveryReport] = []
+        func stopping() -> Bool { Task.isCancelled || Task.isShuttingDownGracefully }
+        try await withThrowingTaskGroup(of: Handled.self) { group in
+            var inFlight = 0
+            while true {
+                if queue.isEmpty && inFlight < settings.concurrency && !stopping() {
+                    // Record first, so what is due reflects what just finished.
+                    if !finished.isEmpty { try await record(&finished, into: &tally); progress(tally) }
+                    queue = try await store.claimDeliveries(owner: owner, now: now(), lease: settings.lease,
+                                                            limit: settings.batchSize, context: context).reversed()
+                }
+                while inFlight < settings.concurrency, !stopping(), let claim = queue.popLast() {
+                    group.addTask { try await self.deliver(claim) }
+                    inFlight += 1
+                }
+                if inFlight == 0 {
+                    if !finished.isEmpty { try await record(&finished, into: &tally); progress(tally) }
+                    if stopping() { break }
+                    if stopWhenIdle {
+                        guard let due = try await store.nextDeliveryDue() else { break }
+                        let wait = due.timeIntervalSince(now())
+                        guard wait <= maxWait else { break }
+                        try await Task.sleep(for: .seconds(min(max(wait, 0.005), settings.idlePoll)))
+                    } else {
+                        try? await Task.sleep(for: .seconds(try await idleWait()))
+                    }
+                    continue
+                }
+                guard let handled = try await group.next() else { continue }
+                inFlight -= 1
+                tally.count(handled, into: &finished)
+                if finished.count >= settings.recordBatch { try await record(&finished, into: &tally); progress(tally) }
+            }
+        }
+        // Stopped with claims not yet started: hand them back now rather than at the lease's end.
+        for claim in queue { try? await store.releaseDelivery(referralID: claim.referral.id, owner: owner, until: now()) }
+        try await record(&finished, into: &tally)
         return tally
     }
 
     private func idleWait() async throws -> TimeInterval {
         guard let due = try await store.nextDeliveryDue() else { return settings.idlePoll }
-        return min(max(due.timeIntervalSince(now()), 0.01), settings.idlePoll)
+        return min(max(due.timeIntervalSince(now()), 0.005), settings.idlePoll)
     }
 
-    /// One round: claims a batch and sends it, `concurrency` at a time.
-    public func deliverDue() async throws -> (claimed: Int, tally: Tally) {
-        let claims = try await store.claimDeliveries(owner: owner, now: now(), lease: settings.lease, limit: settings.batchSize, context: context)
-        guard !claims.isEmpty else { return (0, Tally()) }
-        var tally = Tally()
-        try await withThrowingTaskGroup(of: DeliveryReport?.self) { group in
-            var next = claims.makeIterator()
-            func startNext() {
-                guard let claim = next.next() else { return }
-                group.addTask { try await self.deliver(claim) }
-            }
-            for _ in 0..<settings.concurrency { startNext() }
-            while let report = try await group.next() {
-                if let report { tally.count(report) } else { tally.paused += 1 }
-                startNext()
-            }
+    /// Records finished deliveries in one transaction; then, for partners that answered 410, marks the
+    /// rest of their queue undeliverable and raises the alert.
+    private func record(_ finished: inout [DeliveryReport], into tally: inout Tally) async throws {
+        guard !finished.isEmpty else { return }
+        try await store.recordDeliveries(finished, context: context)
+        for report in finished {
+            tally.count(report)
+            guard report.attempt?.httpStatus == 410, let partner = report.partnerID.flatMap(partners.partner(id:)) else { continue }
+            let others = try await store.markUndeliverable(organizations: partner.organizations,
+                                                           reason: "partner \(partner.id)'s endpoint answered 410 Gone", context: context)
+            // An alert: a partner has switched its endpoint off, and its referrals wait for a person to act.
+            logger.critical("partner endpoint gone (410): its pending referrals are marked undeliverable", metadata: [
+                "partner.id": "\(partner.id)", "referral.id": "\(report.referralID)", "delivery.undeliverable": "\(others.count + 1)"])
         }
-        return (claims.count, tally)
+        finished.removeAll()
     }
 
-    /// Sends one claimed referral and records what happened. Nil when it was put back untried.
-    func deliver(_ claim: DeliveryClaim) async throws -> DeliveryReport? {
+    /// Sends one claimed referral and says what happened; the caller records it.
+    func deliver(_ claim: DeliveryClaim) async throws -> Handled {
         let referral = claim.referral
         let started = now()
         func finish(_ partner: Partner?, _ attempt: DeliveryAttempt?, _ resolution: DeliveryResolution,
-                    disclosed: [Consent.Category] = [], problem: String? = nil) async throws -> DeliveryReport {
-            let report = DeliveryReport(referralID: referral.id, owner: owner, partnerID: partner?.id, attempt: attempt,
-                                        resolution: resolution, disclosed: disclosed, problem: problem)
-            try await store.recordDelivery(report, context: context)
-            return report
+                    disclosed: [Consent.Category] = [], problem: String? = nil) -> Handled {
+            .report(DeliveryReport(referralID: referral.id, owner: owner, partnerID: partner?.id, attempt: attempt,
+                                   resolution: resolution, disclosed: disclosed, problem: problem))
         }
         guard referral.status == .requested else {
-            return try await finish(nil, nil, .cancelled("the referral is \(referral.status.rawValue)"))
+            return finish(nil, nil, .cancelled("the referral is \(referral.status.rawValue)"))
         }
         guard let partner = partners.partner(answeringFor: referral.organizationID) else {
-            return try await finish(nil, nil, .failed("no partner answers for organization \(referral.organizationID): add one, then send again"))
+            return finish(nil, nil, .failed("no partner answers for organization \(referral.organizationID): add one, then send again"))
         }
         if let goneAt = gone.withLock({ $0[partner.id] }), started.timeIntervalSince(goneAt) < settings.lease {
-            // Marked undeliverable with the rest of the partner's queue when the 410 came.
-            return DeliveryReport(referralID: referral.id, owner: owner, partnerID: partner.id, attempt: nil,
-                                  resolution: .undeliverable("the partner's endpoint answered 410 Gone"), disclosed: [])
+            // Marked undeliverable with the rest of the partner's queue when the 410 is recorded.
+            return .gone
         }
         if let until = breaker.permit(partner.id, now: started) {
             try await store.releaseDelivery(referralID: referral.id, owner: owner, until: until)
-            return nil
+            return .paused
         }
         guard let service = claim.service else {
-            return try await finish(partner, nil, .failed("service \(referral.serviceID) is no longer in the stored directory"))
+            return finish(partner, nil, .failed("service \(referral.serviceID) is no longer in the stored directory"))
         }
         guard let disclosure = ReferralDisclosure(referral: referral, consentID: claim.consent.id, consent: claim.consent.consent,
                                                   profile: claim.person.profile, note: claim.person.note, service: service,
                                                   partner: partner, now: started) else {
-            return try await finish(partner, nil, .cancelled("the consent is no longer in force: nothing was sent"))
+            return finish(partner, nil, .cancelled("the consent is no longer in force: nothing was sent"))
         }
         let request: OutgoingRequest
         do {
             request = try PartnerRequest.referral(disclosure, to: partner, idempotencyKey: claim.idempotencyKey, now: started,
                                                   environment: environment)
         } catch {
-            return try await finish(partner, nil, .failed("\(error)"))
+            return finish(partner, nil, .failed("\(error)"))
         }
 
         let verdict: DeliveryVerdict
@@ -215,18 +278,10 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
         case .undeliverable: .undeliverable
         case .failed, .cancelled: .failed
         }
-        let report = try await finish(partner, attempt, resolution, disclosed: disclosure.categories, problem: verdict == .delivered ? nil : problem)
-        if verdict == .gone {
-            gone.withLock { $0[partner.id] = now() }
-            let others = try await store.markUndeliverable(organizations: partner.organizations,
-                                                           reason: "partner \(partner.id)'s endpoint answered 410 Gone", context: context)
-            // An alert: a partner has switched its endpoint off, and its referrals wait for a person to act.
-            logger.critical("partner endpoint gone (410): its pending referrals are marked undeliverable", metadata: [
-                "partner.id": "\(partner.id)", "referral.id": "\(referral.id)", "delivery.undeliverable": "\(others.count + 1)"])
-        }
+        if verdict == .gone { gone.withLock { $0[partner.id] = now() } }
         logger.debug("delivery attempt", metadata: ["referral.id": "\(referral.id)", "partner.id": "\(partner.id)",
                                                     "delivery.outcome": "\(attempt.outcome.rawValue)", "http.status": "\(attempt.httpStatus ?? 0)"])
-        return report
+        return finish(partner, attempt, resolution, disclosed: disclosure.categories, problem: verdict == .delivered ? nil : problem)
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

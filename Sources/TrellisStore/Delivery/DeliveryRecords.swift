@@ -120,13 +120,20 @@ public struct DeliveryReport: Sendable {
     }
 }
 
+extension DeliveryRepository {
+    public func recordDelivery(_ report: DeliveryReport, context: AuditContext) async throws {
+        try await recordDeliveries([report], context: context)
+    }
+}
+
 /// The outbox from the delivery worker's side. On PostgreSQL several workers share it safely
 /// (`FOR UPDATE SKIP LOCKED`); a claim whose worker died is taken over once its lease runs out.
 public protocol DeliveryRepository: Sendable {
     /// Up to `limit` rows due at `now` (or whose lease ran out), leased to `owner` until `now + lease`.
     func claimDeliveries(owner: String, now: Date, lease: TimeInterval, limit: Int, context: AuditContext) async throws -> [DeliveryClaim]
-    /// Records the attempt (if one was made), moves the outbox row and audits the disclosure.
-    func recordDelivery(_ report: DeliveryReport, context: AuditContext) async throws
+    /// Records each report's attempt (if one was made), moves its outbox row and audits the disclosure,
+    /// all in one transaction (a worker records what finished together, to spare a commit per referral).
+    func recordDeliveries(_ reports: [DeliveryReport], context: AuditContext) async throws
     /// Puts a claimed row back untried until `until` (its partner's circuit is open).
     func releaseDelivery(referralID: String, owner: String, until: Date) async throws
     /// Marks every pending row for these organizations undeliverable (their partner answered 410).

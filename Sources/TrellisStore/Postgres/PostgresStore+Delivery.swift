@@ -47,28 +47,31 @@ extension PostgresStore {
         }
     }
 
-    public func recordDelivery(_ report: DeliveryReport, context: AuditContext) async throws {
+    public func recordDeliveries(_ reports: [DeliveryReport], context: AuditContext) async throws {
+        guard !reports.isEmpty else { return }
         let logger = self.logger
         try await transaction { connection, audit in
-            if let attempt = report.attempt {
+            for report in reports {
+                if let attempt = report.attempt {
+                    try await connection.query("""
+                        INSERT INTO delivery_attempt (referral_id, at, duration_ms, http_status, error_class, response_excerpt, outcome)
+                        VALUES (\(report.referralID), \(attempt.at), \(attempt.durationMS), \(attempt.httpStatus), \(attempt.errorClass),
+                                \(attempt.responseExcerpt), \(attempt.outcome.rawValue))
+                        """, logger: logger)
+                }
+                let resolution = report.resolution
+                let increment = report.attempt == nil ? 0 : 1
                 try await connection.query("""
-                    INSERT INTO delivery_attempt (referral_id, at, duration_ms, http_status, error_class, response_excerpt, outcome)
-                    VALUES (\(report.referralID), \(attempt.at), \(attempt.durationMS), \(attempt.httpStatus), \(attempt.errorClass),
-                            \(attempt.responseExcerpt), \(attempt.outcome.rawValue))
+                    UPDATE outbox SET state = \(resolution.state.rawValue), attempts = attempts + \(increment), next_attempt_at = \(resolution.nextAttemptAt),
+                        last_error = \(resolution.lastError ?? report.problem), lease_owner = NULL, lease_until = NULL, updated_at = \(context.now)
+                    WHERE referral_id = \(report.referralID) AND state = 'claimed' AND lease_owner = \(report.owner)
                     """, logger: logger)
-            }
-            let resolution = report.resolution
-            let increment = report.attempt == nil ? 0 : 1
-            try await connection.query("""
-                UPDATE outbox SET state = \(resolution.state.rawValue), attempts = attempts + \(increment), next_attempt_at = \(resolution.nextAttemptAt),
-                    last_error = \(resolution.lastError ?? report.problem), lease_owner = NULL, lease_until = NULL, updated_at = \(context.now)
-                WHERE referral_id = \(report.referralID) AND state = 'claimed' AND lease_owner = \(report.owner)
-                """, logger: logger)
-            let outcome: AuditEvent.Outcome = resolution == .delivered ? .success : .failure
-            if report.attempt != nil {
-                audit.record(context.entry(.execute, "referral", report.referralID, outcome: outcome, detail: "disclosure " + report.auditDetail))
-            } else {
-                audit.record(context.entry(.update, "outbox", report.referralID, outcome: outcome, detail: report.auditDetail))
+                let outcome: AuditEvent.Outcome = resolution == .delivered ? .success : .failure
+                if report.attempt != nil {
+                    audit.record(context.entry(.execute, "referral", report.referralID, outcome: outcome, detail: "disclosure " + report.auditDetail))
+                } else {
+                    audit.record(context.entry(.update, "outbox", report.referralID, outcome: outcome, detail: report.auditDetail))
+                }
             }
         }
     }

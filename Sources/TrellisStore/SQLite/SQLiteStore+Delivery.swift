@@ -38,27 +38,30 @@ extension SQLiteStore {
         }
     }
 
-    public func recordDelivery(_ report: DeliveryReport, context: AuditContext) async throws {
+    public func recordDeliveries(_ reports: [DeliveryReport], context: AuditContext) async throws {
+        guard !reports.isEmpty else { return }
         try await transaction { db, audit in
-            if let attempt = report.attempt {
+            for report in reports {
+                if let attempt = report.attempt {
+                    try db.execute(sql: """
+                        INSERT INTO delivery_attempt (referral_id, at, duration_ms, http_status, error_class, response_excerpt, outcome)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [report.referralID, attempt.at, attempt.durationMS, attempt.httpStatus, attempt.errorClass,
+                                         attempt.responseExcerpt, attempt.outcome.rawValue])
+                }
                 try db.execute(sql: """
-                    INSERT INTO delivery_attempt (referral_id, at, duration_ms, http_status, error_class, response_excerpt, outcome)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [report.referralID, attempt.at, attempt.durationMS, attempt.httpStatus, attempt.errorClass,
-                                     attempt.responseExcerpt, attempt.outcome.rawValue])
-            }
-            try db.execute(sql: """
-                UPDATE outbox SET state = ?, attempts = attempts + ?, next_attempt_at = ?, last_error = ?, lease_owner = NULL,
-                    lease_until = NULL, updated_at = ?
-                WHERE referral_id = ? AND state = 'claimed' AND lease_owner = ?
-                """, arguments: [report.resolution.state.rawValue, report.attempt == nil ? 0 : 1, report.resolution.nextAttemptAt,
-                                 report.resolution.lastError ?? report.problem, context.now, report.referralID, report.owner])
-            let outcome: AuditEvent.Outcome = report.resolution == .delivered ? .success : .failure
-            if report.attempt != nil {
-                try audit.append(context.entry(.execute, "referral", report.referralID, outcome: outcome,
-                                               detail: "disclosure " + report.auditDetail), in: db)
-            } else {
-                try audit.append(context.entry(.update, "outbox", report.referralID, outcome: outcome, detail: report.auditDetail), in: db)
+                    UPDATE outbox SET state = ?, attempts = attempts + ?, next_attempt_at = ?, last_error = ?, lease_owner = NULL,
+                        lease_until = NULL, updated_at = ?
+                    WHERE referral_id = ? AND state = 'claimed' AND lease_owner = ?
+                    """, arguments: [report.resolution.state.rawValue, report.attempt == nil ? 0 : 1, report.resolution.nextAttemptAt,
+                                     report.resolution.lastError ?? report.problem, context.now, report.referralID, report.owner])
+                let outcome: AuditEvent.Outcome = report.resolution == .delivered ? .success : .failure
+                if report.attempt != nil {
+                    try audit.append(context.entry(.execute, "referral", report.referralID, outcome: outcome,
+                                                   detail: "disclosure " + report.auditDetail), in: db)
+                } else {
+                    try audit.append(context.entry(.update, "outbox", report.referralID, outcome: outcome, detail: report.auditDetail), in: db)
+                }
             }
         }
     }
