@@ -33,8 +33,7 @@ struct DeliverRun: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(help: ArgumentHelp("The partners file (default: config/partners.json when it exists, else the partners in the database).", valueName: "file"))
-    var partners: String?
+    @OptionGroup var partners: PartnerOptions
 
     @Flag(help: "Deliver what is due, wait out retries due within --max-wait, then exit.")
     var once = false
@@ -67,21 +66,12 @@ struct DeliverRun: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let partnersFile = partners ?? (FileManager.default.fileExists(atPath: "config/partners.json") ? "config/partners.json" : nil)
-        let fromFile: [Partner]?
-        do { fromFile = try partnersFile.map(PartnersFile.load) } catch {
-            Terminal.error("trellis: \(error)")
-            throw ExitCode.unreadable
-        }
         var settings = DeliverySettings(concurrency: concurrency, batchSize: max(concurrency * 4, 16), lease: lease,
                                         transport: TransportSettings(connectTimeout: .milliseconds(Int(connectTimeout * 1_000)),
                                                                      totalTimeout: .milliseconds(Int(timeout * 1_000))))
         settings.retry.scale = backoffScale
         let failedForGood = try await store.withStore { store -> Bool in
-            let context = AuditContext(actor: "system:delivery", purpose: "operations")
-            for partner in fromFile ?? [] { try await store.savePartner(partner, context: context) }
-            let book: PartnerBook
-            if let fromFile { book = try PartnerBook(fromFile) } else { book = try PartnerBook(try await store.partners()) }
+            let book = try await partners.book(store, actor: "system:delivery")
             if book.partners.isEmpty { Terminal.error("trellis: no partners are configured: referrals will fail until one is added") }
             let client = CurlClient(concurrency: concurrency)
             defer { Task { try? await client.shutdown() } }

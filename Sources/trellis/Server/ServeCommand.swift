@@ -21,8 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port, printed on start).") var port = 8080
-    @Option(help: ArgumentHelp("The partners file (default: config/partners.json when it exists, else the partners in the database).", valueName: "file"))
-    var partners: String?
+    @OptionGroup var partners: PartnerOptions
     @Flag(name: .customLong("no-delivery"), help: "Do not run the delivery worker here (another process does).") var noDelivery = false
     @Option(name: .customLong("poll-every"), help: ArgumentHelp("Seconds between polls of partners that cannot call back.", valueName: "seconds"))
     var pollEvery: Double = 300
@@ -35,19 +34,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let partnersFile = partners ?? (FileManager.default.fileExists(atPath: "config/partners.json") ? "config/partners.json" : nil)
-        let fromFile: [Partner]?
-        do { fromFile = try partnersFile.map(PartnersFile.load) } catch {
-            Terminal.error("trellis: \(error)")
-            throw ExitCode.unreadable
-        }
         var logger = Logger(label: "trellis", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = .info
         try await store.withStore { store in
-            let context = AuditContext(actor: "system:server", purpose: "operations")
-            for partner in fromFile ?? [] { try await store.savePartner(partner, context: context) }
-            let book: PartnerBook
-            if let fromFile { book = try PartnerBook(fromFile) } else { book = try PartnerBook(try await store.partners()) }
+            let book = try await partners.book(store, actor: "system:server")
             let client = CurlClient(concurrency: 8)
             var settings = DeliverySettings()
             settings.retry.scale = backoffScale

@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import TrellisCore
+import TrellisDelivery
+import TrellisStore
+
+/// `--partners FILE`: which partner agencies a worker delivers to.
+struct PartnerOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The partners file (default: config/partners.json when it exists, else the partners in the database).", valueName: "file"))
+    var partners: String?
+
+    /// The partners file's entries (stored into `store`, so answers and deadlines know them), or the stored partners.
+    func book(_ store: any TrellisStore, actor: String) async throws -> PartnerBook {
+        let path = partners ?? (FileManager.default.fileExists(atPath: "config/partners.json") ? "config/partners.json" : nil)
+        guard let path else { return try PartnerBook(try await store.partners()) }
+        let fromFile: [Partner]
+        do { fromFile = try PartnersFile.load(path) } catch {
+            throw CommandFailure("\(error)")
+        }
+        for partner in fromFile { try await store.savePartner(partner, context: AuditContext(actor: actor, purpose: "operations")) }
+        return try PartnerBook(fromFile)
+    }
+}
