@@ -19,29 +19,46 @@ extension PostgresStore {
                     FOR UPDATE SKIP LOCKED)
                 RETURNING referral_id, idempotency_key, attempts, created_at
                 """, logger: logger)
-            var leased: [(String, String, Int, Date)] = []
+            var leased: [(id: String, key: String, attempts: Int, enqueuedAt: Date)] = []
             for try await row in rows.decode((String, String, Int, Date).self) { leased.append(row) }
-            var claims: [DeliveryClaim] = []
-            for (id, key, attempts, enqueuedAt) in leased.sorted(by: { $0.3 < $1.3 }) {
-                guard let referral = try await Self.referral(id: id, locking: false, on: connection, logger: logger),
-                      let row = try await Self.first(connection.query("""
-                        SELECT c.id, c.recipient, c.categories, c.method, c.captured_by, c.captured_at, c.expires_at, c.revoked_at,
-                               p.id, n.id, n.sealed_document, p.sealed_name, p.sealed_phone, p.sealed_email, r.sealed_note
-                        FROM referral r JOIN consent c ON c.id = r.consent_id JOIN person p ON p.id = r.person_id
-                             JOIN needs_profile n ON n.id = r.profile_id
-                        WHERE r.id = \(id)
-                        """, logger: logger)) else { throw StoreError.referralNotFound(id) }
-                let (consentID, recipient, categories, method, capturedBy, capturedAt, expiresAt, revokedAt,
-                     personID, profileID, profile, name, phone, email, note) =
-                    try row.decode((String, String, String, String, String, Date, Date?, Date?, String, String, Data, Data?, Data?, Data?, Data?).self)
+            guard !leased.isEmpty else { return [] }
+            // Three queries for the whole batch: the referrals, their people and consents, their services.
+            let ids = leased.map(\.id)
+            var referrals: [String: Referral] = [:]
+            for try await row in try await connection.query("\(unescaped: Self.referralColumns) FROM referral WHERE id = ANY(\(ids))", logger: logger) {
+                let referral = try Self.referral(row)
+                referrals[referral.id] = referral
+            }
+            var packages: [String: (StoredConsent, PersonDetails)] = [:]
+            let packageRows = try await connection.query("""
+                SELECT r.id, c.recipient, c.categories, c.method, c.captured_by, c.captured_at, c.expires_at, c.revoked_at,
+                       p.id, n.id, n.sealed_document, p.sealed_name, p.sealed_phone, p.sealed_email, r.sealed_note
+                FROM referral r JOIN consent c ON c.id = r.consent_id JOIN person p ON p.id = r.person_id
+                     JOIN needs_profile n ON n.id = r.profile_id
+                WHERE r.id = ANY(\(ids))
+                """, logger: logger)
+            for try await (id, recipient, categories, method, capturedBy, capturedAt, expiresAt, revokedAt,
+                           personID, profileID, profile, name, phone, email, note)
+                in packageRows.decode((String, String, String, String, String, Date, Date?, Date?, String, String, Data, Data?, Data?, Data?, Data?).self) {
+                guard let referral = referrals[id] else { continue }
                 let consent = Self.consent(recipient: recipient, categories: categories, method: method, capturedBy: capturedBy,
                                            capturedAt: capturedAt, expiresAt: expiresAt, revokedAt: revokedAt)
                 let person = try SealedPerson(personID: personID, profileID: profileID, sealedProfile: profile, sealedName: name, sealedPhone: phone,
                                               sealedEmail: email, sealedNote: note, referralID: id).open(with: cipher)
-                audit.record(context.entry(.read, "person", personID, detail: "for delivery of \(id)"))
-                claims.append(DeliveryClaim(referral: referral, idempotencyKey: key, attempts: attempts, enqueuedAt: enqueuedAt,
-                                            consent: StoredConsent(id: consentID, consent: consent), person: person,
-                                            service: try await Self.service(id: referral.serviceID, on: connection, logger: logger)))
+                packages[id] = (StoredConsent(id: referral.consentID, consent: consent), person)
+            }
+            var services: [String: Service] = [:]
+            let serviceIDs = Array(Set(referrals.values.map(\.serviceID)))
+            for try await (id, document) in try await connection.query("SELECT id, document FROM directory_service WHERE id = ANY(\(serviceIDs))",
+                                                                       logger: logger).decode((String, String).self) {
+                services[id] = try JSONDecoder().decode(Service.self, from: Data(document.utf8))
+            }
+            var claims: [DeliveryClaim] = []
+            for row in leased.sorted(by: { $0.enqueuedAt < $1.enqueuedAt }) {
+                guard let referral = referrals[row.id], let (consent, person) = packages[row.id] else { throw StoreError.referralNotFound(row.id) }
+                audit.record(context.entry(.read, "person", person.personID, detail: "for delivery of \(row.id)"))
+                claims.append(DeliveryClaim(referral: referral, idempotencyKey: row.key, attempts: row.attempts, enqueuedAt: row.enqueuedAt,
+                                            consent: consent, person: person, service: services[referral.serviceID]))
             }
             return claims
         }
