@@ -8,7 +8,10 @@ enum JSONResponse {
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func error(_ code: Int, _ message: String) -> Response {
-        make(HTTPResponse.Status(code: code), ["error": message])
+    /// The API's error shape: `{"error": {"code", "message", "field"}}` — never a stack trace or SQL.
+    static func error(_ status: Int, code: String, _ message: String, field: String? = nil) -> Response {
+        var error: [String: Any] = ["code": code, "message": message]
+        error["field"] = field
+        return make(HTTPResponse.Status(code: status), ["error": error])
     }
 }

@@ -33,31 +33,47 @@ public struct PartnerAnswerController: Sendable {
         var request = request
         let body: Data
         do { body = Data(buffer: try await request.collectBody(upTo: 256 * 1_024)) } catch {
-            return JSONResponse.error(413, "the body is larger than 256 KB")
+            return JSONResponse.error(413, code: "too_large", "the body is larger than 256 KB")
         }
         let headers = request.headers
         do {
             let referral = try await apply(body) { name in HTTPField.Name(name).flatMap { headers[$0] } }
             return JSONResponse.make(.ok, ["referral_id": referral.id, "status": referral.status.rawValue, "version": referral.version])
         } catch let error as PartnerAnswerError {
-            context.logger.info("partner answer refused", metadata: ["http.status": "\(error.httpStatus)", "answer.error": "\(error.kind)"])
-            return JSONResponse.error(error.httpStatus, error.description)
+            context.logger.info("partner answer refused", metadata: ["http.status": "\(error.httpStatus)", "answer.error": "\(error.code)"])
+            return JSONResponse.error(error.httpStatus, code: error.code, error.description, field: error.field)
         } catch {
             context.logger.error("partner answer failed", metadata: ["error.type": "\(type(of: error))"])
-            return JSONResponse.error(500, "the answer could not be applied; send it again later")
+            return JSONResponse.error(500, code: "internal", "the answer could not be applied; send it again later")
         }
     }
 }
 
 extension PartnerAnswerError {
-    /// The kind alone, for logs: the description may name a referral, never a person.
-    var kind: String {
+    /// The field at fault, when one is.
+    var field: String? {
+        if case .refused(.transition(_, .reasonRequired)) = self { return "reason" }
+        return nil
+    }
+
+    /// A stable code for programs (and logs: the message may name a referral, never a person).
+    var code: String {
         switch self {
-        case .unknownPartner: "unknown-partner"
-        case .signature: "signature"
-        case .malformed: "malformed"
-        case .refused: "refused"
+        case .unknownPartner: "not_found"
+        case .signature: "bad_signature"
+        case .malformed: "invalid"
         case .unavailable: "unavailable"
+        case .refused(let error):
+            switch error {
+            case .referralNotFound: "not_found"
+            case .notPartnersReferral: "forbidden"
+            case .replayedMessage: "replay"
+            case .conflict: "conflict"
+            case .transition(_, .reasonRequired): "reason_required"
+            case .transition(_, .notThisPartysMove): "not_your_move"
+            case .transition: "illegal_move"
+            default: "refused"
+            }
         }
     }
 }

@@ -151,6 +151,11 @@ import Testing
         let delivered = try w.trellis(["deliver", "--once", "--json"])
         #expect(try delivered.json()["delivered"] as? Int == 1, "\(delivered.stdout)\(delivered.stderr)")
         #expect(try w.trellis(["deliver", "retry", id]).status == 1, "a delivered referral is not sent again")
+
+        let removed = try w.trellis(["partner", "remove", "lantern"])
+        #expect(removed.status == 0 && removed.stdout.contains("removed partner lantern"), "\(removed.stderr)")
+        #expect((try w.trellis(["partner", "list", "--json"]).json()["partners"] as? [Any])?.isEmpty == true)
+        #expect(try w.trellis(["partner", "remove", "lantern"]).status == 2)
     }
 
     @Test(arguments: [

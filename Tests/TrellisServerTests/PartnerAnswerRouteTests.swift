@@ -11,6 +11,9 @@ import TrellisTestSupport
 /// Partners' answers over real HTTP on 127.0.0.1, sent with libcurl the way a partner would.
 @Suite(.serialized) struct PartnerAnswerRouteTests {
     static let client = CurlClient(concurrency: 2)
+
+    /// The API's error envelope: `{"error": {"code", "message", "field"}}`.
+    static func error(_ json: [String: Any]) -> [String: Any]? { json["error"] as? [String: Any] }
     static let otherSecret = "whsec_" + Data(repeating: 7, count: 32).base64EncodedString()
 
     /// The server over a rig whose two partners are stored: harbor answers for ORG-42, beacon for ORG-7.
@@ -73,7 +76,8 @@ import TrellisTestSupport
         #expect(try await served.send(.post, "/v1/partners/harbor/status", body, id: "msg_once").status == 200)
         let replay = try await served.send(.post, "/v1/partners/harbor/status", body, id: "msg_once")
         #expect(replay.status == 409)
-        #expect((replay.json["error"] as? String)?.contains("replay") == true)
+        #expect(Self.error(replay.json)?["code"] as? String == "replay")
+        #expect((Self.error(replay.json)?["message"] as? String)?.contains("replay") == true)
         let stored = try await served.rig.store.referral(id: referral.id, context: AuditContext(actor: "cw-7"))
         #expect(stored.version == 2, "the replay changed nothing")
         await served.stop()
@@ -100,7 +104,9 @@ import TrellisTestSupport
                                            secret: variant == "other-secret" ? Self.otherSecret : DeliveryFixtures.secret,
                                            timestamp: variant == "stale" ? Date().addingTimeInterval(-600) : Date())
         #expect(answer.status == status, "\(what): \(answer.json)")
-        #expect((answer.json["error"] as? String)?.contains(message) == true, "\(what): \(answer.json)")
+        #expect((Self.error(answer.json)?["message"] as? String)?.contains(message) == true, "\(what): \(answer.json)")
+        #expect(Self.error(answer.json)?["code"] is String)
+        if message == "reason" { #expect(Self.error(answer.json)?["code"] as? String == "reason_required" && Self.error(answer.json)?["field"] as? String == "reason") }
         let stored = try await served.rig.store.referral(id: referral.id, context: AuditContext(actor: "cw-7"))
         #expect(stored.status == .requested && stored.version == 1, "\(what) changed nothing")
         await served.stop()
@@ -140,7 +146,8 @@ import TrellisTestSupport
         let tally = try await rig.worker([harbor]).drain(maxWait: 0)
         #expect(tally.delivered == 1)
         var status = ReferralStatus.requested
-        for _ in 0..<100 where status == .requested {
+        // The simulator counts its callback once it has the answer, a moment after Trellis applied it.
+        for _ in 0..<200 where status == .requested || simulator.ledger.counts.callbacksSent == 0 {
             try await Task.sleep(for: .milliseconds(20))
             status = try await rig.store.referral(id: referral.id, context: AuditContext(actor: "cw-7")).status
         }

@@ -161,4 +161,20 @@ import TrellisCore
             #expect(try await store.referral(id: shelter.id, context: H.caseWorker()).version == 3)
         }
     }
+
+    @Test(arguments: AuditBackend.allCases)
+    func aRemovedPartnerNoLongerAnswersForItsOrganizations(_ backend: AuditBackend) async throws {
+        try await H.with(backend) { _, store in
+            let partner = Partner(id: "harbor", organizations: ["ORG-SHELTER", "ORG-WORK"], endpoint: URL(string: "https://harbor.example/in")!)
+            try await store.savePartner(partner, context: H.caseWorker())
+            #expect(try await store.partner(answeringFor: "ORG-WORK")?.id == "harbor")
+            #expect(try await store.removePartner(id: "harbor", context: H.caseWorker()))
+            #expect(try await store.partner(answeringFor: "ORG-WORK") == nil)
+            #expect(try await store.partners().isEmpty)
+            #expect(try await store.removePartner(id: "harbor", context: H.caseWorker()) == false)
+            let audit = try await store.audit.records(after: 0, limit: 1_000).map(\.event).filter { $0.entity == "partner" }
+            #expect(audit.map(\.action) == [.update, .delete, .delete])
+            #expect(audit.map(\.outcome) == [.success, .success, .failure])
+        }
+    }
 }

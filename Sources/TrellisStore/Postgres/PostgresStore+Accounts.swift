@@ -23,6 +23,17 @@ extension PostgresStore {
         }
     }
 
+    public func removePartner(id: String, context: AuditContext) async throws -> Bool {
+        let logger = self.logger
+        return try await transaction { connection, audit in
+            try await connection.query("DELETE FROM partner_organization WHERE partner_id = \(id)", logger: logger)
+            let removed = try await Self.first(connection.query("DELETE FROM partner WHERE id = \(id) RETURNING id", logger: logger)) != nil
+            audit.record(context.entry(.delete, "partner", id, outcome: removed ? .success : .failure, purpose: "operations",
+                                       detail: removed ? nil : "no such partner"))
+            return removed
+        }
+    }
+
     public func partners() async throws -> [Partner] {
         var partners: [Partner] = []
         for try await document in try await client.query("SELECT document FROM partner ORDER BY id", logger: logger).decode(String.self) {

@@ -22,6 +22,17 @@ extension SQLiteStore {
         }
     }
 
+    public func removePartner(id: String, context: AuditContext) async throws -> Bool {
+        try await transaction { db, audit in
+            try db.execute(sql: "DELETE FROM partner_organization WHERE partner_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM partner WHERE id = ?", arguments: [id])
+            let removed = db.changesCount == 1
+            try audit.append(context.entry(.delete, "partner", id, outcome: removed ? .success : .failure, purpose: "operations",
+                                           detail: removed ? nil : "no such partner"), in: db)
+            return removed
+        }
+    }
+
     public func partners() async throws -> [Partner] {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT document FROM partner ORDER BY id").map(PartnerDocument.decode)

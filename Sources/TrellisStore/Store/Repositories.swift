@@ -35,6 +35,9 @@ public protocol DirectoryRepository: Sendable {
 /// Partner agencies' endpoints.
 public protocol PartnerRepository: Sendable {
     func savePartner(_ partner: Partner, context: AuditContext) async throws
+    /// Removes a partner; its organizations' referrals wait until another partner answers for them.
+    /// False when there was no such partner.
+    func removePartner(id: String, context: AuditContext) async throws -> Bool
     func partners() async throws -> [Partner]
     func partner(answeringFor organizationID: String) async throws -> Partner?
 }

@@ -8,7 +8,7 @@ struct PartnerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "partner",
         abstract: "Manage the partner agencies referrals are delivered to.",
-        subcommands: [PartnerAdd.self, PartnerList.self])
+        subcommands: [PartnerAdd.self, PartnerList.self, PartnerRemove.self])
 }
 
 struct PartnerAdd: AsyncParsableCommand {
@@ -39,6 +39,28 @@ struct PartnerAdd: AsyncParsableCommand {
             }
         }
         print("stored \(partners.count) partner\(partners.count == 1 ? "" : "s"): \(partners.map(\.id).joined(separator: ", "))")
+    }
+}
+
+struct PartnerRemove: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove",
+        abstract: "Remove a partner from the database (its organizations' referrals wait for another partner).",
+        discussion: "Exit 0 when removed, 2 when there was no such partner.")
+
+    @Argument(help: "The partner's id.") var id: String
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Who is acting, for the audit trail (default: $USER).") var by: String?
+
+    func run() async throws {
+        let removed = try await store.withStore { store in
+            try await store.removePartner(id: id, context: AuditContext(actor: StoreOptions.actor(by), purpose: "operations"))
+        }
+        guard removed else {
+            Terminal.error("trellis: no partner \(id)")
+            throw ExitCode.unreadable
+        }
+        print("removed partner \(id)")
     }
 }
 
