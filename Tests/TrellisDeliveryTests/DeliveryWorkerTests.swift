@@ -172,9 +172,11 @@ import TrellisStore
         defer { server.stop() }
         try await rig.refer(6, to: "ORG-42")
         let healthy = try await rig.refer(4, to: "ORG-7")
+        var settings = DeliveryRig.settings()
+        settings.breakerCoolDown = 60_000  // × 0.001: a minute, so no trial request comes within the test
         let worker = try rig.worker([DeliveryRig.partner("down", endpoint: server.url("/fail")),
-                                     DeliveryRig.partner("up", endpoint: server.url("/ok"), organizations: ["ORG-7"])])
-        // The breaker's pause is 60 s × 0.001: the drain sees it open and stops once nothing else is due.
+                                     DeliveryRig.partner("up", endpoint: server.url("/ok"), organizations: ["ORG-7"])], settings: settings)
+        // The drain sees the circuit open and stops once nothing else is due.
         let tally = try await worker.drain(maxWait: 0)
         #expect(partner.count("fail") == 3, "three failures open the circuit; the rest of that queue waits")
         #expect(tally.paused >= 3)
