@@ -32,12 +32,13 @@ struct CLIRunner {
 
     static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
 
-    static func run(_ arguments: [String], in directory: URL = repository, environment: [String: String] = [:]) throws -> Result {
-        try runTool(executable, arguments, in: directory, environment: environment)
+    static func run(_ arguments: [String], in directory: URL = repository, environment: [String: String] = [:], input: String? = nil) throws -> Result {
+        try runTool(executable, arguments, in: directory, environment: environment, input: input)
     }
 
     /// Runs another program (python3, psql) the same way.
-    static func runTool(_ tool: URL, _ arguments: [String], in directory: URL = repository, environment: [String: String] = [:]) throws -> Result {
+    static func runTool(_ tool: URL, _ arguments: [String], in directory: URL = repository, environment: [String: String] = [:],
+                        input: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = tool
         process.arguments = arguments
@@ -48,7 +49,13 @@ struct CLIRunner {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         // Read before waiting so a large output cannot fill the pipe and stall the child.
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()

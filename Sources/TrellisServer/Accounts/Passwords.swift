@@ -1,0 +1,17 @@
+import HummingbirdBcrypt
+
+/// Passwords for people who sign in: bcrypt (cost 12), never stored or logged in the clear.
+public enum Passwords {
+    public static let minimumLength = 12
+
+    /// Why a password is refused, or nil when it will do.
+    public static func problem(_ password: String) -> String? {
+        if password.count < minimumLength { return "a password needs at least \(minimumLength) characters" }
+        if password.utf8.count > 72 { return "a password can be at most 72 bytes (bcrypt reads no further)" }
+        return nil
+    }
+
+    public static func hash(_ password: String) -> String { Bcrypt.hash(password, cost: 12) }
+
+    public static func verify(_ password: String, against hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
+}
