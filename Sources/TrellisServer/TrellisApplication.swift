@@ -9,8 +9,12 @@ public import TrellisStore
 public enum TrellisApplication {
     public static func router(store: any TrellisStore) -> Router<TrellisRequestContext> {
         let router = Router(context: TrellisRequestContext.self)
-        router.get("/health") { _, _ in JSONResponse.make(.ok, ["status": "ok"]) }
+        router.add(middleware: ErrorEnvelopeMiddleware())
+        HealthController(store: store).addRoutes(to: router)
+        // Partners prove who they are by signature, not by a person's token.
         PartnerAnswerController(store: store).addRoutes(to: router)
+        let signedIn = router.group("/v1").add(middleware: BearerAuthentication(store: store))
+        AccountController().addRoutes(to: signedIn)
         return router
     }
 

@@ -1,10 +1,13 @@
 public import Hummingbird
 public import NIOCore
+public import TrellisStore
 
 /// Each request's context: Hummingbird's core storage plus the peer's address, for the audit trail.
 public struct TrellisRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The person the request's bearer token belongs to, once `BearerAuthentication` has run.
+    public var user: UserAccount?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

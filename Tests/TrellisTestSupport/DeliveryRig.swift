@@ -13,7 +13,8 @@ public struct DeliveryRig: Sendable {
 
     public static let organizations = ["ORG-42", "ORG-7"]
 
-    public static func make() async throws -> DeliveryRig {
+    /// With `directory: false`, nothing is imported yet (a server not ready to take referrals).
+    public static func make(directory: Bool = true) async throws -> DeliveryRig {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-delivery-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let configuration = StoreConfiguration(cipher: PersonCipher(key: SymmetricKey(size: .bits256)), checkpoints: nil)
@@ -23,7 +24,9 @@ public struct DeliveryRig: Sendable {
                     categories: [NeedCategory(.housing, "emergency_shelter")], languages: ["en"],
                     provenance: Provenance(format: .hsds, source: "test", file: "test.json", recordKey: organization, line: 1))
         }
-        _ = try await store.storeDirectory(services, files: ["test.json"], context: AuditContext(actor: "admin-1", purpose: "operations"))
+        if directory {
+            _ = try await store.storeDirectory(services, files: ["test.json"], context: AuditContext(actor: "admin-1", purpose: "operations"))
+        }
         return DeliveryRig(folder: folder, store: store)
     }
 

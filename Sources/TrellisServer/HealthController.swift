@@ -1,0 +1,29 @@
+import Foundation
+public import Hummingbird
+public import TrellisStore
+
+/// `/healthz`: the process answers. `/readyz`: the database answers and a directory is stored, so
+/// referrals can be made; 503 otherwise, saying which.
+public struct HealthController: Sendable {
+    let store: any TrellisStore
+
+    public init(store: any TrellisStore) { self.store = store }
+
+    public func addRoutes(to router: Router<TrellisRequestContext>) {
+        router.get("/healthz") { _, _ in JSONResponse.make(.ok, ["status": "ok"]) }
+        router.get("/readyz") { _, context in
+            let snapshot: DirectorySnapshot?
+            do { snapshot = try await store.latestSnapshot() } catch {
+                context.logger.warning("readiness: the database does not answer", metadata: ["error.type": "\(type(of: error))"])
+                return JSONResponse.make(.serviceUnavailable, ["status": "unavailable", "database": "unreachable"])
+            }
+            guard let snapshot else {
+                return JSONResponse.make(.serviceUnavailable, ["status": "unavailable", "database": "ok",
+                                                               "directory": "none imported (trellis directory import FILE --db URL)"])
+            }
+            return JSONResponse.make(.ok, ["status": "ready", "database": "ok",
+                                           "directory": ["snapshot": snapshot.id, "services": snapshot.serviceCount,
+                                                         "imported_at": snapshot.importedAt.formatted(.iso8601)]])
+        }
+    }
+}
