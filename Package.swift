@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "TrellisServer",
             dependencies: [
-                "TrellisCore", "TrellisStore", "TrellisDelivery",
+                "TrellisCore", "TrellisStore", "TrellisDelivery", "TrellisMatching",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -165,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "TrellisServerTests",
             dependencies: [
-                "TrellisServer", "TrellisDelivery", "TrellisStore", "TrellisPartnerSimulator", "TrellisTestSupport",
+                "TrellisServer", "TrellisDelivery", "TrellisStore", "TrellisMatching", "TrellisPartnerSimulator", "TrellisTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),

@@ -1,5 +1,5 @@
 public import Foundation
-import TrellisCore
+public import TrellisCore
 
 /// Who is acting, from where and why. Every store call that touches a person's data takes one and
 /// leaves an audit record with it.
@@ -19,7 +19,8 @@ public struct AuditContext: Hashable, Sendable {
         self.now = now
     }
 
-    func entry(_ action: AuditEvent.Action, _ entity: String, _ id: String, outcome: AuditEvent.Outcome = .success,
+    /// An audit entry for this actor, moment and purpose.
+    public func entry(_ action: AuditEvent.Action, _ entity: String, _ id: String, outcome: AuditEvent.Outcome = .success,
                purpose: String? = nil, detail: String? = nil) -> AuditEntry {
         AuditEntry(at: now, actor: actor, action: action, entity: entity, entityID: id, outcome: outcome,
                    purpose: purpose ?? self.purpose, sourceAddress: sourceAddress, detail: detail)

@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import TrellisCore
 import TrellisDelivery
+import TrellisMatching
 import TrellisServer
 import TrellisStore
 
@@ -43,7 +44,13 @@ struct ServeCommand: AsyncParsableCommand {
             settings.retry.scale = backoffScale
             var services: [any ServiceLifecycle.Service] = [StatusPoller(store: store, partners: book, client: client, interval: pollEvery, logger: logger)]
             if !noDelivery { services.append(DeliveryWorker(store: store, partners: book, client: client, settings: settings, logger: logger)) }
-            let app = TrellisApplication.make(store: store, host: host, port: port, services: services, logger: logger) { [host] port in
+            // Ranks against the stored directory (`trellis directory import FILE --db URL`).
+            let taxonomy = try ConfigFiles.taxonomyMap(explicit: nil)
+            let matcher = Matcher(configuration: try MatchCommand.scoringConfiguration(nil), centroids: try MatchCommand.centroids(nil),
+                                  knownDetails: taxonomy.detailsByDomain, today: CalendarDay.today)
+            let matching = try await MatchingService.load(from: store, matcher: matcher)
+            let app = TrellisApplication.make(store: store, matching: matching, host: host, port: port, services: services,
+                                              logger: logger) { [host] port in
                 FileHandle.standardOutput.write(Data("trellis listening on http://\(host):\(port)\n".utf8))
             }
             try await app.runService()

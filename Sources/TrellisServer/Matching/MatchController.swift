@@ -1,0 +1,52 @@
+import Foundation
+public import Hummingbird
+import TrellisCore
+import TrellisMatching
+public import TrellisStore
+
+/// `POST /v1/matches`: a needs profile in, ranked matches out, exactly as `trellis match --json` prints
+/// them. The profile is not stored; ranking it is audited with the person's pseudonymous reference.
+public struct MatchController: Sendable {
+    static let bodyLimit = 64 * 1_024
+    let matching: MatchingService
+    let store: any TrellisStore
+
+    public init(matching: MatchingService, store: any TrellisStore) {
+        self.matching = matching
+        self.store = store
+    }
+
+    /// Routes for a group behind `BearerAuthentication`.
+    public func addRoutes(to group: RouterGroup<TrellisRequestContext>) {
+        group.post("/matches") { request, context in try await self.match(request, context) }
+    }
+
+    func match(_ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        guard let user = context.user else { throw HTTPError(.unauthorized) }
+        let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? Matcher.defaultLimit
+        guard (1...50).contains(limit) else { return JSONResponse.error(400, code: "invalid", "limit is 1 to 50", field: "limit") }
+        var request = request
+        let body: ByteBuffer
+        do { body = try await request.collectBody(upTo: Self.bodyLimit) } catch {
+            return JSONResponse.error(413, code: "too_large", "a needs profile is at most 64 KB")
+        }
+        let profile: NeedsProfile
+        do { profile = try JSONDecoder().decode(NeedsProfile.self, from: Data(buffer: body)) } catch let error as DecodingError {
+            let (field, reason) = error.fieldAndReason
+            return JSONResponse.error(400, code: "invalid", field.isEmpty ? reason : "\(field): \(reason)", field: field.isEmpty ? nil : field)
+        } catch {
+            return JSONResponse.error(400, code: "invalid", "the body must be a needs profile (JSON)")
+        }
+        let outcome: MatchOutcome
+        do { outcome = try matching.matcher.match(profile, in: matching.index, limit: limit) } catch {
+            return JSONResponse.error(400, code: "invalid", error.description, field: error.field)
+        }
+        let audit = AuditContext(actor: user.id, sourceAddress: context.sourceAddress, purpose: "treatment")
+        try await store.audit.append(audit.entry(.execute, "match", profile.person.ref,
+                                                 detail: "\(profile.needs.count) needs ranked by \(user.organizationID)"))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(outcome))))
+    }
+}
