@@ -30,7 +30,7 @@ public final class StatusPoller: ServiceLifecycle.Service, Sendable {
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             _ = try? await pollOnce()
-            try? await Task.sleep(for: .seconds(interval))
+            await DeliveryWorker.pause(interval)
         }
     }
 

@@ -98,7 +98,7 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
                 _ = try await pump(stopWhenIdle: false, maxWait: 0) { _ in }
             } catch {
                 logger.error("delivery worker hit an error; trying again shortly", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
-                try? await Task.sleep(for: .seconds(max(settings.idlePoll, 1) * 5))
+                await Self.pause(max(settings.idlePoll, 1) * 5)
             }
         }
         logger.info("delivery worker stopped", metadata: ["delivery.owner": "\(owner)"])
@@ -156,7 +156,7 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
                         guard wait <= maxWait else { break }
                         try await Task.sleep(for: .seconds(min(max(wait, 0.005), settings.idlePoll)))
                     } else {
-                        try? await Task.sleep(for: .seconds(try await idleWait()))
+                        await Self.pause(try await idleWait())
                     }
                     continue
                 }
@@ -170,6 +170,12 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
         for claim in queue { try? await store.releaseDelivery(referralID: claim.referral.id, owner: owner, until: now()) }
         try await record(&finished, into: &tally)
         return tally
+    }
+
+    /// Sleeps, but wakes for a graceful shutdown (SIGTERM) as well as for cancellation: a shutdown
+    /// must not wait out an idle pause.
+    static func pause(_ seconds: TimeInterval) async {
+        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(seconds)) }
     }
 
     private func idleWait() async throws -> TimeInterval {

@@ -71,7 +71,7 @@ struct ReferralList: AsyncParsableCommand {
             Swift.print(try ReferralOutput.encode(ReferralOutput.List(referrals: documents, count: documents.count)))
         } else {
             for referral in list { Swift.print(ReferralOutput.line(referral, now: context.now)) }
-            Swift.print("\(list.count) referrals")
+            Swift.print("\(list.count) referral\(list.count == 1 ? "" : "s")")
         }
     }
 }
