@@ -14,6 +14,9 @@ public struct Referral: Codable, Hashable, Sendable, Identifiable {
     public var needDomains: [NeedDomain]
     public var createdAt: Date
     public var createdBy: String
+    /// The organization of the case worker who made it (its referrals are theirs to see); nil when the
+    /// maker was not a known user, as for referrals made from the command line without one.
+    public var referrerOrganizationID: String?
     /// When it was sent (`requested`); nil while it is a draft.
     public var requestedAt: Date?
     /// The partner's response deadline: `requestedAt` plus its business days.
@@ -30,7 +33,7 @@ public struct Referral: Codable, Hashable, Sendable, Identifiable {
     public init(id: String, status: ReferralStatus, serviceID: String, organizationID: String, personRef: String,
                 consentID: String, needDomains: [NeedDomain], createdAt: Date, createdBy: String, requestedAt: Date? = nil,
                 respondBy: Date? = nil, firstAnsweredAt: Date? = nil, updatedAt: Date, version: Int = 1, note: String? = nil,
-                history: [ReferralStatusChange]? = nil) {
+                history: [ReferralStatusChange]? = nil, referrerOrganizationID: String? = nil) {
         self.id = id
         self.status = status
         self.serviceID = serviceID
@@ -47,6 +50,7 @@ public struct Referral: Codable, Hashable, Sendable, Identifiable {
         self.version = version
         self.note = note
         self.history = history
+        self.referrerOrganizationID = referrerOrganizationID
     }
 
     /// Still waiting for the agency's first answer after its deadline.
@@ -59,7 +63,7 @@ public struct Referral: Codable, Hashable, Sendable, Identifiable {
         case serviceID = "service_id", organizationID = "organization_id", personRef = "person_ref"
         case consentID = "consent_id", needDomains = "need_domains", createdAt = "created_at", createdBy = "created_by"
         case requestedAt = "requested_at", respondBy = "respond_by", firstAnsweredAt = "first_answered_at"
-        case updatedAt = "updated_at"
+        case updatedAt = "updated_at", referrerOrganizationID = "referrer_organization_id"
     }
 }
 

@@ -155,6 +155,10 @@ enum PostgresSchema {
                 PRIMARY KEY (partner_id, message_id))
             """,
         ])
+        migrator.register("store-3: the referring organization, whose case workers see the referral", [
+            "ALTER TABLE referral ADD COLUMN referrer_organization_id text",
+            "CREATE INDEX referral_referrer ON referral(referrer_organization_id, created_at)",
+        ])
         return migrator
     }
 }

@@ -35,10 +35,11 @@ extension PostgresStore {
             let domains = referral.needDomains.map(\.rawValue).joined(separator: ",")
             try await connection.query("""
                 INSERT INTO referral (id, status, service_id, organization_id, person_id, person_ref, profile_id, consent_id,
-                    need_domains, created_at, created_by, requested_at, respond_by, updated_at, version, sealed_note)
+                    need_domains, created_at, created_by, requested_at, respond_by, updated_at, version, sealed_note, referrer_organization_id)
                 VALUES (\(referral.id), \(referral.status.rawValue), \(referral.serviceID), \(referral.organizationID), \(person),
                         \(referral.personRef), \(profileID), \(ids.consent), \(domains), \(referral.createdAt), \(referral.createdBy),
-                        \(referral.requestedAt), \(referral.respondBy), \(referral.updatedAt), \(referral.version), \(note))
+                        \(referral.requestedAt), \(referral.respondBy), \(referral.updatedAt), \(referral.version), \(note),
+                        \(referral.referrerOrganizationID))
                 """, logger: logger)
             try await Self.insert(change, for: referral.id, on: connection, logger: logger)
             if referral.status == .requested { try await Self.enqueue(referral.id, at: context.now, on: connection, logger: logger) }
@@ -111,6 +112,7 @@ extension PostgresStore {
             if let status = filter.status { clauses.append("status = \(bind(status.rawValue))") }
             if let organization = filter.organizationID { clauses.append("organization_id = \(bind(organization))") }
             if let creator = filter.createdBy { clauses.append("created_by = \(bind(creator))") }
+            if let referrer = filter.referrerOrganizationID { clauses.append("referrer_organization_id = \(bind(referrer))") }
             if let now = filter.overdueAt { clauses.append("status = 'requested' AND respond_by <= \(bind(now))") }
             let limit = bind(max(0, min(filter.limit, 10_000)))
             let offset = bind(max(0, filter.offset))
@@ -217,7 +219,7 @@ extension PostgresStore {
 extension PostgresStore {
     static let referralColumns = """
         SELECT id, status, service_id, organization_id, person_ref, consent_id, need_domains, created_at, created_by,
-            requested_at, respond_by, first_answered_at, updated_at, version
+            requested_at, respond_by, first_answered_at, updated_at, version, referrer_organization_id
         """
 
     static func referral(id: String, locking: Bool, on connection: PostgresConnection, logger: Logger) async throws -> Referral? {
@@ -227,13 +229,13 @@ extension PostgresStore {
     }
 
     static func referral(_ row: PostgresRow) throws -> Referral {
-        let (id, status, service, organization, personRef, consent, domains, createdAt, createdBy, requestedAt, respondBy, answeredAt, updatedAt, version) =
-            try row.decode((String, String, String, String, String, String, String, Date, String, Date?, Date?, Date?, Date, Int).self)
+        let (id, status, service, organization, personRef, consent, domains, createdAt, createdBy, requestedAt, respondBy, answeredAt, updatedAt, version,
+             referrer) = try row.decode((String, String, String, String, String, String, String, Date, String, Date?, Date?, Date?, Date, Int, String?).self)
         guard let status = ReferralStatus(rawValue: status) else { throw StoreError.invalid(field: "referral \(id).status", reason: "unknown status") }
         return Referral(id: id, status: status, serviceID: service, organizationID: organization, personRef: personRef, consentID: consent,
                         needDomains: domains.split(separator: ",").compactMap { NeedDomain(rawValue: String($0)) }, createdAt: createdAt,
                         createdBy: createdBy, requestedAt: requestedAt, respondBy: respondBy, firstAnsweredAt: answeredAt,
-                        updatedAt: updatedAt, version: version)
+                        updatedAt: updatedAt, version: version, referrerOrganizationID: referrer)
     }
 
     static func history(of id: String, on connection: PostgresConnection, logger: Logger) async throws -> [ReferralStatusChange] {

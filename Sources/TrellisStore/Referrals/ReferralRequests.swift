@@ -12,15 +12,18 @@ public struct NewReferral: Sendable {
     /// A note for the agency; sealed at rest like the person's details.
     public var note: String?
     public var source: ReferralStatusChange.Source
+    /// The referring case worker's organization.
+    public var referrerOrganizationID: String?
 
     public init(profile: NeedsProfile, serviceID: String, consent: Consent, draft: Bool = false, note: String? = nil,
-                source: ReferralStatusChange.Source = .api) {
+                source: ReferralStatusChange.Source = .api, referrerOrganizationID: String? = nil) {
         self.profile = profile
         self.serviceID = serviceID
         self.consent = consent
         self.draft = draft
         self.note = note
         self.source = source
+        self.referrerOrganizationID = referrerOrganizationID
     }
 }
 
@@ -66,16 +69,19 @@ public struct ReferralFilter: Hashable, Sendable {
     public var status: ReferralStatus?
     public var organizationID: String?
     public var createdBy: String?
+    /// Only those made by this organization's case workers.
+    public var referrerOrganizationID: String?
     /// Only those overdue at this moment.
     public var overdueAt: Date?
     public var limit: Int
     public var offset: Int
 
     public init(status: ReferralStatus? = nil, organizationID: String? = nil, createdBy: String? = nil,
-                overdueAt: Date? = nil, limit: Int = 100, offset: Int = 0) {
+                overdueAt: Date? = nil, limit: Int = 100, offset: Int = 0, referrerOrganizationID: String? = nil) {
         self.status = status
         self.organizationID = organizationID
         self.createdBy = createdBy
+        self.referrerOrganizationID = referrerOrganizationID
         self.overdueAt = overdueAt
         self.limit = limit
         self.offset = offset

@@ -24,7 +24,7 @@ enum ReferralRules {
             id: ids.referral, status: status, serviceID: service.id, organizationID: service.organizationID,
             personRef: request.profile.person.ref, consentID: ids.consent, needDomains: domains, createdAt: now,
             createdBy: context.actor, requestedAt: request.draft ? nil : now, respondBy: request.draft ? nil : deadline(now),
-            updatedAt: now, version: 1, note: nil)
+            updatedAt: now, version: 1, note: nil, referrerOrganizationID: request.referrerOrganizationID?.nonBlank)
         let change = ReferralStatusChange(at: now, actor: context.actor, party: .referrer, from: nil, to: status, source: request.source)
         return (referral, change)
     }

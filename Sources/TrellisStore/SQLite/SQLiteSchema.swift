@@ -134,6 +134,12 @@ enum SQLiteSchema {
                     PRIMARY KEY (partner_id, message_id));
                 """)
         }
+        migrator.registerMigration("store-3: the referring organization, whose case workers see the referral") { db in
+            try db.execute(sql: """
+                ALTER TABLE referral ADD COLUMN referrer_organization_id TEXT;
+                CREATE INDEX referral_referrer ON referral(referrer_organization_id, created_at);
+                """)
+        }
         return migrator
     }
 }

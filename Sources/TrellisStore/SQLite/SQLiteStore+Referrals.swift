@@ -27,12 +27,14 @@ extension SQLiteStore {
                                  consent.method.rawValue, consent.capturedBy, consent.capturedAt, consent.expiresAt])
             try db.execute(sql: """
                 INSERT INTO referral (id, status, service_id, organization_id, person_id, person_ref, profile_id, consent_id,
-                    need_domains, created_at, created_by, requested_at, respond_by, updated_at, version, sealed_note)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    need_domains, created_at, created_by, requested_at, respond_by, updated_at, version, sealed_note,
+                    referrer_organization_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [referral.id, referral.status.rawValue, referral.serviceID, referral.organizationID, person,
                                  referral.personRef, profileID, ids.consent, referral.needDomains.map(\.rawValue).joined(separator: ","),
                                  referral.createdAt, referral.createdBy, referral.requestedAt, referral.respondBy, referral.updatedAt,
-                                 referral.version, try request.note?.nonBlank.map { try cipher.seal($0, owner: referral.id, field: "note") }])
+                                 referral.version, try request.note?.nonBlank.map { try cipher.seal($0, owner: referral.id, field: "note") },
+                                 referral.referrerOrganizationID])
             try Self.insert(change, for: referral.id, in: db)
             if referral.status == .requested { try Self.enqueue(referral.id, at: context.now, in: db) }
             try audit.append(context.entry(.create, "consent", ids.consent, detail: "for \(referral.id) to \(consent.recipient): \(consent.categories.sorted().map(\.rawValue).joined(separator: ","))"), in: db)
@@ -99,6 +101,10 @@ extension SQLiteStore {
             if let status = filter.status { clauses.append("status = ?"); _ = arguments.append(contentsOf: [status.rawValue]) }
             if let organization = filter.organizationID { clauses.append("organization_id = ?"); _ = arguments.append(contentsOf: [organization]) }
             if let creator = filter.createdBy { clauses.append("created_by = ?"); _ = arguments.append(contentsOf: [creator]) }
+            if let referrer = filter.referrerOrganizationID {
+                clauses.append("referrer_organization_id = ?")
+                _ = arguments.append(contentsOf: [referrer])
+            }
             if let now = filter.overdueAt { clauses.append("status = 'requested' AND respond_by <= ?"); _ = arguments.append(contentsOf: [now]) }
             _ = arguments.append(contentsOf: [max(0, min(filter.limit, 10_000)), max(0, filter.offset)])
             let sql = "SELECT * FROM referral" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "))
@@ -204,7 +210,7 @@ extension SQLiteStore {
                         needDomains: (row["need_domains"] as String).split(separator: ",").compactMap { NeedDomain(rawValue: String($0)) },
                         createdAt: row["created_at"], createdBy: row["created_by"], requestedAt: row["requested_at"],
                         respondBy: row["respond_by"], firstAnsweredAt: row["first_answered_at"], updatedAt: row["updated_at"],
-                        version: row["version"])
+                        version: row["version"], referrerOrganizationID: row["referrer_organization_id"])
     }
 
     static func history(of id: String, in db: Database) throws -> [ReferralStatusChange] {

@@ -48,9 +48,13 @@ struct ReferralCreate: AsyncParsableCommand {
             Terminal.error("trellis: \(failure)")
             throw ExitCode.unreadable
         }
-        let request = NewReferral(profile: needs, serviceID: service, consent: given, draft: draft, note: note, source: .cli)
+        var request = NewReferral(profile: needs, serviceID: service, consent: given, draft: draft, note: note, source: .cli)
         let context = AuditContext(actor: StoreOptions.actor(by), purpose: "treatment")
-        let referral = try await store.withStore { try await $0.createReferral(request, context: context) }
+        let referral = try await store.withStore { store in
+            // A known user's referrals belong to their organization, as they would through the API.
+            request.referrerOrganizationID = try await store.user(id: context.actor)?.organizationID
+            return try await store.createReferral(request, context: context)
+        }
         try ReferralOutput.print(referral, json: json, now: context.now)
     }
 }
