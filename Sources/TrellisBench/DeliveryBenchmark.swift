@@ -39,11 +39,7 @@ struct DeliveryBenchmark {
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw BenchFailure("the partner simulator did not start") }
 
-        let services = (0..<10).map { i in
-            Service(id: "svc-bench-\(i)", name: "Service \(i)", organizationID: "ORG-\(i)", organizationName: "Org \(i)",
-                    categories: [NeedCategory(.housing, "emergency_shelter")],
-                    provenance: Provenance(format: .hsds, source: "bench", file: "bench.json", recordKey: String(i), line: 1))
-        }
+        let services = BenchReferrals.services(count: 10, organizations: 10)
         _ = try await store.storeDirectory(services, files: ["bench.json"], context: AuditContext(actor: "bench", purpose: "operations"))
         let partners = try PartnerBook([0, 1].map { half in
             Partner(id: "partner-\(half)", organizations: (0..<5).map { "ORG-\(half * 5 + $0)" },
@@ -107,13 +103,7 @@ struct DeliveryBenchmark {
                     var ids: [String] = []
                     for i in stride(from: offset + lane, to: offset + count, by: 8) {
                         let service = services[i % services.count]
-                        var person = NeedsProfile.Person(ref: "P-\(i)", age: 30 + i % 40, languages: ["en"])
-                        person.name = "Person \(i)"
-                        let request = NewReferral(
-                            profile: NeedsProfile(person: person, needs: [.init(.housing, "emergency_shelter", urgency: .urgent)]),
-                            serviceID: service.id,
-                            consent: Consent(recipient: service.organizationID, categories: [.contact, .demographics, .needs], method: .verbal,
-                                             capturedBy: "cw-\(i % 20)", capturedAt: capturedAt))
+                        let request = BenchReferrals.request(i, to: service, categories: [.contact, .demographics, .needs], capturedAt: capturedAt)
                         ids.append(try await store.createReferral(request, context: AuditContext(actor: "cw-\(i % 20)", purpose: "treatment")).id)
                     }
                     return ids

@@ -31,11 +31,7 @@ struct StoreBenchmark {
     }
 
     private func measureReferrals(_ store: any TrellisStore) async throws {
-        let services = (0..<50).map { i in
-            Service(id: "svc-bench-\(i)", name: "Service \(i)", organizationID: "ORG-\(i % 10)", organizationName: "Org \(i % 10)",
-                    categories: [NeedCategory(.housing, "emergency_shelter")],
-                    provenance: Provenance(format: .hsds, source: "bench", file: "bench.json", recordKey: String(i), line: 1))
-        }
+        let services = BenchReferrals.services(count: 50, organizations: 10)
         _ = try await store.storeDirectory(services, files: ["bench.json"], context: AuditContext(actor: "bench", purpose: "operations"))
         let capturedAt = Date().addingTimeInterval(-86_400)
         let clock = ContinuousClock()
@@ -48,14 +44,7 @@ struct StoreBenchmark {
                         var create = Duration.zero, move = Duration.zero
                         for i in stride(from: worker, to: referrals, by: concurrency) {
                             let service = services[i % services.count]
-                            var person = NeedsProfile.Person(ref: "P-\(i)", age: 30 + i % 40, languages: ["en"])
-                            person.name = "Person \(i)"
-                            person.phone = "+1-402-555-\(String(format: "%04d", i % 10_000))"
-                            let request = NewReferral(
-                                profile: NeedsProfile(person: person, needs: [.init(.housing, "emergency_shelter", urgency: .urgent)]),
-                                serviceID: service.id,
-                                consent: Consent(recipient: service.organizationID, categories: [.contact, .needs], method: .verbal,
-                                                 capturedBy: "cw-\(i % 20)", capturedAt: capturedAt))
+                            let request = BenchReferrals.request(i, to: service, categories: [.contact, .needs], capturedAt: capturedAt, phone: true)
                             let start = clock.now
                             let referral = try await store.createReferral(request, context: AuditContext(actor: "cw-\(i % 20)"))
                             let afterCreate = clock.now

@@ -9,14 +9,12 @@ import TrellisTestSupport
 @Suite(.serialized) struct HealthAndAccountRouteTests {
     static let client = CurlClient(concurrency: 2)
 
-    static func start(directory: Bool = true) async throws -> (DeliveryRig, Int, Task<Void, any Error>) {
+    static func start(directory: Bool = true) async throws -> (DeliveryRig, Int, LoopbackServer) {
         let rig = try await DeliveryRig.make(directory: directory)
-        let (ports, reporter) = AsyncStream<Int>.makeStream()
-        let app = TrellisApplication.make(store: rig.store, port: 0, logger: LoopbackServer.logger) { reporter.yield($0) }
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        return (rig, port, task)
+        let server = try await LoopbackServer.start { reportPort in
+            TrellisApplication.make(store: rig.store, port: 0, logger: LoopbackServer.logger, onRunning: reportPort)
+        }
+        return (rig, server.port, server)
     }
 
     static func get(_ port: Int, _ path: String, token: String? = nil) async throws -> (status: Int, json: [String: Any], headers: [String: String]) {
@@ -28,33 +26,33 @@ import TrellisTestSupport
     }
 
     @Test func healthAndReadinessSayWhatIsMissing() async throws {
-        let (ready, port, task) = try await Self.start()
+        let (ready, port, server) = try await Self.start()
         #expect(try await Self.get(port, "/healthz").status == 200)
         let readiness = try await Self.get(port, "/readyz")
         #expect(readiness.status == 200 && readiness.json["status"] as? String == "ready")
         #expect((readiness.json["directory"] as? [String: Any])?["services"] as? Int == 2)
-        task.cancel()
+        server.stop()
         await ready.close()
 
-        let (empty, emptyPort, emptyTask) = try await Self.start(directory: false)
+        let (empty, emptyPort, emptyServer) = try await Self.start(directory: false)
         let notReady = try await Self.get(emptyPort, "/readyz")
         #expect(notReady.status == 503)
         #expect((notReady.json["directory"] as? String)?.contains("none imported") == true)
-        emptyTask.cancel()
+        emptyServer.stop()
         await empty.close()
     }
 
     @Test func anUnknownRouteIsAJSONNotFound() async throws {
-        let (rig, port, task) = try await Self.start()
+        let (rig, port, server) = try await Self.start()
         let missing = try await Self.get(port, "/v2/nothing-here")
         #expect(missing.status == 404)
         #expect((missing.json["error"] as? [String: Any])?["code"] as? String == "not_found")
-        task.cancel()
+        server.stop()
         await rig.close()
     }
 
     @Test func aBearerTokenSignsInAndEveryOtherCallIsTurnedAway() async throws {
-        let (rig, port, task) = try await Self.start()
+        let (rig, port, server) = try await Self.start()
         let admin = AuditContext(actor: "admin-1", purpose: "security")
         try await rig.store.addUser(UserAccount(id: "cw-9", name: "Dana Ruiz", role: .caseworker, organizationID: "ORG-COUNTY", createdAt: Date()),
                                     passwordHash: nil, context: admin)
@@ -74,7 +72,7 @@ import TrellisTestSupport
         let signIns = try await rig.store.audit.records(after: 0, limit: 1_000).map(\.event).filter { $0.entity == "session" }
         #expect(signIns.contains { $0.entityID == "cw-9" && $0.outcome == .success && $0.sourceAddress == "127.0.0.1" })
         #expect(signIns.contains { $0.outcome == .denied })
-        task.cancel()
+        server.stop()
         await rig.close()
     }
 }

@@ -15,9 +15,9 @@ import TrellisTestSupport
     struct Served {
         let rig: DeliveryRig
         let matching: MatchingService
-        let port: Int
-        let task: Task<Void, any Error>
+        let server: LoopbackServer
         let token: String
+        var port: Int { server.port }
 
         static func start() async throws -> Served {
             let rig = try await DeliveryRig.make()
@@ -26,12 +26,10 @@ import TrellisTestSupport
             try await rig.store.addUser(UserAccount(id: "cw-9", name: "Dana Ruiz", role: .caseworker, organizationID: "ORG-COUNTY", createdAt: Date()),
                                         passwordHash: nil, context: admin)
             let token = try await rig.store.issueToken(userID: "cw-9", expiresAt: nil, context: admin).secret
-            let (ports, reporter) = AsyncStream<Int>.makeStream()
-            let app = TrellisApplication.make(store: rig.store, matching: matching, port: 0, logger: LoopbackServer.logger) { reporter.yield($0) }
-            let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            return Served(rig: rig, matching: matching, port: port, task: task, token: token)
+            let server = try await LoopbackServer.start { reportPort in
+                TrellisApplication.make(store: rig.store, matching: matching, port: 0, logger: LoopbackServer.logger, onRunning: reportPort)
+            }
+            return Served(rig: rig, matching: matching, server: server, token: token)
         }
 
         func post(_ body: Data, query: String = "", token: String?) async throws -> (status: Int, body: Data) {
@@ -44,7 +42,7 @@ import TrellisTestSupport
         }
 
         func stop() async {
-            task.cancel()
+            server.stop()
             await rig.close()
         }
     }

@@ -19,8 +19,8 @@ import TrellisTestSupport
     /// The server over a rig whose two partners are stored: harbor answers for ORG-42, beacon for ORG-7.
     struct Served {
         let rig: DeliveryRig
-        let port: Int
-        let task: Task<Void, any Error>
+        let server: LoopbackServer
+        var port: Int { server.port }
 
         static func start(harborMode: Partner.StatusMode = .callback, harborEndpoint: String = "http://127.0.0.1:9/referrals") async throws -> Served {
             let rig = try await DeliveryRig.make()
@@ -28,16 +28,14 @@ import TrellisTestSupport
             harbor.statusMode = harborMode
             let beacon = DeliveryRig.partner("beacon", endpoint: "http://127.0.0.1:9/in", organizations: ["ORG-7"], secret: otherSecret)
             for partner in [harbor, beacon] { try await rig.store.savePartner(partner, context: AuditContext(actor: "admin-1", purpose: "operations")) }
-            let (ports, reporter) = AsyncStream<Int>.makeStream()
-            let app = TrellisApplication.make(store: rig.store, port: 0, logger: LoopbackServer.logger) { reporter.yield($0) }
-            let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            return Served(rig: rig, port: port, task: task)
+            let server = try await LoopbackServer.start { reportPort in
+                TrellisApplication.make(store: rig.store, port: 0, logger: LoopbackServer.logger, onRunning: reportPort)
+            }
+            return Served(rig: rig, server: server)
         }
 
         func stop() async {
-            task.cancel()
+            server.stop()
             await rig.close()
         }
 
@@ -128,13 +126,12 @@ import TrellisTestSupport
 
     /// The whole loop on 127.0.0.1: the worker delivers to the simulator, which accepts and calls back.
     @Test func theLoopClosesThroughTheSimulatorsCallback() async throws {
-        let (ports, reporter) = AsyncStream<Int>.makeStream()
         // Start the server first so the simulator knows where to call back.
         let rig = try await DeliveryRig.make()
-        let app = TrellisApplication.make(store: rig.store, port: 0, logger: LoopbackServer.logger) { reporter.yield($0) }
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+        let trellis = try await LoopbackServer.start { reportPort in
+            TrellisApplication.make(store: rig.store, port: 0, logger: LoopbackServer.logger, onRunning: reportPort)
+        }
+        let port = trellis.port
         let simulator = try PartnerSimulator(settings: .init(secret: DeliveryFixtures.secret, acceptAfter: 0.05,
                                                              callback: URL(string: "http://127.0.0.1:\(port)/v1/partners/harbor/status")),
                                              logger: LoopbackServer.logger)
@@ -154,7 +151,7 @@ import TrellisTestSupport
         #expect(status == .accepted)
         #expect(simulator.ledger.counts.callbacksSent == 1)
         partnerServer.stop()
-        task.cancel()
+        trellis.stop()
         await rig.close()
     }
 

@@ -27,10 +27,17 @@ public final class LoopbackServer: Sendable {
 
     /// Serves `router` over HTTP, or HTTPS when `tls` is given.
     public static func start(_ router: Router<BasicRequestContext>, tls: TLSConfiguration? = nil) async throws -> LoopbackServer {
-        let (ports, reporter) = AsyncStream<Int>.makeStream()
         let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1()
-        let app = Application(router: router, server: server, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in reporter.yield(channel.localAddress?.port ?? 0) }, logger: logger)
+        return try await start { reportPort in
+            Application(router: router, server: server, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                        onServerRunning: { channel in await reportPort(channel.localAddress?.port ?? 0) }, logger: logger)
+        }
+    }
+
+    /// Runs the application `make` builds (listening on port 0) and returns once it reports its port.
+    public static func start(_ make: (@escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol) async throws -> LoopbackServer {
+        let (ports, reporter) = AsyncStream<Int>.makeStream()
+        let app = try make { reporter.yield($0) }
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }

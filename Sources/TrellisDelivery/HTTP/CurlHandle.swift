@@ -39,8 +39,8 @@ final class CurlHandle: @unchecked Sendable {
             set(ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0))
             set(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1))
             set(ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2))
-            set(ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout)))
-            set(ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(settings.totalTimeout)))
+            set(ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout.milliseconds)))
+            set(ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(settings.totalTimeout.milliseconds)))
             set(ccurl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1))
             if let ca = settings.caBundle { set(ccurl_setopt_string(handle, CURLOPT_CAINFO, ca)) }
             if let certificate = settings.clientCertificate { set(ccurl_setopt_string(handle, CURLOPT_SSLCERT, certificate)) }
@@ -92,10 +92,6 @@ final class CurlHandle: @unchecked Sendable {
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return .success(IncomingResponse(status: status, headers: sink.headers, body: sink.data, duration: duration))
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 
     static func kind(of code: CURLcode) -> TransportError.Kind {

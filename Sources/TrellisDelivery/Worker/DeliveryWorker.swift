@@ -41,13 +41,6 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
             case .gone: undeliverable += 1
             }
         }
-
-        mutating func add(_ other: Tally) {
-            delivered += other.delivered; retrying += other.retrying; failed += other.failed
-            undeliverable += other.undeliverable; cancelled += other.cancelled; paused += other.paused; attempts += other.attempts
-        }
-
-        enum CodingKeys: String, CodingKey { case delivered, retrying, failed, undeliverable, cancelled, paused, attempts }
     }
 
     let store: any TrellisStore
@@ -247,12 +240,12 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
                                                  connectionKey: partner.id)
             verdict = .of(response, now: now())
             problem = "HTTP \(response.status): \(response.excerpt)"
-            attempt = DeliveryAttempt(at: started, durationMS: Self.milliseconds(response.duration), httpStatus: response.status,
+            attempt = DeliveryAttempt(at: started, durationMS: response.duration.milliseconds, httpStatus: response.status,
                                       errorClass: verdict == .delivered ? nil : "http", responseExcerpt: response.excerpt, outcome: .delivered)
         } catch let error as TransportError {
             verdict = .of(error)
             problem = error.description
-            attempt = DeliveryAttempt(at: started, durationMS: Self.milliseconds(error.duration), errorClass: error.kind.rawValue,
+            attempt = DeliveryAttempt(at: started, durationMS: error.duration.milliseconds, errorClass: error.kind.rawValue,
                                       responseExcerpt: error.message, outcome: .retry)
         }
 
@@ -288,9 +281,5 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
         logger.debug("delivery attempt", metadata: ["referral.id": "\(referral.id)", "partner.id": "\(partner.id)",
                                                     "delivery.outcome": "\(attempt.outcome.rawValue)", "http.status": "\(attempt.httpStatus ?? 0)"])
         return finish(partner, attempt, resolution, disclosed: disclosure.categories, problem: verdict == .delivered ? nil : problem)
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1_000 + Double(duration.components.attoseconds) / 1e15
     }
 }

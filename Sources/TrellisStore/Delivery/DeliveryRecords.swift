@@ -109,6 +109,14 @@ public struct DeliveryReport: Sendable {
         self.problem = problem
     }
 
+    /// The audit record for this report: a disclosure (E) when something was sent, else an outbox update.
+    func auditEntry(_ context: AuditContext) -> AuditEntry {
+        let outcome: AuditEvent.Outcome = resolution == .delivered ? .success : .failure
+        return attempt != nil
+            ? context.entry(.execute, "referral", referralID, outcome: outcome, detail: "disclosure " + auditDetail)
+            : context.entry(.update, "outbox", referralID, outcome: outcome, detail: auditDetail)
+    }
+
     var auditDetail: String {
         var parts = ["to \(partnerID ?? "no partner")"]
         if let attempt {

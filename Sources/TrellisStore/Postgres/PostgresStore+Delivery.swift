@@ -83,12 +83,7 @@ extension PostgresStore {
                         last_error = \(resolution.lastError ?? report.problem), lease_owner = NULL, lease_until = NULL, updated_at = \(context.now)
                     WHERE referral_id = \(report.referralID) AND state = 'claimed' AND lease_owner = \(report.owner)
                     """, logger: logger)
-                let outcome: AuditEvent.Outcome = resolution == .delivered ? .success : .failure
-                if report.attempt != nil {
-                    audit.record(context.entry(.execute, "referral", report.referralID, outcome: outcome, detail: "disclosure " + report.auditDetail))
-                } else {
-                    audit.record(context.entry(.update, "outbox", report.referralID, outcome: outcome, detail: report.auditDetail))
-                }
+                audit.record(report.auditEntry(context))
             }
         }
     }

@@ -55,13 +55,7 @@ extension SQLiteStore {
                     WHERE referral_id = ? AND state = 'claimed' AND lease_owner = ?
                     """, arguments: [report.resolution.state.rawValue, report.attempt == nil ? 0 : 1, report.resolution.nextAttemptAt,
                                      report.resolution.lastError ?? report.problem, context.now, report.referralID, report.owner])
-                let outcome: AuditEvent.Outcome = report.resolution == .delivered ? .success : .failure
-                if report.attempt != nil {
-                    try audit.append(context.entry(.execute, "referral", report.referralID, outcome: outcome,
-                                                   detail: "disclosure " + report.auditDetail), in: db)
-                } else {
-                    try audit.append(context.entry(.update, "outbox", report.referralID, outcome: outcome, detail: report.auditDetail), in: db)
-                }
+                try audit.append(report.auditEntry(context), in: db)
             }
         }
     }

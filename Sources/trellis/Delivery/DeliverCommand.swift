@@ -92,11 +92,7 @@ struct DeliverRun: AsyncParsableCommand {
             if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             let waiting = try await store.nextDeliveryDue() != nil
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                var object = try JSONSerialization.jsonObject(with: encoder.encode(tally)) as? [String: Any] ?? [:]
-                object["waiting"] = waiting
-                print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+                print(try ReferralOutput.encode(DrainSummary(tally: tally, waiting: waiting)))
             } else {
                 print("delivered \(tally.delivered), retrying \(tally.retrying), failed \(tally.failed), undeliverable \(tally.undeliverable), "
                       + "cancelled \(tally.cancelled), paused \(tally.paused) (\(tally.attempts) attempts)" + (waiting ? "; some referrals wait for a retry" : ""))
@@ -104,6 +100,20 @@ struct DeliverRun: AsyncParsableCommand {
             return tally.failed + tally.undeliverable > 0
         }
         if failedForGood { throw ExitCode.someRejected }
+    }
+}
+
+/// `--once --json`: the tally's keys plus `waiting`.
+private struct DrainSummary: Encodable {
+    var tally: DeliveryWorker.Tally
+    var waiting: Bool
+
+    enum Extra: String, CodingKey { case waiting }
+
+    func encode(to encoder: any Encoder) throws {
+        try tally.encode(to: encoder)
+        var extra = encoder.container(keyedBy: Extra.self)
+        try extra.encode(waiting, forKey: .waiting)
     }
 }
 
