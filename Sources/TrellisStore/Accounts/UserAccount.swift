@@ -4,6 +4,8 @@ public import Foundation
 public struct UserAccount: Codable, Hashable, Sendable, Identifiable {
     public enum Role: String, Codable, CaseIterable, Hashable, Sendable {
         case caseworker, supervisor, admin
+        /// A partner agency's system holding a partner token; its organization id is the partner's id.
+        case partner
     }
 
     public var id: String

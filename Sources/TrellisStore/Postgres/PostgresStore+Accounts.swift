@@ -115,6 +115,26 @@ extension PostgresStore {
         }
     }
 
+    public func revokeToken(secret: String, context: AuditContext) async throws -> Bool {
+        let logger = self.logger
+        return try await transaction { connection, audit in
+            let hash = TokenHash.of(secret)
+            guard let row = try await Self.first(connection.query(
+                "UPDATE api_token SET revoked_at = \(context.now) WHERE token_hash = \(hash) AND revoked_at IS NULL RETURNING id",
+                logger: logger)) else { return false }
+            let tokenID = try row.decode(String.self)
+            audit.record(context.entry(.update, "token", tokenID, purpose: "security", detail: "revoked"))
+            return true
+        }
+    }
+
+    public func users() async throws -> [UserAccount] {
+        var users: [UserAccount] = []
+        let rows = try await client.query("SELECT id, name, role, organization_id, created_at, disabled_at FROM app_user ORDER BY id", logger: logger)
+        for try await row in rows { users.append(try Self.user(row)) }
+        return users
+    }
+
     static func user(_ row: PostgresRow) throws -> UserAccount {
         // The first six columns, whatever follows them.
         let columns = row.makeRandomAccess()

@@ -88,11 +88,13 @@ extension PostgresStore {
         } }
     }
 
-    public func referral(id: String, context: AuditContext) async throws -> Referral {
+    public func referral(id: String, scope: ReferralScope, context: AuditContext) async throws -> Referral {
         let logger = self.logger
         let found = try await transaction { connection, audit -> Referral? in
-            guard var referral = try await Self.referral(id: id, locking: false, on: connection, logger: logger) else {
-                audit.record(context.entry(.read, "referral", id, outcome: .failure, detail: "not found"))
+            let stored = try await Self.referral(id: id, locking: false, on: connection, logger: logger)
+            guard var referral = stored, scope.admits(referral) else {
+                audit.record(context.entry(.read, "referral", id, outcome: stored == nil ? .failure : .denied,
+                                           detail: stored == nil ? "not found" : "refused: outside the caller's scope"))
                 return nil
             }
             referral.history = try await Self.history(of: id, on: connection, logger: logger)
@@ -114,6 +116,11 @@ extension PostgresStore {
             if let creator = filter.createdBy { clauses.append("created_by = \(bind(creator))") }
             if let referrer = filter.referrerOrganizationID { clauses.append("referrer_organization_id = \(bind(referrer))") }
             if let now = filter.overdueAt { clauses.append("status = 'requested' AND respond_by <= \(bind(now))") }
+            switch filter.scope {
+            case .everything: break
+            case .referredBy(let organization): clauses.append("referrer_organization_id = \(bind(organization))")
+            case .addressedTo(let organizations): clauses.append("organization_id = ANY(\(bind(organizations)))")
+            }
             let limit = bind(max(0, min(filter.limit, 10_000)))
             let offset = bind(max(0, filter.offset))
             let sql = Self.referralColumns + " FROM referral" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "))
@@ -194,13 +201,14 @@ extension PostgresStore {
         return try await client.withConnection { connection in try await Self.outboxEntry(referralID, on: connection, logger: logger) }
     }
 
-    public func loopClosureReport(from: Date, to: Date, now: Date) async throws -> LoopClosureReport {
+    public func loopClosureReport(from: Date, to: Date, now: Date, referrerOrganizationID: String?) async throws -> LoopClosureReport {
         var rows: [LoopClosureReport.Row] = []
         let sent = try await client.query("""
             SELECT r.organization_id, r.status, r.requested_at, r.first_answered_at,
                 EXISTS (SELECT 1 FROM referral_history h WHERE h.referral_id = r.id AND h.to_status = 'accepted'),
                 (SELECT h.reason FROM referral_history h WHERE h.referral_id = r.id AND h.to_status = 'rejected' ORDER BY h.id DESC LIMIT 1)
             FROM referral r WHERE r.requested_at >= \(from) AND r.requested_at < \(to)
+                AND (\(referrerOrganizationID)::text IS NULL OR r.referrer_organization_id = \(referrerOrganizationID))
             """, logger: logger)
         for try await (organization, status, requestedAt, answeredAt, accepted, reason) in sent.decode((String, String, Date, Date?, Bool, String?).self) {
             rows.append(LoopClosureReport.Row(organizationID: organization, status: ReferralStatus(rawValue: status) ?? .requested,
@@ -208,7 +216,9 @@ extension PostgresStore {
         }
         var overdue: [String: Int] = [:]
         let late = try await client.query("""
-            SELECT organization_id, count(*) FROM referral WHERE status = 'requested' AND respond_by <= \(now) GROUP BY organization_id
+            SELECT organization_id, count(*) FROM referral WHERE status = 'requested' AND respond_by <= \(now)
+                AND (\(referrerOrganizationID)::text IS NULL OR referrer_organization_id = \(referrerOrganizationID))
+            GROUP BY organization_id
             """, logger: logger)
         for try await (organization, count) in late.decode((String, Int).self) { overdue[organization] = count }
         return LoopClosureReport(from: from, to: to, now: now, rows: rows, overdue: overdue)

@@ -73,16 +73,20 @@ public struct ReferralFilter: Hashable, Sendable {
     public var referrerOrganizationID: String?
     /// Only those overdue at this moment.
     public var overdueAt: Date?
+    /// What the caller may see at all; the other conditions narrow it.
+    public var scope: ReferralScope
     public var limit: Int
     public var offset: Int
 
     public init(status: ReferralStatus? = nil, organizationID: String? = nil, createdBy: String? = nil,
-                overdueAt: Date? = nil, limit: Int = 100, offset: Int = 0, referrerOrganizationID: String? = nil) {
+                overdueAt: Date? = nil, limit: Int = 100, offset: Int = 0, referrerOrganizationID: String? = nil,
+                scope: ReferralScope = .everything) {
         self.status = status
         self.organizationID = organizationID
         self.createdBy = createdBy
         self.referrerOrganizationID = referrerOrganizationID
         self.overdueAt = overdueAt
+        self.scope = scope
         self.limit = limit
         self.offset = offset
     }

@@ -97,6 +97,20 @@ extension SQLiteStore {
         }
     }
 
+    public func revokeToken(secret: String, context: AuditContext) async throws -> Bool {
+        try await transaction { db, audit in
+            guard let tokenID = try String.fetchOne(db, sql: "SELECT id FROM api_token WHERE token_hash = ? AND revoked_at IS NULL",
+                                                    arguments: [TokenHash.of(secret)]) else { return false }
+            try db.execute(sql: "UPDATE api_token SET revoked_at = ? WHERE id = ?", arguments: [context.now, tokenID])
+            try audit.append(context.entry(.update, "token", tokenID, purpose: "security", detail: "revoked"), in: db)
+            return true
+        }
+    }
+
+    public func users() async throws -> [UserAccount] {
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM app_user ORDER BY id").map(Self.user) }
+    }
+
     static func user(_ row: Row) throws -> UserAccount {
         guard let role = UserAccount.Role(rawValue: row["role"]) else { throw StoreError.invalid(field: "app_user.role", reason: "unknown role") }
         return UserAccount(id: row["id"], name: row["name"], role: role, organizationID: row["organization_id"],

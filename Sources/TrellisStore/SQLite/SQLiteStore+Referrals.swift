@@ -80,10 +80,12 @@ extension SQLiteStore {
         } }
     }
 
-    public func referral(id: String, context: AuditContext) async throws -> Referral {
+    public func referral(id: String, scope: ReferralScope, context: AuditContext) async throws -> Referral {
         let found = try await transaction { db, audit in
-            guard var referral = try Self.referral(id: id, in: db) else {
-                try audit.append(context.entry(.read, "referral", id, outcome: .failure, detail: "not found"), in: db)
+            guard var referral = try Self.referral(id: id, in: db), scope.admits(referral) else {
+                let exists = try Self.referral(id: id, in: db) != nil
+                try audit.append(context.entry(.read, "referral", id, outcome: exists ? .denied : .failure,
+                                               detail: exists ? "refused: outside the caller's scope" : "not found"), in: db)
                 return nil as Referral?
             }
             referral.history = try Self.history(of: id, in: db)
@@ -106,6 +108,15 @@ extension SQLiteStore {
                 _ = arguments.append(contentsOf: [referrer])
             }
             if let now = filter.overdueAt { clauses.append("status = 'requested' AND respond_by <= ?"); _ = arguments.append(contentsOf: [now]) }
+            switch filter.scope {
+            case .everything: break
+            case .referredBy(let organization):
+                clauses.append("referrer_organization_id = ?")
+                _ = arguments.append(contentsOf: [organization])
+            case .addressedTo(let organizations):
+                clauses.append(organizations.isEmpty ? "0" : "organization_id IN (" + organizations.map { _ in "?" }.joined(separator: ", ") + ")")
+                _ = arguments.append(contentsOf: StatementArguments(organizations))
+            }
             _ = arguments.append(contentsOf: [max(0, min(filter.limit, 10_000)), max(0, filter.offset)])
             let sql = "SELECT * FROM referral" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "))
                 + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?"
@@ -174,15 +185,21 @@ extension SQLiteStore {
         try await pool.read { db in try Self.outboxEntry(referralID, in: db) }
     }
 
-    public func loopClosureReport(from: Date, to: Date, now: Date) async throws -> LoopClosureReport {
+    public func loopClosureReport(from: Date, to: Date, now: Date, referrerOrganizationID: String?) async throws -> LoopClosureReport {
         try await pool.read { db in
-            let rows = try Row.fetchAll(db, sql: Self.sentReferralsQuery, arguments: [from, to]).map { row in
+            let onlyReferrer = referrerOrganizationID == nil ? "" : " AND r.referrer_organization_id = ?"
+            let rows = try Row.fetchAll(db, sql: Self.sentReferralsQuery + onlyReferrer,
+                                        arguments: StatementArguments([from, to] + (referrerOrganizationID.map { [$0] } ?? []))).map { row in
                 LoopClosureReport.Row(organizationID: row["organization_id"], status: ReferralStatus(rawValue: row["status"]) ?? .requested,
                                       requestedAt: row["requested_at"], firstAnsweredAt: row["first_answered_at"],
                                       everAccepted: row["ever_accepted"], rejectionReason: row["rejection_reason"])
             }
             var overdue: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: Self.overdueQuery, arguments: [now]) { overdue[row["organization_id"]] = row["n"] }
+            let overdueQuery = referrerOrganizationID == nil ? Self.overdueQuery
+                : "SELECT organization_id, count(*) AS n FROM referral WHERE status = 'requested' AND respond_by <= ? AND referrer_organization_id = ? GROUP BY organization_id"
+            for row in try Row.fetchAll(db, sql: overdueQuery, arguments: StatementArguments([now] + (referrerOrganizationID.map { [$0] } ?? []))) {
+                overdue[row["organization_id"]] = row["n"]
+            }
             return LoopClosureReport(from: from, to: to, now: now, rows: rows, overdue: overdue)
         }
     }

@@ -9,8 +9,9 @@ public protocol ReferralRepository: Sendable {
     func createReferral(_ request: NewReferral, context: AuditContext) async throws -> Referral
     /// Applies a lifecycle move, or throws `StoreError` and changes nothing.
     func changeStatus(_ request: StatusChangeRequest, context: AuditContext) async throws -> Referral
-    /// The referral with its history. Audited as a read.
-    func referral(id: String, context: AuditContext) async throws -> Referral
+    /// The referral with its history, when `scope` admits it. Audited as a read; one outside the scope
+    /// is audited as a refused read and reported as not found, so its existence is not revealed.
+    func referral(id: String, scope: ReferralScope, context: AuditContext) async throws -> Referral
     /// Newest first. Audited as one read.
     func referrals(_ filter: ReferralFilter, context: AuditContext) async throws -> [Referral]
     /// Revokes the referral's consent and cancels what was not yet delivered under it.
@@ -19,8 +20,9 @@ public protocol ReferralRepository: Sendable {
     /// The person's details, opened from their sealed form. Audited as a read.
     func person(referralID: String, context: AuditContext) async throws -> PersonDetails
     func outboxEntry(referralID: String) async throws -> OutboxEntry?
-    /// Per agency and overall, for referrals sent in `from..<to`.
-    func loopClosureReport(from: Date, to: Date, now: Date) async throws -> LoopClosureReport
+    /// Per agency and overall, for referrals sent in `from..<to` (only those `referrerOrganizationID`
+    /// made, when given: a supervisor's view).
+    func loopClosureReport(from: Date, to: Date, now: Date, referrerOrganizationID: String?) async throws -> LoopClosureReport
 }
 
 /// The stored directory, so a server restarts without the files.
@@ -51,6 +53,21 @@ public protocol UserRepository: Sendable {
     func issueToken(userID: String, expiresAt: Date?, context: AuditContext) async throws -> IssuedToken
     /// The user a token belongs to, when it is valid. Audited as a sign-in, successful or not.
     func user(bearing secret: String, context: AuditContext) async throws -> UserAccount?
+    /// Ends a token (a web session signing out). False when no such token was in force.
+    func revokeToken(secret: String, context: AuditContext) async throws -> Bool
+    /// Everyone, by id.
+    func users() async throws -> [UserAccount]
+}
+
+extension ReferralRepository {
+    /// The referral with its history, whoever made it (the command line, administrators).
+    public func referral(id: String, context: AuditContext) async throws -> Referral {
+        try await referral(id: id, scope: .everything, context: context)
+    }
+
+    public func loopClosureReport(from: Date, to: Date, now: Date) async throws -> LoopClosureReport {
+        try await loopClosureReport(from: from, to: to, now: now, referrerOrganizationID: nil)
+    }
 }
 
 /// Everything Trellis keeps, on SQLite or PostgreSQL. Both pass one contract suite.
