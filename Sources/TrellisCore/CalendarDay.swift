@@ -1,3 +1,5 @@
+import Foundation
+
 /// A date without a time of day or zone, as directories write "date last verified" (`2016-04-14`).
 public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var year: Int
@@ -96,5 +98,12 @@ extension Int {
             value = value * 10 + Int(b - UInt8(ascii: "0"))
         }
         self = value
+    }
+}
+
+extension CalendarDay {
+    /// Today in UTC.
+    public static var today: CalendarDay {
+        CalendarDay(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 }

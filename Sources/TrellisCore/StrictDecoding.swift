@@ -1,14 +1,14 @@
 /// Refuses keys a type does not know, so a typo in a profile ("agee") is an error naming the
 /// field instead of a value silently ignored.
-struct AnyCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { self.stringValue = String(intValue); self.intValue = intValue }
+public struct AnyCodingKey: CodingKey {
+    public var stringValue: String
+    public var intValue: Int?
+    public init(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) { self.stringValue = String(intValue); self.intValue = intValue }
 }
 
 extension Decoder {
-    func rejectUnknownKeys<Key: CodingKey & CaseIterable>(_ known: Key.Type) throws {
+    public func rejectUnknownKeys<Key: CodingKey & CaseIterable>(_ known: Key.Type) throws {
         let container = try container(keyedBy: AnyCodingKey.self)
         let allowed = Set(Key.allCases.map(\.stringValue))
         for key in container.allKeys where !allowed.contains(key.stringValue) {

@@ -2,7 +2,7 @@ public import TrellisCore
 
 /// Merges what several files hold into one directory: a record is identified by its source and its
 /// own key, and a later file's copy of a record replaces the earlier one.
-public struct DirectoryImport: DirectorySink {
+public struct DirectoryImport: DirectorySink, Sendable {
     /// Keep every service (for matching, storage); otherwise only counts and ids are kept, so a
     /// directory of any size is imported in bounded memory.
     public let keepsServices: Bool

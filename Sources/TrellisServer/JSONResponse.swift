@@ -8,6 +8,20 @@ enum JSONResponse {
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// `value` as JSON with sorted keys and ISO 8601 dates (as `trellis … --json` prints them).
+    static func encode(_ status: HTTPResponse.Status, _ value: some Encodable, headers: HTTPFields = [:]) throws -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
     /// The API's error shape: `{"error": {"code", "message", "field"}}` — never a stack trace or SQL.
     static func error(_ status: Int, code: String, _ message: String, field: String? = nil) -> Response {
         var error: [String: Any] = ["code": code, "message": message]

@@ -41,6 +41,7 @@ public struct MatchController: Sendable {
         do { outcome = try matching.matcher.match(profile, in: matching.index, limit: limit) } catch {
             return JSONResponse.error(400, code: "invalid", error.description, field: error.field)
         }
+        ServerMetrics.matches.increment()
         let audit = AuditContext(actor: user.id, sourceAddress: context.sourceAddress, purpose: "treatment")
         try await store.audit.append(audit.entry(.execute, "match", profile.person.ref,
                                                  detail: "\(profile.needs.count) needs ranked by \(user.organizationID)"))

@@ -1,24 +1,47 @@
 import Synchronization
+public import TrellisCore
 public import TrellisMatching
 public import TrellisStore
 
-/// The matcher and the directory index the server ranks against. The index is built from the stored
-/// directory and can be swapped whole (after an import) while readers keep the one they hold.
+/// The matcher with the directory the server ranks and searches: the matching index and the service
+/// catalog, both built from the stored directory and swapped together (after an upload) while
+/// readers keep the ones they hold.
 public final class MatchingService: Sendable {
-    public let matcher: Matcher
-    private let current: Mutex<DirectoryIndex>
+    private let current: Mutex<(index: DirectoryIndex, catalog: ServiceCatalog)>
+    private let configured: Mutex<Matcher>
+    /// A matcher made for today follows the calendar (freshness counts from the current day, however
+    /// long the server runs); one fixed to another day (tests, reproductions) stays there.
+    private let followsCalendar: Bool
 
-    public init(matcher: Matcher, index: DirectoryIndex) {
-        self.matcher = matcher
-        self.current = Mutex(index)
+    public init(matcher: Matcher, services: [Service]) {
+        configured = Mutex(matcher)
+        followsCalendar = matcher.today == CalendarDay.today
+        current = Mutex(Self.build(services, today: matcher.today))
     }
 
-    /// Builds the index from the directory stored in `store`.
+    /// The matcher, with "today" moved on when the day has changed since it was made.
+    public var matcher: Matcher {
+        configured.withLock { matcher in
+            if followsCalendar, case let today = CalendarDay.today, today != matcher.today { matcher.today = today }
+            return matcher
+        }
+    }
+
+    /// Builds the index and catalog from the directory stored in `store`.
     public static func load(from store: any TrellisStore, matcher: Matcher) async throws -> MatchingService {
-        MatchingService(matcher: matcher, index: DirectoryIndex(services: try await store.storedServices()))
+        MatchingService(matcher: matcher, services: try await store.storedServices())
     }
 
-    public var index: DirectoryIndex { current.withLock { $0 } }
+    public var index: DirectoryIndex { current.withLock { $0.index } }
+    public var catalog: ServiceCatalog { current.withLock { $0.catalog } }
 
-    public func replace(_ index: DirectoryIndex) { current.withLock { $0 = index } }
+    /// Rebuilds both from what `store` holds now (after a directory import) and swaps them in.
+    public func reload(from store: any TrellisStore) async throws {
+        let built = Self.build(try await store.storedServices(), today: matcher.today)
+        current.withLock { $0 = built }
+    }
+
+    static func build(_ services: [Service], today: CalendarDay) -> (index: DirectoryIndex, catalog: ServiceCatalog) {
+        (DirectoryIndex(services: services), ServiceCatalog(services: services, today: today))
+    }
 }

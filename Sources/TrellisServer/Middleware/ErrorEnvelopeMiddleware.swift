@@ -1,4 +1,5 @@
 public import Hummingbird
+import TrellisStore
 
 /// Every error leaves as the API's JSON envelope, `{"error": {"code", "message", "field"}}`: an unknown
 /// route, a body too large, a failure deep inside. Never a stack trace or SQL text.
@@ -10,6 +11,12 @@ public struct ErrorEnvelopeMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as APIError {
+            return error.response
+        } catch let error as StoreError {
+            let answer = APIError(error)
+            if answer.status.code >= 500 { context.logger.critical("stored data could not be read", metadata: ["error.type": "\(type(of: error))"]) }
+            return answer.response
         } catch let error as HTTPError {
             var response = JSONResponse.error(Int(error.status.code), code: Self.code(error.status), error.body ?? error.status.reasonPhrase)
             response.headers.append(contentsOf: error.headers.filter { $0.name != .contentType && $0.name != .contentLength })

@@ -93,10 +93,3 @@ struct DirectoryStatsCommand: ParsableCommand {
         FileHandle.standardOutput.write(try encoder.encode(output) + Data("\n".utf8))
     }
 }
-
-extension CalendarDay {
-    /// Today in UTC.
-    static var today: CalendarDay {
-        CalendarDay(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
-    }
-}

@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import TrellisStore
+
+/// Who may do what. Case workers and supervisors see their organization's referrals, a partner those
+/// addressed to the organizations it answers for, an administrator everything; supervisors also see
+/// their organization's reports, administrators the directory, users and audit trail. Every refusal
+/// is audited and answered 403 (a route the role may not use) or 404 (a referral outside its scope,
+/// so its existence is not revealed).
+struct AccessControl: Sendable {
+    typealias Role = UserAccount.Role
+    static let referrers: Set<Role> = [.caseworker, .supervisor, .admin]
+    static let reporters: Set<Role> = [.supervisor, .admin]
+    static let administrators: Set<Role> = [.admin]
+    static let everyone: Set<Role> = Set(Role.allCases)
+
+    let store: any TrellisStore
+
+    /// The signed-in user, when their role is one of `roles`; otherwise a 403, audited as a denial.
+    func require(_ roles: Set<Role>, _ context: TrellisRequestContext, to action: String) async throws -> UserAccount {
+        guard let user = context.user else { throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "sign in first") }
+        guard roles.contains(user.role) else {
+            try await store.audit.append(audit(user, context, purpose: "security").entry(
+                .execute, "access", action, outcome: .denied, detail: "role \(user.role.rawValue) may not \(action)"))
+            throw APIError.forbidden("a \(user.role.rawValue) may not \(action)")
+        }
+        return user
+    }
+
+    /// The referrals `user` may see at all.
+    func referralScope(for user: UserAccount) async throws -> ReferralScope {
+        switch user.role {
+        case .admin: return .everything
+        case .caseworker, .supervisor: return .referredBy(organization: user.organizationID)
+        case .partner:
+            let partner = try await store.partners().first { $0.id == user.organizationID }
+            return .addressedTo(organizations: partner?.organizations ?? [])
+        }
+    }
+
+    func audit(_ user: UserAccount, _ context: TrellisRequestContext, purpose: String = "treatment") -> AuditContext {
+        AuditContext(actor: user.id, sourceAddress: context.sourceAddress, purpose: purpose)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+public import Hummingbird
+import HummingbirdCore
+import TrellisCore
+public import TrellisStore
+
+/// `/v1/referrals`: make a referral under consent, list and read them within the caller's scope, and
+/// cancel one. Each touch of a referral is audited by the store.
+public struct ReferralController: Sendable {
+    static let bodyLimit = 128 * 1_024
+    static let listParameters: Set<String> = ["status", "agency", "overdue", "mine", "page", "per_page"]
+    let store: any TrellisStore
+    let access: AccessControl
+
+    public init(store: any TrellisStore) {
+        self.store = store
+        access = AccessControl(store: store)
+    }
+
+    /// Routes for a group behind authentication.
+    public func addRoutes(to group: RouterGroup<TrellisRequestContext>) {
+        group.post("/referrals") { request, context in try await create(request, context) }
+        group.get("/referrals") { request, context in try await list(request, context) }
+        group.get("/referrals/:id") { _, context in try await show(try context.parameters.require("id"), context) }
+        group.post("/referrals/:id/cancel") { request, context in try await cancel(try context.parameters.require("id"), request, context) }
+    }
+
+    func create(_ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require(AccessControl.referrers, context, to: "make referrals")
+        var request = request
+        let submission = try await request.decodeJSON(ReferralSubmission.self, limit: Self.bodyLimit, what: "a referral")
+        let referral = try await store.createReferral(submission.newReferral(by: user), context: access.audit(user, context))
+        return try JSONResponse.encode(.created, ReferralView(referral, now: Date()), headers: [.location: "/v1/referrals/\(referral.id)"])
+    }
+
+    func list(_ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require(AccessControl.everyone, context, to: "list referrals")
+        let page = try ReferralListQuery(request.uri, user: user)
+        var filter = page.filter
+        filter.scope = try await access.referralScope(for: user)
+        filter.limit += 1  // one more than asked tells whether another page follows
+        let found = try await store.referrals(filter, context: access.audit(user, context))
+        let now = Date()
+        return try JSONResponse.encode(.ok, Page(contents: found.prefix(page.perPage).map { ReferralView($0, now: now) },
+                                                 pageNumber: page.page, size: page.perPage, hasMore: found.count > page.perPage))
+    }
+
+    func show(_ id: String, _ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require(AccessControl.everyone, context, to: "read referrals")
+        let referral = try await store.referral(id: id, scope: try await access.referralScope(for: user), context: access.audit(user, context))
+        let detail = ReferralDetail(view: ReferralView(referral, now: Date()), delivery: try await store.outboxEntry(referralID: id),
+                                    attempts: try await store.deliveryAttempts(referralID: id))
+        return try JSONResponse.encode(.ok, detail)
+    }
+
+    func cancel(_ id: String, _ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require(AccessControl.referrers, context, to: "cancel referrals")
+        var request = request
+        let body = try await request.decodeJSON(CancelRequest.self, limit: 16 * 1_024, what: "a cancellation")
+        let audit = access.audit(user, context)
+        // Read within scope first: another organization's referral is "not found", and audited so.
+        _ = try await store.referral(id: id, scope: try await access.referralScope(for: user), context: audit)
+        let change = StatusChangeRequest(referralID: id, status: .cancelled, party: .referrer, reason: body.reason?.nonBlank,
+                                         source: .api, expectedVersion: body.version)
+        let referral = try await store.changeStatus(change, context: audit)
+        return try JSONResponse.encode(.ok, ReferralView(referral, now: Date()))
+    }
+}
+
+/// The list's query: `status`, `agency`, `overdue`, `mine`, `page`, `per_page` (at most 100).
+struct ReferralListQuery: Sendable {
+    var filter: ReferralFilter
+    var page: Int
+    var perPage: Int
+
+    init(_ uri: URI, user: UserAccount) throws {
+        try uri.rejectUnknownParameters(ReferralController.listParameters)
+        page = try uri.integer("page", in: 1...100_000, default: 1)
+        perPage = try uri.integer("per_page", in: 1...100, default: 20)
+        filter = ReferralFilter(limit: perPage, offset: (page - 1) * perPage)
+        if let status = uri.text("status") {
+            guard let known = ReferralStatus(rawValue: status) else {
+                throw APIError.invalid("status is one of \(ReferralStatus.allCases.map(\.rawValue).joined(separator: ", "))", field: "status")
+            }
+            filter.status = known
+        }
+        filter.organizationID = uri.text("agency")
+        if try Self.flag(uri, "overdue") { filter.overdueAt = Date() }
+        if try Self.flag(uri, "mine") { filter.createdBy = user.id }
+    }
+
+    static func flag(_ uri: URI, _ name: String) throws -> Bool {
+        switch uri.text(name) {
+        case nil, "false": false
+        case "true": true
+        default: throw APIError.invalid("\(name) is true or false", field: name)
+        }
+    }
+}

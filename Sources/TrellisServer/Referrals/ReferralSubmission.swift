@@ -1,0 +1,54 @@
+import Foundation
+import TrellisCore
+import TrellisStore
+
+/// `POST /v1/referrals`: the person's needs profile, the chosen service, the consent the case worker
+/// recorded, and an optional note for the agency. Unknown fields are refused by name.
+struct ReferralSubmission: Decodable, Sendable {
+    var profile: NeedsProfile
+    var serviceID: String
+    var consent: Consent
+    var note: String?
+    var draft: Bool
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case profile, consent, note, draft
+        case serviceID = "service_id"
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        profile = try c.decode(NeedsProfile.self, forKey: .profile)
+        serviceID = try c.decode(String.self, forKey: .serviceID)
+        guard serviceID.nonBlank != nil else {
+            throw DecodingError.dataCorruptedError(forKey: .serviceID, in: c, debugDescription: "a service id is required")
+        }
+        consent = try c.decode(Consent.self, forKey: .consent)
+        note = try c.decodeIfPresent(String.self, forKey: .note)
+        if let note, note.utf8.count > 4_000 {
+            throw DecodingError.dataCorruptedError(forKey: .note, in: c, debugDescription: "a note is at most 4,000 bytes")
+        }
+        draft = try c.decodeIfPresent(Bool.self, forKey: .draft) ?? false
+    }
+
+    func newReferral(by user: UserAccount) -> NewReferral {
+        NewReferral(profile: profile, serviceID: serviceID, consent: consent, draft: draft, note: note, source: .api,
+                    referrerOrganizationID: user.organizationID)
+    }
+}
+
+/// `POST /v1/referrals/{id}/cancel`: why, and optionally the version the caller read.
+struct CancelRequest: Decodable, Sendable {
+    var reason: String?
+    var version: Int?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case reason, version }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)
+        version = try c.decodeIfPresent(Int.self, forKey: .version)
+    }
+}

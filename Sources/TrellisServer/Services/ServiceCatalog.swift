@@ -1,0 +1,94 @@
+import Foundation
+public import TrellisCore
+
+/// The directory as `/v1/services` searches it: a small entry per service (names, codes, domains,
+/// points) so 100,000 services fit in a few tens of MB; full records come from the store per page.
+/// Built with the matching index from the same stored directory and swapped with it.
+public struct ServiceCatalog: Sendable {
+    struct Entry: Sendable {
+        var id: String
+        var name: String
+        /// Lower-case name, organization, categories and codes, for `search`.
+        var searchText: String
+        var taxonomyCodes: [String]
+        var categories: [NeedCategory]
+        var points: [Coordinate]
+    }
+
+    let entries: [Entry]
+    public let health: DirectoryHealth
+
+    public init(services: [Service], today: CalendarDay) {
+        entries = services.map { s in
+            let words = [s.name, s.organizationName, s.organizationID] + s.categories.map(\.description) + s.taxonomyCodes
+            return Entry(id: s.id, name: s.name, searchText: words.joined(separator: " ").lowercased(), taxonomyCodes: s.taxonomyCodes,
+                         categories: s.categories, points: s.locations.compactMap(\.coordinate))
+        }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        health = DirectoryHealth(services: services, today: today)
+    }
+
+    public var count: Int { entries.count }
+
+    /// Ids matching `query`, in order (nearest first with `near`, else by name), with the total.
+    func search(_ query: ServiceQuery) -> (ids: [String], distances: [String: Double], total: Int) {
+        var hits: [(entry: Entry, distance: Double?)] = []
+        let needle = query.search?.lowercased()
+        for entry in entries {
+            if let needle, !entry.searchText.containsBytes(needle) { continue }
+            if let domain = query.domain, !entry.categories.contains(where: { $0.domain == domain }) { continue }
+            if let taxonomy = query.taxonomy,
+               !entry.taxonomyCodes.contains(where: { $0.hasPrefix(taxonomy) }) && !entry.categories.contains(where: { $0.detail == taxonomy }) { continue }
+            var distance: Double?
+            if let near = query.near {
+                guard let closest = entry.points.map({ $0.distanceKilometres(to: near) }).min(), closest <= query.radiusKm else { continue }
+                distance = closest
+            }
+            hits.append((entry, distance))
+        }
+        if query.near != nil { hits.sort { ($0.distance ?? 0, $0.entry.id) < ($1.distance ?? 0, $1.entry.id) } }
+        let page = hits.dropFirst((query.page - 1) * query.perPage).prefix(query.perPage)
+        var distances: [String: Double] = [:]
+        for hit in page { distances[hit.entry.id] = hit.distance }
+        return (page.map(\.entry.id), distances, hits.count)
+    }
+}
+
+/// What a supervisor should chase in the directory: records nobody has verified in a year, and
+/// services that publish no capacity (so case workers cannot tell whether there is room).
+public struct DirectoryHealth: Sendable, Encodable {
+    public struct Item: Sendable, Encodable {
+        public var serviceID: String
+        public var name: String
+        public var lastVerified: String?
+
+        enum CodingKeys: String, CodingKey { case name, serviceID = "service_id", lastVerified = "last_verified" }
+    }
+
+    public var services = 0
+    public var stale = 0
+    public var withoutCapacity = 0
+    public var staleExamples: [Item] = []
+    public var withoutCapacityExamples: [Item] = []
+    static let staleAfterDays = 365
+    static let examples = 20
+
+    init(services list: [Service], today: CalendarDay) {
+        services = list.count
+        for service in list.sorted(by: { $0.id < $1.id }) {
+            let item = Item(serviceID: service.id, name: service.name, lastVerified: service.lastVerified?.description)
+            if service.lastVerified.map({ today.daysSinceEpoch - $0.daysSinceEpoch > Self.staleAfterDays }) ?? true {
+                stale += 1
+                if staleExamples.count < Self.examples { staleExamples.append(item) }
+            }
+            if service.capacity == nil {
+                withoutCapacity += 1
+                if withoutCapacityExamples.count < Self.examples { withoutCapacityExamples.append(item) }
+            }
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case services, stale
+        case withoutCapacity = "without_capacity", staleExamples = "stale_examples", withoutCapacityExamples = "without_capacity_examples"
+    }
+}

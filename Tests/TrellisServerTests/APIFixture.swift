@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TrellisCore
+import TrellisDirectory
+import TrellisMatching
+import TrellisServer
+import TrellisStore
+import TrellisTestSupport
+
+/// The real application over a fresh store with a directory, users of every role in two referring
+/// organizations, and a partner token for the agency ORG-42. Tests drive it with HummingbirdTesting.
+struct APIFixture {
+    static let matcher = Matcher(today: CalendarDay(year: 2026, month: 12, day: 2)!)
+
+    enum Caller: String, CaseIterable, CustomStringConvertible, Sendable {
+        case caseworkerA = "cw-a", caseworkerB = "cw-b", supervisorA = "sup-a", supervisorB = "sup-b", admin = "admin-1", partner42 = "partner-p42"
+        var description: String { rawValue }
+        var role: UserAccount.Role {
+            switch self {
+            case .caseworkerA, .caseworkerB: .caseworker
+            case .supervisorA, .supervisorB: .supervisor
+            case .admin: .admin
+            case .partner42: .partner
+            }
+        }
+        var organization: String {
+            switch self {
+            case .caseworkerA, .supervisorA: "ORG-A"
+            case .caseworkerB, .supervisorB: "ORG-B"
+            case .admin: "ORG-ADMIN"
+            case .partner42: "p42"
+            }
+        }
+    }
+
+    let rig: DeliveryRig
+    let matching: MatchingService
+    let tokens: [Caller: String]
+    var store: SQLiteStore { rig.store }
+
+    static func make() async throws -> APIFixture {
+        let rig = try await DeliveryRig.make()
+        let setup = AuditContext(actor: "admin-1", purpose: "security")
+        try await rig.store.savePartner(DeliveryRig.partner("p42", endpoint: "http://127.0.0.1:9/referrals", organizations: ["ORG-42"]), context: setup)
+        var tokens: [Caller: String] = [:]
+        for caller in Caller.allCases {
+            try await rig.store.addUser(UserAccount(id: caller.rawValue, name: "User \(caller)", role: caller.role, organizationID: caller.organization,
+                                                    createdAt: Date()), passwordHash: nil, context: setup)
+            tokens[caller] = try await rig.store.issueToken(userID: caller.rawValue, expiresAt: nil, context: setup).secret
+        }
+        let matching = try await MatchingService.load(from: rig.store, matcher: matcher)
+        return APIFixture(rig: rig, matching: matching, tokens: tokens)
+    }
+
+    func app() throws -> some ApplicationProtocol {
+        let taxonomy = try TaxonomyMap(json: Data(contentsOf: DeliveryFixtures.repository.appendingPathComponent("config/taxonomy-map.json")))
+        let uploads = DirectoryUploads(reader: DirectoryReader(taxonomy: taxonomy), spoolDirectory: rig.folder.path, limitBytes: 4 * 1_024 * 1_024)
+        return TrellisApplication.make(TrellisServerParts(store: rig.store, matching: matching, uploads: uploads), port: 0, logger: LoopbackServer.logger)
+    }
+
+    /// Runs `body` against the application.
+    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await app().test(.router, body)
+        await rig.close()
+    }
+
+    func headers(_ caller: Caller?) -> HTTPFields {
+        var fields: HTTPFields = [.contentType: "application/json"]
+        if let caller { fields[.authorization] = "Bearer \(tokens[caller]!)" }
+        return fields
+    }
+
+    /// A referral body for the rig's service at `organization`, under consent to it.
+    static func referralBody(to organization: String = "ORG-42", ref: String = "P-1042", extra: String = "") throws -> ByteBuffer {
+        var profile = DeliveryFixtures.profile
+        profile.person.ref = ref
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let profileJSON = String(decoding: try encoder.encode(profile), as: UTF8.self)
+        return ByteBuffer(string: """
+            {"profile": \(profileJSON), "service_id": "svc-\(organization)", "note": "prefers mornings",
+             "consent": {"recipient": "\(organization)", "categories": ["contact", "needs"], "method": "verbal",
+                         "captured_by": "cw-a", "captured_at": "2026-11-01T00:00:00Z"}\(extra)}
+            """)
+    }
+
+    static func json(_ response: TestResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any], "\(String(buffer: response.body))")
+    }
+
+    static func errorField(_ response: TestResponse) throws -> String? {
+        (try json(response)["error"] as? [String: Any])?["field"] as? String
+    }
+}
