@@ -10,11 +10,16 @@ public struct TrellisServerParts: Sendable {
     public var store: any TrellisStore
     public var matching: MatchingService?
     public var uploads: DirectoryUploads?
+    /// The case workers' web pages; without it the server answers the API only.
+    public var web: WebInterface?
+    /// schemas/openapi.yaml, served at `/openapi.yaml`.
+    public var openAPIDocument: String?
 
-    public init(store: any TrellisStore, matching: MatchingService? = nil, uploads: DirectoryUploads? = nil) {
+    public init(store: any TrellisStore, matching: MatchingService? = nil, uploads: DirectoryUploads? = nil, web: WebInterface? = nil) {
         self.store = store
         self.matching = matching
         self.uploads = uploads
+        self.web = web
     }
 }
 
@@ -29,6 +34,12 @@ public enum TrellisApplication {
         router.add(middleware: MetricsMiddleware())
         HealthController(store: store).addRoutes(to: router)
         MetricsController(store: store).addRoutes(to: router)
+        if let document = parts.openAPIDocument {
+            router.get("/openapi.yaml") { _, _ in
+                guard let data = FileManager.default.contents(atPath: document) else { throw APIError.notFound("the API description is missing") }
+                return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            }
+        }
         // Partners prove who they are by signature, not by a person's token.
         PartnerAnswerController(store: store).addRoutes(to: router)
         let signedIn = router.group("/v1").add(middleware: BearerAuthentication(store: store))
@@ -42,6 +53,11 @@ public enum TrellisApplication {
             if let uploads = parts.uploads {
                 DirectoryController(store: store, matching: matching, uploads: uploads).addRoutes(to: signedIn)
             }
+        }
+        if let web = parts.web {
+            web.addStaticRoutes(to: router)
+            WebController(store: store, matching: parts.matching, uploads: parts.uploads, settings: web.settings, pages: web.pages)
+                .addRoutes(to: router)
         }
         return router
     }

@@ -8,6 +8,8 @@ public struct TrellisRequestContext: RequestContext, RemoteAddressRequestContext
     public let remoteAddress: SocketAddress?
     /// The person the request's bearer token belongs to, once `BearerAuthentication` has run.
     public var user: UserAccount?
+    /// The web session's secret, once `SessionAuthentication` has run (its CSRF token derives from it).
+    var sessionSecret: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -1,4 +1,5 @@
 import HummingbirdBcrypt
+import NIOPosix
 
 /// Passwords for people who sign in: bcrypt (cost 12), never stored or logged in the clear.
 public enum Passwords {
@@ -14,4 +15,14 @@ public enum Passwords {
     public static func hash(_ password: String) -> String { Bcrypt.hash(password, cost: 12) }
 
     public static func verify(_ password: String, against hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
+
+    /// Verification on NIO's thread pool: bcrypt costs a quarter of a second of CPU, which must not
+    /// hold up the threads that serve requests.
+    static func verify(_ password: String, against hash: String) async -> Bool {
+        (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
+    }
+
+    /// A hash of a random password, checked when the user name is unknown so the answer takes as
+    /// long as for a real account.
+    static let decoyHash = Bcrypt.hash("decoy-" + String(UInt64.random(in: .min ... .max)), cost: 12)
 }

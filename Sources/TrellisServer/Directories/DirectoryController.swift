@@ -30,7 +30,7 @@ public struct DirectoryController: Sendable {
         }
     }
 
-    /// Spools `body`, reads it, stores what it holds and reloads matching. Shared with the admin page.
+    /// Spools `body`, reads it, stores what it holds and reloads matching.
     func importUpload<Body: AsyncSequence & Sendable>(_ body: Body, name: String?, declaredLength: Int?, user: UserAccount,
                                                       context: TrellisRequestContext) async throws -> (report: ReadingReport, imported: Bool)
     where Body.Element == ByteBuffer {
@@ -40,6 +40,12 @@ public struct DirectoryController: Sendable {
         let path = uploads.spoolPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await FileIO().writeFile(contents: SizeLimitedBody(base: body, limit: uploads.limitBytes), path: path, context: context)
+        return try await importSpooled(path: path, name: name, user: user, context: context)
+    }
+
+    /// Reads a spooled upload record by record, stores what it holds and swaps matching to it. Shared
+    /// with the administrator's page, which spools a form's file part.
+    func importSpooled(path: String, name: String?, user: UserAccount, context: TrellisRequestContext) async throws -> (report: ReadingReport, imported: Bool) {
         let displayName = DirectoryUploads.displayName(name)
         let reader = uploads.reader
         // Parsing is CPU work for seconds on a large file: off the request's executor.

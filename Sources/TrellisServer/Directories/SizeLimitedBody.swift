@@ -1,4 +1,4 @@
-public import NIOCore
+import NIOCore
 
 /// A request body that stops with 413 once more than `limit` bytes have arrived, so an upload is
 /// streamed to disk without ever holding more than one buffer, and never grows past its limit.

@@ -16,6 +16,7 @@ public struct ServiceCatalog: Sendable {
     }
 
     let entries: [Entry]
+    let names: [String: String]
     public let health: DirectoryHealth
 
     public init(services: [Service], today: CalendarDay) {
@@ -24,10 +25,14 @@ public struct ServiceCatalog: Sendable {
             return Entry(id: s.id, name: s.name, searchText: words.joined(separator: " ").lowercased(), taxonomyCodes: s.taxonomyCodes,
                          categories: s.categories, points: s.locations.compactMap(\.coordinate))
         }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        names = Dictionary(services.map { ($0.id, $0.name) }, uniquingKeysWith: { _, last in last })
         health = DirectoryHealth(services: services, today: today)
     }
 
     public var count: Int { entries.count }
+
+    /// A service's name, for pages that show referrals by service.
+    func name(of id: String) -> String? { names[id] }
 
     /// Ids matching `query`, in order (nearest first with `near`, else by name), with the total.
     func search(_ query: ServiceQuery) -> (ids: [String], distances: [String: Double], total: Int) {

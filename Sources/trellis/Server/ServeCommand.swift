@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import TrellisCore
 import TrellisDelivery
+import TrellisDirectory
 import TrellisMatching
 import TrellisServer
 import TrellisStore
@@ -11,50 +12,105 @@ import TrellisStore
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the Trellis service: partners' answers over HTTP, the delivery worker and the status poller.",
+        abstract: "Run the Trellis service: the web pages, the HTTP API, the delivery worker, the status poller and the overdue checker.",
         discussion: """
-        Listens on --host:--port (127.0.0.1:8080). Partners answer at POST /v1/partners/{partner}/status and \
-        PUT /fhir/Task/{id}, signed with Standard Webhooks. The delivery worker sends requested referrals; the \
-        poller asks partners whose status_mode is "poll" every --poll-every seconds. SIGTERM or SIGINT stops all \
-        of them gracefully: requests in flight finish first.
+        Settings come from the `serve` object of config/trellis.json (or --config FILE), then environment \
+        variables named after each key (TRELLIS_SERVE_PORT for serve.port, TRELLIS_SERVE_HOST, \
+        TRELLIS_SERVE_PARTNERS, TRELLIS_SERVE_WEB, TRELLIS_SERVE_UPLOAD_LIMIT_MB, TRELLIS_SERVE_SESSION_HOURS, …), \
+        then these options, which win. On first start with an empty database it imports the directories \
+        listed in serve.first_start_directories. Web pages are at /, the API under /v1 (schemas/openapi.yaml, \
+        served at /openapi.yaml), partners answer at POST /v1/partners/{partner}/status and PUT /fhir/Task/{id}. \
+        SIGTERM or SIGINT stops everything gracefully: requests and deliveries in flight finish first, and a \
+        delivery cut short is taken up again after its lease by the next start.
         """)
 
     @OptionGroup var store: StoreOptions
-    @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Port to listen on (0: any free port, printed on start).") var port = 8080
+    @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (default 8080; 0: any free port, printed on start).") var port: Int?
     @OptionGroup var partners: PartnerOptions
+    @Option(help: ArgumentHelp("The folder holding templates/ and static/ for the web pages (default: web/).", valueName: "dir"))
+    var web: String?
     @Flag(name: .customLong("no-delivery"), help: "Do not run the delivery worker here (another process does).") var noDelivery = false
     @Option(name: .customLong("poll-every"), help: ArgumentHelp("Seconds between polls of partners that cannot call back.", valueName: "seconds"))
-    var pollEvery: Double = 300
+    var pollEvery: Double?
     @Option(name: .customLong("backoff-scale"), help: ArgumentHelp("Multiply every retry delay (drills, tests).", valueName: "factor"))
     var backoffScale: Double = 1
+    @Option(name: .customLong("overdue-every"), help: ArgumentHelp("Seconds between checks for overdue referrals.", valueName: "seconds"))
+    var overdueEvery: Double = 900
 
     func validate() throws {
-        guard (0...65_535).contains(port) else { throw ValidationError("--port is 0 to 65535") }
-        guard pollEvery > 0, backoffScale > 0 else { throw ValidationError("--poll-every and --backoff-scale must be above 0") }
+        if let port { guard (0...65_535).contains(port) else { throw ValidationError("--port is 0 to 65535") } }
+        guard (pollEvery ?? 1) > 0, backoffScale > 0, overdueEvery > 0 else {
+            throw ValidationError("--poll-every, --overdue-every and --backoff-scale must be above 0")
+        }
     }
 
     func run() async throws {
         var logger = Logger(label: "trellis", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = .info
+        let configFile = ConfigFiles.locate("config/trellis.json", explicit: store.config, environment: "TRELLIS_CONFIG")
+        let settings: ServeSettings
+        do { settings = try await ServeSettings.read(configFile: configFile) } catch let failure as CommandFailure {
+            Terminal.error("trellis: \(failure)")
+            throw ExitCode.unreadable
+        } catch {
+            Terminal.error("trellis: \(configFile ?? "settings"): \(error)")
+            throw ExitCode.unreadable
+        }
+        let host = self.host ?? settings.host
+        let port = self.port ?? settings.port
+        var partnerOptions = partners
+        partnerOptions.partners = partners.partners ?? settings.partnersFile
         try await store.withStore { store in
-            let book = try await partners.book(store, actor: "system:server")
-            let client = CurlClient(concurrency: 8)
-            var settings = DeliverySettings()
-            settings.retry.scale = backoffScale
-            var services: [any ServiceLifecycle.Service] = [StatusPoller(store: store, partners: book, client: client, interval: pollEvery, logger: logger)]
-            if !noDelivery { services.append(DeliveryWorker(store: store, partners: book, client: client, settings: settings, logger: logger)) }
-            // Ranks against the stored directory (`trellis directory import FILE --db URL`).
             let taxonomy = try ConfigFiles.taxonomyMap(explicit: nil)
+            let reader = DirectoryReader(taxonomy: taxonomy)
+            try await Self.importOnFirstStart(settings.sampleDirectories, reader: reader, store: store, logger: logger)
+            let book = try await partnerOptions.book(store, actor: "system:server")
+            let client = CurlClient(concurrency: 8)
+            var delivery = DeliverySettings()
+            delivery.retry.scale = backoffScale
+            var services: [any ServiceLifecycle.Service] = [
+                StatusPoller(store: store, partners: book, client: client, interval: pollEvery ?? settings.pollEverySeconds, logger: logger),
+                OverdueChecker(store: store, interval: overdueEvery, logger: logger),
+            ]
+            if settings.delivery && !noDelivery {
+                services.append(DeliveryWorker(store: store, partners: book, client: client, settings: delivery, logger: logger))
+            }
             let matcher = Matcher(configuration: try MatchCommand.scoringConfiguration(nil), centroids: try MatchCommand.centroids(nil),
                                   knownDetails: taxonomy.detailsByDomain, today: CalendarDay.today)
             let matching = try await MatchingService.load(from: store, matcher: matcher)
-            let app = TrellisApplication.make(store: store, matching: matching, host: host, port: port, services: services,
-                                              logger: logger) { [host] port in
+            let uploads = DirectoryUploads(reader: reader, spoolDirectory: settings.spoolDirectory, limitBytes: settings.uploadLimitMB * 1_024 * 1_024)
+            var parts = TrellisServerParts(store: store, matching: matching, uploads: uploads)
+            parts.openAPIDocument = ConfigFiles.locate("schemas/openapi.yaml", explicit: nil, environment: "TRELLIS_OPENAPI")
+            if let folder = web ?? settings.webDirectory ?? ConfigFiles.locate("web", explicit: nil, environment: "TRELLIS_WEB") {
+                var webSettings = WebSettings(webDirectory: folder, secureCookies: settings.secureCookies ?? WebSettings.cookiesNeedTLS(host: host))
+                webSettings.sessionLifetime = settings.sessionHours * 3_600
+                do { parts.web = try await WebInterface.load(webSettings) } catch {
+                    throw CommandFailure("\(error)")
+                }
+            } else {
+                logger.warning("no web/ folder found: serving the API only (pass --web DIR)")
+            }
+            let app = TrellisApplication.make(parts, host: host, port: port, services: services, logger: logger) { [host] port in
                 FileHandle.standardOutput.write(Data("trellis listening on http://\(host):\(port)\n".utf8))
             }
             try await app.runService()
             try await client.shutdown()
         }
+    }
+
+    /// With an empty database, imports the configured sample directories so the first start serves something.
+    static func importOnFirstStart(_ files: [String], reader: DirectoryReader, store: any TrellisStore, logger: Logger) async throws {
+        guard !files.isEmpty, try await store.latestSnapshot() == nil else { return }
+        var merged = DirectoryImport(keepsServices: true)
+        var rejected = 0
+        for file in files {
+            let report = reader.read(path: file, into: &merged)
+            if let fatal = report.fatal { throw CommandFailure("\(file): \(fatal)") }
+            rejected += report.rejected.count
+        }
+        let snapshot = try await store.storeDirectory(merged.sortedServices, files: files, context: AuditContext(actor: "system:first-start", purpose: "operations"))
+        logger.info("first start: imported the sample directories", metadata: [
+            "directory.snapshot": "\(snapshot.id)", "directory.services": "\(snapshot.serviceCount)", "directory.rejected": "\(rejected)"])
     }
 }

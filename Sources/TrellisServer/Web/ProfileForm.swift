@@ -1,0 +1,76 @@
+import Foundation
+import TrellisCore
+
+/// The needs-profile form, to and from a `NeedsProfile`. The form builds the same JSON the API
+/// takes and decodes it with the same strict decoder, so a page refuses exactly what the API would,
+/// naming the field.
+enum ProfileForm {
+    static let circumstances = ["chronically_homeless", "active_substance_use", "justice_involved", "serious_mental_illness", "disability"]
+
+    static func profile(_ form: FormData) throws -> NeedsProfile {
+        var person: [String: Any] = ["ref": form["person_ref"] ?? ""]
+        if let age = form["age"] { person["age"] = Int(age) ?? age }
+        if let gender = form["gender"] { person["gender"] = gender }
+        if let name = form["name"] { person["name"] = name }
+        if let phone = form["phone"] { person["phone"] = phone }
+        if let email = form["email"] { person["email"] = email }
+        person["languages"] = list(form["languages"]) ?? ["en"]
+        person["interpreter_needed"] = form.isChecked("interpreter_needed")
+        if let code = form["postal_code"] { person["location"] = ["postal_code": code] }
+        if let county = form["county"] { person["county"] = county }
+        if let insurance = list(form["insurance"]) { person["insurance"] = insurance }
+        if form.isChecked("veteran") { person["veteran"] = true }
+        let urgency = form["urgency"] ?? "routine"
+        let needs = form.all("need").map { domain -> [String: Any] in
+            var need: [String: Any] = ["domain": domain, "urgency": urgency]
+            if let detail = form["detail_\(domain)"] { need["detail"] = detail }
+            return need
+        }
+        var circumstances: [String: Any] = [:]
+        for name in Self.circumstances { circumstances[name] = form.isChecked(name) }
+        var preferences: [String: Any] = ["faith_based": form.isChecked("faith_opt_in") ? "opt_in" : "not_offered",
+                                          "telehealth_ok": form.isChecked("telehealth_ok"), "peer_run_preferred": form.isChecked("peer_run_preferred")]
+        if let tradition = form["faith_tradition"] { preferences["faith_tradition"] = tradition }
+        if let distance = form["max_distance_km"] { preferences["max_distance_km"] = Double(distance) ?? distance }
+        let object: [String: Any] = ["person": person, "needs": needs, "circumstances": circumstances, "preferences": preferences]
+        let data = try JSONSerialization.data(withJSONObject: object)
+        do {
+            return try JSONDecoder().decode(NeedsProfile.self, from: data)
+        } catch let error as DecodingError {
+            let (field, reason) = error.fieldAndReason
+            throw APIError.invalid(field.isEmpty ? reason : "\(field): \(reason)", field: field)
+        }
+    }
+
+    /// The profile as the hidden field that carries it from the matches page to the referral page.
+    static func carried(_ profile: NeedsProfile) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(profile), as: UTF8.self)
+    }
+
+    static func fromCarried(_ text: String?) throws -> NeedsProfile {
+        guard let text else { throw APIError.invalid("the needs profile is missing: start again from the profile form", field: "profile") }
+        do { return try JSONDecoder().decode(NeedsProfile.self, from: Data(text.utf8)) } catch {
+            throw APIError.invalid("the needs profile could not be read: start again from the profile form", field: "profile")
+        }
+    }
+
+    static func list(_ text: String?) -> [String]? {
+        let items = text?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
+        return items.isEmpty ? nil : items
+    }
+
+    /// What the form shows when it is drawn again (after an error): the values the person typed.
+    static func values(_ form: FormData) -> [String: Any] {
+        var values: [String: Any] = [:]
+        for name in ["person_ref", "age", "gender", "postal_code", "languages", "county", "insurance", "max_distance_km", "faith_tradition", "urgency", "name", "phone", "email"] {
+            values[name] = form[name] ?? ""
+        }
+        for name in ["interpreter_needed", "veteran", "faith_opt_in", "telehealth_ok", "peer_run_preferred"] + circumstances {
+            values["checked_\(name)"] = form.isChecked(name)
+        }
+        for domain in NeedDomain.allCases { values["need_\(domain.rawValue)"] = form.all("need").contains(domain.rawValue) }
+        return values
+    }
+}

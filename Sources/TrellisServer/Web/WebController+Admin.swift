@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import TrellisCore
+import TrellisDirectory
+import TrellisStore
+
+extension WebController {
+    /// The administrator's page: directory upload, partners, users and audit verification.
+    func adminPage(_ context: TrellisRequestContext, extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
+        _ = try await access.require(AccessControl.administrators, context, to: "administer Trellis")
+        var values = extra
+        values["partners"] = try await store.partners().map { p in
+            ["id": p.id, "organizations": p.organizations.joined(separator: ", "), "endpoint": p.endpoint.absoluteString,
+             "format": p.format.rawValue, "status_mode": p.statusMode.rawValue] as [String: Any]
+        }
+        values["users"] = try await store.users().map { u in
+            ["id": u.id, "name": u.name, "role": u.role.rawValue, "organization": u.organizationID, "disabled": u.disabledAt != nil] as [String: Any]
+        }
+        if let snapshot = try await store.latestSnapshot() {
+            values["snapshot"] = ["id": snapshot.id, "services": snapshot.serviceCount, "imported_at": Self.shortDate(snapshot.importedAt),
+                                  "files": snapshot.files.joined(separator: ", ")] as [String: Any]
+        }
+        values["upload_limit_mb"] = (uploads?.limitBytes ?? 0) / (1_024 * 1_024)
+        values["uploads_enabled"] = uploads != nil && matching != nil
+        return pages.render("admin", values, title: "Administration", context: context, status: status)
+    }
+
+    /// A directory file from the upload form (multipart, streamed to the spool), imported as the
+    /// API imports it; the page shows the import report.
+    func adminUpload(_ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require(AccessControl.administrators, context, to: "import directories")
+        try verifyCSRF(request.uri.queryParameters["csrf"].map(String.init), context)
+        guard let uploads, let matching else { throw APIError(.serviceUnavailable, code: "unavailable", "uploads are not enabled on this server") }
+        guard let boundary = MultipartSpool.boundary(request.headers[.contentType]) else {
+            throw APIError.invalid("send the file from the upload form (multipart/form-data)")
+        }
+        let path = uploads.spoolPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let name = try await MultipartSpool.spool(request.body, boundary: boundary, field: "file", to: path, limit: uploads.limitBytes)
+        let importer = DirectoryController(store: store, matching: matching, uploads: uploads)
+        let (report, imported) = try await importer.importSpooled(path: path, name: name, user: user, context: context)
+        let file = report.files.first
+        let summary: [String: Any] = [
+            "imported": imported, "file": file?.path ?? "upload", "format": file?.format ?? "unknown", "services": report.services,
+            "rejected": report.rejected, "warnings": report.warnings, "error": file?.error ?? "",
+            "rejections": (file?.rejected ?? []).prefix(50).map { rejection in
+                var row: [String: Any] = ["line": rejection.line, "reason": rejection.reason]
+                row["field"] = rejection.field
+                return row
+            },
+            "stored": report.stored?.services ?? 0,
+        ]
+        return try await adminPage(context, extra: ["import": summary], status: imported ? .ok : .unprocessableContent)
+    }
+
+    func adminVerify(_ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require(AccessControl.administrators, context, to: "verify the audit trail")
+        _ = try await form(request, context)
+        let verdict = try await store.audit.verify()
+        try await store.audit.append(access.audit(user, context, purpose: "security").entry(.execute, "audit", "verify"))
+        let text: String
+        switch verdict {
+        case .intact(let records, let checkpoints): text = "Verified: the audit chain is intact (\(records) records, \(checkpoints) signed checkpoints)."
+        case .broken(let sequence, let reason): text = "Broken at record \(sequence): \(reason)"
+        }
+        if case .broken = verdict { context.logger.critical("audit chain verification failed", metadata: ["audit.sequence": "\(verdict)"]) }
+        return try await adminPage(context, extra: ["audit_verdict": text])
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Hummingbird
+import TrellisCore
+import TrellisDelivery
+import TrellisStore
+
+extension WebController {
+    /// Sending a referral: choose what may be shared, preview exactly what will leave, then send.
+    /// Nothing is stored until "send"; the preview is built by the same code the delivery worker uses.
+    func referralForm(_ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require(AccessControl.referrers, context, to: "make referrals")
+        let form = try await form(request, context)
+        let profile = try ProfileForm.fromCarried(form.values["profile"]?.first)
+        guard let serviceID = form["service_id"], let service = try await store.service(id: serviceID) else {
+            throw APIError.notFound("that service is no longer in the directory")
+        }
+        let categories = Set(form.all("category").compactMap(Consent.Category.init(rawValue:)))
+        let method = Consent.Method(rawValue: form["method"] ?? "") ?? .verbal
+        let consent = Consent(recipient: service.organizationID, categories: categories, method: method, capturedBy: user.id,
+                              capturedAt: Date().addingTimeInterval(-1))
+        var values: [String: Any] = [
+            "profile": try ProfileForm.carried(profile), "service_id": service.id, "service_name": service.name,
+            "organization": service.organizationName, "organization_id": service.organizationID, "person_ref": profile.person.ref,
+            "note": form["note"] ?? "",
+            "categories": Consent.Category.allCases.map { category in
+                ["value": category.rawValue, "title": Self.categoryTitle(category), "checked": categories.contains(category)] as [String: Any]
+            },
+            "methods": Consent.Method.allCases.map { ["value": $0.rawValue, "selected": $0 == method] },
+        ]
+        let action = form["action"]
+        if action != nil, categories.isEmpty {
+            values["message"] = "Choose at least one kind of information the person agreed to share."
+            return pages.render("refer", values, title: "Send a referral", context: context, status: .badRequest)
+        }
+        if action == "send" {
+            let request = NewReferral(profile: profile, serviceID: service.id, consent: consent, note: form["note"], source: .api,
+                                      referrerOrganizationID: user.organizationID)
+            let referral = try await store.createReferral(request, context: access.audit(user, context))
+            var response = Response.redirect(to: "/referrals/\(referral.id)", type: .normal)
+            response.status = .seeOther
+            return response
+        }
+        if action == "preview" {
+            let partner = try await store.partner(answeringFor: service.organizationID)
+            values["preview"] = try Self.preview(profile: profile, consent: consent, note: form["note"], service: service, partner: partner, user: user)
+            values["format"] = (partner?.format ?? .json).rawValue
+            values["no_partner"] = partner == nil
+        }
+        return pages.render("refer", values, title: "Send a referral", context: context)
+    }
+
+    /// Exactly the body the delivery worker would send now: the minimum necessary under this consent.
+    static func preview(profile: NeedsProfile, consent: Consent, note: String?, service: Service, partner: Partner?, user: UserAccount) throws -> String {
+        let now = Date()
+        let draft = Referral(id: "(assigned when sent)", status: .requested, serviceID: service.id, organizationID: service.organizationID,
+                             personRef: profile.person.ref, consentID: "(assigned when sent)", needDomains: profile.needs.map(\.domain),
+                             createdAt: now, createdBy: user.id, requestedAt: now, updatedAt: now, referrerOrganizationID: user.organizationID)
+        let recipient = partner ?? Partner(id: "(no partner yet)", organizations: [service.organizationID],
+                                           endpoint: URL(string: "https://partner.invalid/")!, format: .json)
+        guard let disclosure = ReferralDisclosure(referral: draft, consentID: draft.consentID, consent: consent, profile: profile, note: note,
+                                                  service: service, partner: recipient, now: now) else {
+            throw APIError(.unprocessableContent, code: "consent_not_in_force", "the consent does not cover this organization")
+        }
+        let body = recipient.format == .fhirR4 ? try FHIRReferralBundle.render(disclosure) : try ReferralDocument.render(disclosure)
+        let object = try JSONSerialization.jsonObject(with: body)
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]),
+                      as: UTF8.self)
+    }
+
+    static func categoryTitle(_ category: Consent.Category) -> String {
+        switch category {
+        case .contact: "Contact details (name, phone, email)"
+        case .demographics: "Demographics (age, gender, languages)"
+        case .needs: "Needs (what the referral is for)"
+        case .circumstances: "Circumstances (homelessness, justice involvement…)"
+        case .clinicalNotes: "Clinical notes (the note below)"
+        case .substanceUse: "Substance use (42 CFR Part 2)"
+        }
+    }
+
+    /// My referrals across agencies, newest first, with filters by status and agency.
+    func tracker(_ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require(AccessControl.everyone, context, to: "list referrals")
+        var query = try ReferralListQuery(request.uri, user: user)
+        query.filter.scope = try await access.referralScope(for: user)
+        query.filter.limit = 201
+        let found = try await store.referrals(query.filter, context: access.audit(user, context))
+        let now = Date()
+        let directory = matching?.catalog
+        let rows: [[String: Any]] = found.prefix(200).map { referral in
+            [
+                "id": referral.id, "status": referral.status.rawValue, "person_ref": referral.personRef,
+                "service": directory?.name(of: referral.serviceID) ?? referral.serviceID, "agency": referral.organizationID,
+                "created": Self.shortDate(referral.createdAt), "respond_by": referral.respondBy.map(Self.shortDate) ?? "",
+                "overdue": referral.isOverdue(at: now),
+            ]
+        }
+        let agencies = Set(found.map(\.organizationID)).union(query.filter.organizationID.map { [$0] } ?? []).sorted()
+        let values: [String: Any] = [
+            "referrals": rows, "empty": rows.isEmpty, "more": found.count > 200,
+            "statuses": ReferralStatus.allCases.map { ["value": $0.rawValue, "selected": query.filter.status == $0] },
+            "agencies": agencies.map { ["value": $0, "selected": query.filter.organizationID == $0] },
+            "overdue_only": query.filter.overdueAt != nil,
+        ]
+        return pages.render("tracker", values, title: "Referrals", context: context)
+    }
+
+    func referralPage(_ id: String, _ context: TrellisRequestContext, message: String? = nil) async throws -> Response {
+        let user = try await access.require(AccessControl.everyone, context, to: "read referrals")
+        let referral = try await store.referral(id: id, scope: try await access.referralScope(for: user), context: access.audit(user, context))
+        let delivery = try await store.outboxEntry(referralID: id)
+        let attempts = try await store.deliveryAttempts(referralID: id)
+        let now = Date()
+        var values: [String: Any] = [
+            "id": referral.id, "status": referral.status.rawValue, "person_ref": referral.personRef,
+            "service": matching?.catalog.name(of: referral.serviceID) ?? referral.serviceID, "agency": referral.organizationID,
+            "overdue": referral.isOverdue(at: now), "respond_by": referral.respondBy.map(Self.shortDate) ?? "", "version": referral.version,
+            "timeline": (referral.history ?? []).map { change in
+                var row: [String: Any] = ["at": Self.shortDate(change.at), "from": change.from?.rawValue ?? "new", "to": change.to.rawValue,
+                                          "actor": change.actor, "party": change.party.rawValue, "source": change.source.rawValue]
+                row["reason"] = change.reason  // absent, not blank: the template shows it only when given
+                return row
+            },
+            "delivery_state": delivery?.state.rawValue ?? "not queued",
+            "attempts": attempts.map { attempt in
+                ["at": Self.shortDate(attempt.at), "outcome": attempt.outcome.rawValue, "status": attempt.httpStatus.map(String.init) ?? "",
+                 "error": attempt.errorClass ?? "", "ms": String(format: "%.0f", attempt.durationMS)] as [String: Any]
+            },
+            "can_cancel": AccessControl.referrers.contains(user.role) && [.draft, .requested, .accepted].contains(referral.status),
+        ]
+        if let message { values["message"] = message }
+        return pages.render("referral", values, title: "Referral \(referral.id)", context: context)
+    }
+
+    func cancel(_ id: String, _ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require(AccessControl.referrers, context, to: "cancel referrals")
+        let form = try await form(request, context)
+        let audit = access.audit(user, context)
+        _ = try await store.referral(id: id, scope: try await access.referralScope(for: user), context: audit)
+        do {
+            _ = try await store.changeStatus(StatusChangeRequest(referralID: id, status: .cancelled, party: .referrer, reason: form["reason"],
+                                                                 source: .api, expectedVersion: form["version"].flatMap { Int($0) }), context: audit)
+        } catch let error as StoreError {
+            return try await referralPage(id, context, message: APIError(error).message)
+        }
+        var response = Response.redirect(to: "/referrals/\(id)", type: .normal)
+        response.status = .seeOther
+        return response
+    }
+
+    static func shortDate(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
+    }
+}

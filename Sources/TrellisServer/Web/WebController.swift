@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import TrellisCore
+import TrellisStore
+
+/// The case workers' web pages: sign-in, the needs profile and its matches, sending a referral under
+/// consent, the tracker, the supervisor's dashboard and the administrator's page. Pages are drawn on
+/// the server with no scripts; every form carries the session's CSRF token.
+struct WebController: Sendable {
+    let store: any TrellisStore
+    let matching: MatchingService?
+    let uploads: DirectoryUploads?
+    let settings: WebSettings
+    let pages: WebPages
+    let limiter = SignInLimiter()
+    var access: AccessControl { AccessControl(store: store) }
+
+    func addRoutes(to router: Router<TrellisRequestContext>) {
+        router.get("/sign-in") { _, context in signInPage(context: context) }
+        router.post("/sign-in") { request, context in try await signIn(request, context) }
+        let pages = router.group().add(middleware: SessionAuthentication(store: store))
+        pages.post("/sign-out") { request, context in try await page(context) { try await signOut(request, context) } }
+        pages.get("/") { _, context in try await page(context) { try await profilePage(context) } }
+        pages.post("/matches") { request, context in try await page(context) { try await matches(request, context) } }
+        pages.post("/referrals/new") { request, context in try await page(context) { try await referralForm(request, context) } }
+        pages.get("/referrals") { request, context in try await page(context) { try await tracker(request, context) } }
+        pages.get("/referrals/:id") { _, context in try await page(context) { try await referralPage(try context.parameters.require("id"), context) } }
+        pages.post("/referrals/:id/cancel") { request, context in
+            try await page(context) { try await cancel(try context.parameters.require("id"), request, context) }
+        }
+        pages.get("/dashboard") { _, context in try await page(context) { try await dashboard(context) } }
+        pages.get("/admin") { _, context in try await page(context) { try await adminPage(context, extra: [:]) } }
+        pages.post("/admin/directories") { request, context in try await page(context) { try await adminUpload(request, context) } }
+        pages.post("/admin/audit/verify") { request, context in try await page(context) { try await adminVerify(request, context) } }
+    }
+
+    /// Runs a page's handler; a refusal becomes an error page with its status.
+    func page(_ context: TrellisRequestContext, _ body: () async throws -> Response) async throws -> Response {
+        do { return try await body() } catch let error as APIError {
+            return pages.error(error, context: context)
+        } catch let error as StoreError {
+            return pages.error(APIError(error), context: context)
+        }
+    }
+
+    /// The form body, refused unless it carries this session's CSRF token.
+    func form(_ request: Request, _ context: TrellisRequestContext) async throws -> FormData {
+        var request = request
+        let body: ByteBuffer
+        do { body = try await request.collectBody(upTo: 256 * 1_024) } catch {
+            throw APIError(.contentTooLarge, code: "too_large", "the form is larger than 256 KB")
+        }
+        let form = FormData(String(buffer: body))
+        try verifyCSRF(form["csrf"], context)
+        return form
+    }
+
+    func verifyCSRF(_ given: String?, _ context: TrellisRequestContext) throws {
+        guard let secret = context.sessionSecret, let given, WebSession.sameSecret(given, WebSession.csrfToken(forSession: secret)) else {
+            throw APIError.forbidden("the form has expired or did not come from this site: open the page again and resubmit")
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Configuration
+import Foundation
+import SystemPackage
+
+/// `trellis serve`'s settings: the `serve` object of config/trellis.json (or `--config FILE`), under
+/// environment variables named after each key (`TRELLIS_SERVE_PORT` for `serve.port`), under the
+/// command line's options, which win. A value of the wrong kind is an error naming its key.
+struct ServeSettings {
+    var host = "127.0.0.1"
+    var port = 8080
+    var partnersFile: String?
+    var webDirectory: String?
+    var uploadLimitMB = 1_024
+    var spoolDirectory = NSTemporaryDirectory()
+    var sessionHours = 12.0
+    var pollEverySeconds = 300.0
+    var delivery = true
+    /// Directories imported on first start, when the database holds none.
+    var sampleDirectories: [String] = []
+    var secureCookies: Bool?
+
+    static func read(configFile: String?) async throws -> ServeSettings {
+        var providers: [any ConfigProvider] = [
+            KeyMappingProvider(upstream: EnvironmentVariablesProvider()) { key in key.prepending(["trellis"]) },
+        ]
+        if let configFile {
+            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(configFile), allowMissing: false))
+        }
+        let config = ConfigReader(providers: providers).scoped(to: "serve")
+        var settings = ServeSettings()
+        settings.host = config.string(forKey: "host") ?? settings.host
+        settings.port = try Self.int(config, "port") ?? settings.port
+        settings.partnersFile = config.string(forKey: "partners")
+        settings.webDirectory = config.string(forKey: "web")
+        settings.uploadLimitMB = try Self.int(config, "upload_limit_mb") ?? settings.uploadLimitMB
+        settings.spoolDirectory = config.string(forKey: "upload_spool") ?? settings.spoolDirectory
+        settings.sessionHours = try Self.double(config, "session_hours") ?? settings.sessionHours
+        settings.pollEverySeconds = try Self.double(config, "poll_every_seconds") ?? settings.pollEverySeconds
+        settings.delivery = try Self.bool(config, "delivery") ?? settings.delivery
+        settings.secureCookies = try Self.bool(config, "secure_cookies")
+        settings.sampleDirectories = config.stringArray(forKey: "first_start_directories") ?? []
+        guard (0...65_535).contains(settings.port) else { throw CommandFailure("serve.port: \(settings.port) is not a port (0 to 65535)") }
+        guard settings.uploadLimitMB > 0, settings.sessionHours > 0, settings.pollEverySeconds > 0 else {
+            throw CommandFailure("serve.upload_limit_mb, serve.session_hours and serve.poll_every_seconds must be above 0")
+        }
+        return settings
+    }
+
+    static func int(_ config: ConfigReader, _ key: String) throws -> Int? {
+        if let value = config.int(forKey: ConfigKey(key)) { return value }
+        if config.string(forKey: ConfigKey(key)) != nil { throw CommandFailure("serve.\(key): expected a whole number") }
+        return nil
+    }
+
+    static func double(_ config: ConfigReader, _ key: String) throws -> Double? {
+        if let value = config.double(forKey: ConfigKey(key)) { return value }
+        if let value = config.int(forKey: ConfigKey(key)) { return Double(value) }
+        if config.string(forKey: ConfigKey(key)) != nil { throw CommandFailure("serve.\(key): expected a number") }
+        return nil
+    }
+
+    static func bool(_ config: ConfigReader, _ key: String) throws -> Bool? {
+        if let value = config.bool(forKey: ConfigKey(key)) { return value }
+        if config.string(forKey: ConfigKey(key)) != nil { throw CommandFailure("serve.\(key): expected true or false") }
+        return nil
+    }
+}
