@@ -32,7 +32,7 @@ extension APIError {
         case .serviceNotFound(let id): self.init(.unprocessableContent, code: "unknown_service", "no service \(id) in the directory", field: "service_id")
         case .userNotFound(let id): self = .notFound("no user \(id)")
         case .transition(_, .reasonRequired): self.init(.unprocessableContent, code: "reason_required", error.description, field: "reason")
-        case .transition: self.init(.conflict, code: "illegal_move", error.description)
+        case .transition: self.init(.unprocessableContent, code: "illegal_move", error.description)  // as partners' answers say it
         case .conflict: self.init(.conflict, code: "conflict", error.description, field: "version")
         case .consentRecipientMismatch: self.init(.unprocessableContent, code: "consent_mismatch", error.description, field: "consent.recipient")
         case .consentNotInForce: self.init(.unprocessableContent, code: "consent_not_in_force", error.description, field: "consent")

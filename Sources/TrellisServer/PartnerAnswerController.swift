@@ -10,12 +10,33 @@ public import TrellisStore
 /// `PartnerAnswers`, this only translates HTTP.
 public struct PartnerAnswerController: Sendable {
     let answers: PartnerAnswers
+    let store: any TrellisStore
 
-    public init(store: any TrellisStore) { answers = PartnerAnswers(store: store) }
+    public init(store: any TrellisStore) {
+        answers = PartnerAnswers(store: store)
+        self.store = store
+    }
 
     public func addRoutes(to router: Router<TrellisRequestContext>) {
         router.post("/v1/partners/:partner/status") { request, context in
             let partner = try context.parameters.require("partner")
+            if let bearer = request.headers[.authorization], bearer.lowercased().hasPrefix("bearer ") {
+                // A partner token instead of a signature: it must be this partner's.
+                let secret = String(bearer.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+                let audit = AuditContext(actor: "anonymous", sourceAddress: context.sourceAddress, purpose: "security")
+                guard let user = try await store.user(bearing: secret, context: audit) else {
+                    throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""], message: "the token is not valid")
+                }
+                guard user.role == .partner, user.organizationID == partner else {
+                    try await store.audit.append(AuditContext(actor: user.id, sourceAddress: context.sourceAddress, purpose: "security")
+                        .entry(.execute, "partner-status", partner, outcome: .denied, detail: "token does not belong to partner \(partner)"))
+                    throw APIError.forbidden("this token does not answer for partner \(partner)")
+                }
+                let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+                return await Self.answer(request, context) { body, _ in
+                    try await answers.statusUpdate(partnerID: partner, body: body, messageID: key, sourceAddress: context.sourceAddress)
+                }
+            }
             return await Self.answer(request, context) { body, headers in
                 try await answers.statusUpdate(partnerID: partner, body: body, headers: headers, sourceAddress: context.sourceAddress)
             }

@@ -37,7 +37,8 @@ import TrellisTestSupport
             #expect(cancelled.status == .ok, "\(String(buffer: cancelled.body))")
             #expect(try F.json(cancelled)["status"] as? String == "cancelled")
             let again = try await client.execute(uri: "/v1/referrals/\(id)/cancel", method: .post, headers: fixture.headers(.caseworkerA), body: ByteBuffer(string: "{}"))
-            #expect(again.status == .conflict)
+            #expect(again.status == .unprocessableContent)
+            #expect((try F.json(again)["error"] as? [String: Any])?["code"] as? String == "illegal_move")
         }
     }
 

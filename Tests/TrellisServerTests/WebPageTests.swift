@@ -78,8 +78,8 @@ import TrellisTestSupport
 
         mutating func signIn(_ client: any TestClientProtocol, as user: String, password: String = WebPageTests.password) async throws -> TestResponse {
             let page = try await get(client, "/sign-in")
-            let token = try #require(WebPageTests.hidden("signin_token", in: page))
-            return try await post(client, "/sign-in", [("signin_token", token), ("username", user), ("password", password)])
+            let token = try #require(WebPageTests.hidden("csrf", in: page))
+            return try await post(client, "/sign-in", [("csrf", token), ("username", user), ("password", password)])
         }
     }
 

@@ -100,6 +100,18 @@ public struct PartnerAnswers: Sendable {
                                sourceAddress: sourceAddress, now: now)
     }
 
+    /// `POST /v1/partners/{partner}/status` from a partner's system holding a partner token (its
+    /// identity already checked by the caller) instead of a signature. `messageID` (its
+    /// Idempotency-Key) makes a retried answer count once.
+    public func statusUpdate(partnerID: String, body: Data, messageID: String?, sourceAddress: String?,
+                             now: Date = Date()) async throws(PartnerAnswerError) -> Referral {
+        let partners: [Partner]
+        do { partners = try await store.partners() } catch { throw .unavailable("\(error)") }
+        guard let partner = partners.first(where: { $0.id == partnerID }) else { throw .unknownPartner(partnerID) }
+        return try await apply(try StatusUpdate.json(body), from: partner, messageID: messageID.map { "key:" + $0 } ?? "token:\(UUID().uuidString)",
+                               source: .callback, sourceAddress: sourceAddress, now: now)
+    }
+
     /// `PUT /fhir/Task/{id}`: the partner is the one the referral was sent to; its secrets must have signed.
     public func taskUpdate(referralID: String, body: Data, headers: (String) -> String?, sourceAddress: String?,
                            now: Date = Date()) async throws(PartnerAnswerError) -> Referral {

@@ -23,8 +23,8 @@ public struct MatchController: Sendable {
 
     func match(_ request: Request, _ context: TrellisRequestContext) async throws -> Response {
         guard let user = context.user else { throw HTTPError(.unauthorized) }
-        let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? Matcher.defaultLimit
-        guard (1...50).contains(limit) else { return JSONResponse.error(400, code: "invalid", "limit is 1 to 50", field: "limit") }
+        try request.uri.rejectUnknownParameters(["limit"])
+        let limit = try request.uri.integer("limit", in: 1...50, default: Matcher.defaultLimit)
         var request = request
         let body: ByteBuffer
         do { body = try await request.collectBody(upTo: Self.bodyLimit) } catch {

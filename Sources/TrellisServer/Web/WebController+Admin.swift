@@ -29,14 +29,16 @@ extension WebController {
     /// API imports it; the page shows the import report.
     func adminUpload(_ request: Request, _ context: TrellisRequestContext) async throws -> Response {
         let user = try await access.require(AccessControl.administrators, context, to: "import directories")
-        try verifyCSRF(request.uri.queryParameters["csrf"].map(String.init), context)
         guard let uploads, let matching else { throw APIError(.serviceUnavailable, code: "unavailable", "uploads are not enabled on this server") }
         guard let boundary = MultipartSpool.boundary(request.headers[.contentType]) else {
             throw APIError.invalid("send the file from the upload form (multipart/form-data)")
         }
         let path = uploads.spoolPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let name = try await MultipartSpool.spool(request.body, boundary: boundary, field: "file", to: path, limit: uploads.limitBytes)
+        // The form's CSRF token comes before its file, and is checked before the file is spooled.
+        let name = try await MultipartSpool.spool(request.body, boundary: boundary, field: "file", to: path, limit: uploads.limitBytes) { fields in
+            try verifyCSRF(fields["csrf"], context)
+        }
         let importer = DirectoryController(store: store, matching: matching, uploads: uploads)
         let (report, imported) = try await importer.importSpooled(path: path, name: name, user: user, context: context)
         let file = report.files.first

@@ -21,7 +21,7 @@ extension WebController {
         let form = FormData(String(buffer: try await request.collectBody(upTo: 16 * 1_024)))
         let username = form["username"] ?? ""
         let address = context.sourceAddress ?? "unknown"
-        guard let given = form["signin_token"], let expected = WebSession.cookieValue(WebSession.signInCookieName, in: request),
+        guard let given = form["csrf"], let expected = WebSession.cookieValue(WebSession.signInCookieName, in: request),
               WebSession.sameSecret(given, expected) else {
             return signInPage(context: context, message: "The sign-in form expired. Please try again.", username: username, status: .forbidden)
         }

@@ -8,7 +8,7 @@ struct PartnerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "partner",
         abstract: "Manage the partner agencies referrals are delivered to.",
-        subcommands: [PartnerAdd.self, PartnerList.self, PartnerRemove.self])
+        subcommands: [PartnerAdd.self, PartnerList.self, PartnerRemove.self, PartnerToken.self])
 }
 
 struct PartnerAdd: AsyncParsableCommand {

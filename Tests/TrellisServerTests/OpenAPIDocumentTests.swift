@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TrellisCore
+import TrellisServer
+import TrellisStore
+import TrellisTestSupport
+
+/// schemas/openapi.yaml is a valid OpenAPI document, is what `/openapi.yaml` serves, and describes what
+/// the routes really answer: answers recorded here are checked against it, strictly (no undeclared key).
+@Suite struct OpenAPIDocumentTests {
+    typealias F = APIFixture
+    static let document = DeliveryFixtures.repository.appendingPathComponent("schemas/openapi.yaml").path
+
+    @Test func theDocumentIsValid() throws {
+        let result = try DeliveryFixtures.validate("validate_openapi.py", [Self.document])
+        #expect(result.status == 0, "\(result.output)")
+        let examples = try DeliveryFixtures.validate("check_openapi_examples.py", [])
+        #expect(examples.status == 0, "\(examples.output)")
+    }
+
+    @Test func realAnswersMatchTheDocument() async throws {
+        let fixture = try await F.make()
+        let folder = fixture.rig.folder.appendingPathComponent("answers")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let existing = try await AccessMatrixTests.refer(fixture, by: .caseworkerA, to: "ORG-42")
+        var parts = TrellisServerParts(store: fixture.store, matching: fixture.matching)
+        parts.openAPIDocument = Self.document
+        let app = TrellisApplication.make(parts, port: 0, logger: LoopbackServer.logger)
+        try await app.test(.router) { client in
+            var count = 0
+            func record(_ method: HTTPRequest.Method, _ uri: String, _ caller: F.Caller?, _ body: ByteBuffer? = nil) async throws {
+                let response = try await client.execute(uri: uri, method: method, headers: fixture.headers(caller), body: body)
+                let text = String(buffer: response.body)
+                let parsed = (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) ?? text
+                let entry: [String: Any] = ["method": method.rawValue, "path": uri, "status": Int(response.status.code),
+                                            "content_type": response.headers[.contentType] ?? "", "body": parsed]
+                count += 1
+                try JSONSerialization.data(withJSONObject: entry).write(to: folder.appendingPathComponent(String(format: "%03d.json", count)))
+            }
+            try await record(.get, "/healthz", nil)
+            try await record(.get, "/readyz", nil)
+            try await record(.get, "/v1/me", .caseworkerA)
+            try await record(.get, "/v1/me", nil)
+            try await record(.post, "/v1/matches?limit=2", .caseworkerA, ByteBuffer(data: try JSONEncoder().encode(DeliveryFixtures.profile)))
+            try await record(.post, "/v1/matches?limit=99", .caseworkerA, ByteBuffer(string: "{}"))
+            try await record(.get, "/v1/services?per_page=1", .caseworkerA)
+            try await record(.get, "/v1/services?near=41.2,-95.9&radius_km=900", .caseworkerA)
+            try await record(.get, "/v1/services/svc-ORG-42", .caseworkerA)
+            try await record(.get, "/v1/services/nope", .caseworkerA)
+            try await record(.post, "/v1/referrals", .caseworkerA, try F.referralBody())
+            try await record(.post, "/v1/referrals", .caseworkerA, try F.referralBody(extra: #", "colour": "red""#))
+            try await record(.post, "/v1/referrals", .partner42, try F.referralBody())
+            try await record(.get, "/v1/referrals?per_page=1", .caseworkerA)
+            try await record(.get, "/v1/referrals/\(existing)", .caseworkerA)
+            try await record(.get, "/v1/referrals/\(existing)", .caseworkerB)
+            try await record(.post, "/v1/referrals/\(existing)/cancel", .caseworkerA, ByteBuffer(string: #"{"reason": "found housing"}"#))
+            try await record(.post, "/v1/referrals/\(existing)/cancel", .caseworkerA, ByteBuffer(string: "{}"))
+            try await record(.get, "/v1/reports/loop-closure", .supervisorA)
+            try await record(.get, "/v1/reports/loop-closure", .caseworkerA)
+            try await record(.get, "/v1/audit?limit=3", .admin)
+            try await record(.get, "/v1/audit/verify", .admin)
+            try await record(.get, "/v2/nothing", nil)
+            let served = try await client.execute(uri: "/openapi.yaml", method: .get)
+            #expect(Data(buffer: served.body) == FileManager.default.contents(atPath: Self.document))
+        }
+        let result = try DeliveryFixtures.validate("check_openapi_examples.py", ["--responses", folder.path])
+        #expect(result.status == 0, "\(result.output)")
+        await fixture.rig.close()
+    }
+}
