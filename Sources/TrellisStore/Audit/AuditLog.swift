@@ -4,6 +4,9 @@ public protocol AuditLog: Sendable {
     /// Appends an entry at the end of the chain, in one transaction.
     @discardableResult
     func append(_ entry: AuditEntry) async throws -> SealedAuditRecord
+    /// Appends entries in order, in one transaction (a group commit).
+    @discardableResult
+    func append(contentsOf entries: [AuditEntry]) async throws -> [SealedAuditRecord]
     /// Signs a checkpoint for the current head (at shutdown, so a removed tail is caught).
     func checkpoint() async throws
     func head() async throws -> SealedAuditRecord?

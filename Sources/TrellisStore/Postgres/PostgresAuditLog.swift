@@ -61,6 +61,17 @@ public final class PostgresAuditLog: Sendable {
         return sealed[0]
     }
 
+    @discardableResult
+    public func append(contentsOf entries: [AuditEntry]) async throws -> [SealedAuditRecord] {
+        guard !entries.isEmpty else { return [] }
+        let logger = self.logger
+        let sealed = try await client.withTransaction(logger: logger) { connection in
+            try await Self.append(entries, on: connection, logger: logger)
+        }
+        for record in sealed { try book?.signIfDue(record) }
+        return sealed
+    }
+
     /// Appends inside the caller's transaction, so a change and its audit records commit together.
     /// Appenders in every process take turns at the head of the chain (a transaction-scoped lock), so
     /// callers append last, just before COMMIT, to hold the lock briefly.

@@ -12,7 +12,8 @@ public final class PostgresStore: TrellisStore, Sendable {
     let auditLog: PostgresAuditLog
     let logger: Logger
     private let runner: Task<Void, Never>?
-    public var audit: any AuditLog { auditLog }
+    /// Appends on their own are group-committed; appends inside a change commit with it.
+    public let audit: any AuditLog
 
     /// A store on a client the caller runs (`client.run()`), e.g. in the server's service group.
     public convenience init(client: PostgresClient, configuration: StoreConfiguration, logger: Logger) async throws {
@@ -26,7 +27,9 @@ public final class PostgresStore: TrellisStore, Sendable {
         self.logger = logger
         do {
             try await PostgresSchema.migrator.migrate(client, logger: logger)
-            auditLog = try await PostgresAuditLog(client: client, checkpoints: configuration.checkpoints, logger: logger)
+            let log = try await PostgresAuditLog(client: client, checkpoints: configuration.checkpoints, logger: logger)
+            auditLog = log
+            audit = GroupCommitAuditLog(log)
         } catch {
             runner?.cancel()
             throw error

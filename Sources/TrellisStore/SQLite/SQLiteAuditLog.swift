@@ -47,6 +47,14 @@ public final class SQLiteAuditLog: Sendable {
         return sealed
     }
 
+    @discardableResult
+    public func append(contentsOf entries: [AuditEntry]) async throws -> [SealedAuditRecord] {
+        guard !entries.isEmpty else { return [] }
+        let sealed = try await database.write { db in try entries.map { try Self.append($0, in: db) } }
+        try committed(sealed)
+        return sealed
+    }
+
     /// Appends inside the caller's write transaction, so a change and its audit record commit together.
     /// The caller passes the result to `sealed(_:)` after the commit.
     static func append(_ entry: AuditEntry, in db: Database) throws -> SealedAuditRecord {

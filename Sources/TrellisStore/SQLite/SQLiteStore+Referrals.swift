@@ -81,23 +81,25 @@ extension SQLiteStore {
     }
 
     public func referral(id: String, scope: ReferralScope, context: AuditContext) async throws -> Referral {
-        let found = try await transaction { db, audit in
-            guard var referral = try Self.referral(id: id, in: db), scope.admits(referral) else {
-                let exists = try Self.referral(id: id, in: db) != nil
-                try audit.append(context.entry(.read, "referral", id, outcome: exists ? .denied : .failure,
-                                               detail: exists ? "refused: outside the caller's scope" : "not found"), in: db)
-                return nil as Referral?
+        // Read in a read transaction; the read's audit record is group-committed before it is returned.
+        let (stored, history) = try await pool.read { db -> (Referral?, [ReferralStatusChange]) in
+            guard let referral = try Self.referral(id: id, in: db), scope.admits(referral) else {
+                return (try Self.referral(id: id, in: db), [])
             }
-            referral.history = try Self.history(of: id, in: db)
-            try audit.append(context.entry(.read, "referral", id), in: db)
-            return referral
+            return (referral, try Self.history(of: id, in: db))
         }
-        guard let found else { throw StoreError.referralNotFound(id) }
-        return found
+        guard var referral = stored, scope.admits(referral) else {
+            try await audit.append(context.entry(.read, "referral", id, outcome: stored == nil ? .failure : .denied,
+                                                 detail: stored == nil ? "not found" : "refused: outside the caller's scope"))
+            throw StoreError.referralNotFound(id)
+        }
+        referral.history = history
+        try await audit.append(context.entry(.read, "referral", id))
+        return referral
     }
 
     public func referrals(_ filter: ReferralFilter, context: AuditContext) async throws -> [Referral] {
-        try await transaction { db, audit in
+        let list = try await pool.read { db in
             var clauses: [String] = []
             var arguments = StatementArguments()
             if let status = filter.status { clauses.append("status = ?"); _ = arguments.append(contentsOf: [status.rawValue]) }
@@ -120,10 +122,10 @@ extension SQLiteStore {
             _ = arguments.append(contentsOf: [max(0, min(filter.limit, 10_000)), max(0, filter.offset)])
             let sql = "SELECT * FROM referral" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "))
                 + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?"
-            let list = try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.referral)
-            try audit.append(context.entry(.read, "referral", "*", detail: "list of \(list.count)"), in: db)
-            return list
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.referral)
         }
+        try await audit.append(context.entry(.read, "referral", "*", detail: "list of \(list.count)"))
+        return list
     }
 
     public func revokeConsent(referralID: String, context: AuditContext) async throws -> ConsentRevocation {

@@ -8,7 +8,8 @@ public final class SQLiteStore: TrellisStore, Sendable {
     let pool: DatabasePool
     let configuration: StoreConfiguration
     let auditLog: SQLiteAuditLog
-    public var audit: any AuditLog { auditLog }
+    /// Appends on their own are group-committed; appends inside a change commit with it.
+    public let audit: any AuditLog
 
     public init(path: String, configuration: StoreConfiguration) throws {
         let folder = (path as NSString).deletingLastPathComponent
@@ -21,6 +22,7 @@ public final class SQLiteStore: TrellisStore, Sendable {
         self.configuration = configuration
         try SQLiteSchema.migrator.migrate(pool)
         auditLog = try SQLiteAuditLog(database: pool, checkpoints: configuration.checkpoints)
+        audit = GroupCommitAuditLog(auditLog)
     }
 
     public func close() async throws {
