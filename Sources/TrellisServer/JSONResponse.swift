@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TrellisCore
 
 /// JSON bodies for responses, with sorted keys so answers are stable.
 enum JSONResponse {
@@ -18,7 +19,10 @@ enum JSONResponse {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.iso8601Seconds)
+        }
         return encoder
     }()
 

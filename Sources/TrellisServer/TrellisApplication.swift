@@ -69,7 +69,9 @@ public enum TrellisApplication {
     public static func make(_ parts: TrellisServerParts, host: String = "127.0.0.1", port: Int,
                             services: [any Service] = [], logger: Logger,
                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(parts), configuration: .init(address: .hostname(host, port: port), serverName: "trellis"),
+        // A connection that sends nothing for a minute is closed, so idle or stalled clients cannot hold sockets.
+        Application(router: router(parts), server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+                    configuration: .init(address: .hostname(host, port: port), serverName: "trellis"),
                     services: services, onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
 

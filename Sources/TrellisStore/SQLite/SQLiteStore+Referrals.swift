@@ -120,9 +120,12 @@ extension SQLiteStore {
                 _ = arguments.append(contentsOf: StatementArguments(organizations))
             }
             _ = arguments.append(contentsOf: [max(0, min(filter.limit, 10_000)), max(0, filter.offset)])
-            let sql = "SELECT * FROM referral" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "))
+            let sql = Self.referralColumns + " FROM referral" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "))
                 + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?"
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.referral)
+            var list: [Referral] = []
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try rows.next() { list.append(try Self.referral(row)) }
+            return list
         }
         try await audit.append(context.entry(.read, "referral", "*", detail: "list of \(list.count)"))
         return list
@@ -218,18 +221,23 @@ extension SQLiteStore {
     static let overdueQuery = "SELECT organization_id, count(*) AS n FROM referral WHERE status = 'requested' AND respond_by <= ? GROUP BY organization_id"
 
     static func referral(id: String, in db: Database) throws -> Referral? {
-        try Row.fetchOne(db, sql: "SELECT * FROM referral WHERE id = ?", arguments: [id]).map(referral)
+        try Row.fetchOne(db, sql: referralColumns + " FROM referral WHERE id = ?", arguments: [id]).map(referral)
     }
 
+    /// The columns `referral(_:)` reads, by position (looking columns up by name costs more than the
+    /// rest of reading a row, on a busy list).
+    static let referralColumns = """
+        SELECT id, status, service_id, organization_id, person_ref, consent_id, need_domains, created_at, created_by,
+            requested_at, respond_by, first_answered_at, updated_at, version, referrer_organization_id
+        """
+
     static func referral(_ row: Row) throws -> Referral {
-        let id: String = row["id"]
-        guard let status = ReferralStatus(rawValue: row["status"]) else { throw StoreError.invalid(field: "referral \(id).status", reason: "unknown status") }
-        return Referral(id: id, status: status, serviceID: row["service_id"], organizationID: row["organization_id"],
-                        personRef: row["person_ref"], consentID: row["consent_id"],
-                        needDomains: (row["need_domains"] as String).split(separator: ",").compactMap { NeedDomain(rawValue: String($0)) },
-                        createdAt: row["created_at"], createdBy: row["created_by"], requestedAt: row["requested_at"],
-                        respondBy: row["respond_by"], firstAnsweredAt: row["first_answered_at"], updatedAt: row["updated_at"],
-                        version: row["version"], referrerOrganizationID: row["referrer_organization_id"])
+        let id: String = row[0]
+        guard let status = ReferralStatus(rawValue: row[1]) else { throw StoreError.invalid(field: "referral \(id).status", reason: "unknown status") }
+        return Referral(id: id, status: status, serviceID: row[2], organizationID: row[3], personRef: row[4], consentID: row[5],
+                        needDomains: (row[6] as String).split(separator: ",").compactMap { NeedDomain(rawValue: String($0)) },
+                        createdAt: row[7], createdBy: row[8], requestedAt: row[9], respondBy: row[10], firstAnsweredAt: row[11],
+                        updatedAt: row[12], version: row[13], referrerOrganizationID: row[14])
     }
 
     static func history(of id: String, in db: Database) throws -> [ReferralStatusChange] {
