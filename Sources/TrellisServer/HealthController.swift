@@ -6,13 +6,20 @@ public import TrellisStore
 /// referrals can be made; 503 otherwise, saying which.
 public struct HealthController: Sendable {
     let store: any TrellisStore
+    let health: DatabaseHealth?
 
-    public init(store: any TrellisStore) { self.store = store }
+    public init(store: any TrellisStore, health: DatabaseHealth? = nil) {
+        self.store = store
+        self.health = health
+    }
 
     public func addRoutes(to router: Router<TrellisRequestContext>) {
         router.get("/healthz") { _, _ in JSONResponse.make(.ok, ["status": "ok"]) }
         router.get("/readyz") { _, context in
             let snapshot: DirectorySnapshot?
+            if let health, !health.isReachable {
+                return JSONResponse.make(.serviceUnavailable, ["status": "unavailable", "database": "unreachable"])
+            }
             do { snapshot = try await store.latestSnapshot() } catch {
                 context.logger.warning("readiness: the database does not answer", metadata: ["error.type": "\(type(of: error))"])
                 return JSONResponse.make(.serviceUnavailable, ["status": "unavailable", "database": "unreachable"])

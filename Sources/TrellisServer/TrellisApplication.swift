@@ -14,6 +14,8 @@ public struct TrellisServerParts: Sendable {
     public var web: WebInterface?
     /// schemas/openapi.yaml, served at `/openapi.yaml`.
     public var openAPIDocument: String?
+    /// Watches the database; while it does not answer, requests get 503 at once.
+    public var databaseHealth: DatabaseHealth?
 
     public init(store: any TrellisStore, matching: MatchingService? = nil, uploads: DirectoryUploads? = nil, web: WebInterface? = nil) {
         self.store = store
@@ -32,7 +34,8 @@ public enum TrellisApplication {
         router.add(middleware: ErrorEnvelopeMiddleware())
         _ = ServerMetrics.registry  // the metrics backend, before the middleware makes its counters
         router.add(middleware: MetricsMiddleware())
-        HealthController(store: store).addRoutes(to: router)
+        if let health = parts.databaseHealth { router.add(middleware: DatabaseGate(health: health)) }
+        HealthController(store: store, health: parts.databaseHealth).addRoutes(to: router)
         MetricsController(store: store).addRoutes(to: router)
         if let document = parts.openAPIDocument {
             router.get("/openapi.yaml") { _, _ in
@@ -72,7 +75,7 @@ public enum TrellisApplication {
         // A connection that sends nothing for a minute is closed, so idle or stalled clients cannot hold sockets.
         Application(router: router(parts), server: .http1(configuration: .init(idleTimeout: .seconds(60))),
                     configuration: .init(address: .hostname(host, port: port), serverName: "trellis"),
-                    services: services, onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+                    services: services + (parts.databaseHealth.map { [$0] } ?? []), onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
 
     public static func make(store: any TrellisStore, matching: MatchingService? = nil, host: String = "127.0.0.1", port: Int,

@@ -41,6 +41,9 @@ struct WebController: Sendable {
             return pages.error(error, context: context)
         } catch let error as StoreError {
             return pages.error(APIError(error), context: context)
+        } catch where StoreAvailability.isUnavailable(error) {
+            return pages.error(APIError(.serviceUnavailable, code: "unavailable", "Trellis cannot reach its database just now. Try again in a minute."),
+                               context: context)
         }
     }
 

@@ -81,6 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
             let matching = try await MatchingService.load(from: store, matcher: matcher)
             let uploads = DirectoryUploads(reader: reader, spoolDirectory: settings.spoolDirectory, limitBytes: settings.uploadLimitMB * 1_024 * 1_024)
             var parts = TrellisServerParts(store: store, matching: matching, uploads: uploads)
+            parts.databaseHealth = DatabaseHealth(store: store, logger: logger)
             parts.openAPIDocument = ConfigFiles.locate("schemas/openapi.yaml", explicit: nil, environment: "TRELLIS_OPENAPI")
             if let folder = web ?? settings.webDirectory ?? ConfigFiles.locate("web", explicit: nil, environment: "TRELLIS_WEB") {
                 var webSettings = WebSettings(webDirectory: folder, secureCookies: settings.secureCookies ?? WebSettings.cookiesNeedTLS(host: host))

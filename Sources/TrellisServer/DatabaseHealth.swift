@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+public import TrellisStore
+
+/// Watches whether the database answers, every `interval`, with an answer expected within `timeout`.
+/// While it does not, requests that need it are answered 503 at once instead of waiting for the
+/// connection pool to give up (which takes a minute), and `/readyz` says so; when it answers again,
+/// service resumes by itself.
+public final class DatabaseHealth: ServiceLifecycle.Service, Sendable {
+    let store: any TrellisStore
+    let interval: Duration
+    let timeout: Duration
+    let logger: Logger
+    private let state = Mutex<(reachable: Bool, probing: Bool)>((true, false))
+
+    public init(store: any TrellisStore, interval: Duration = .seconds(2), timeout: Duration = .seconds(2), logger: Logger) {
+        self.store = store
+        self.interval = interval
+        self.timeout = timeout
+        self.logger = logger
+    }
+
+    public var isReachable: Bool { state.withLock { $0.reachable } }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await checkNow()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+        }
+    }
+
+    /// Asks the database once and records the answer.
+    public func checkNow() async {
+            let reachable = await probe()
+            let changed = state.withLock { current -> Bool in
+                defer { current.reachable = reachable }
+                return current.reachable != reachable
+            }
+            if changed {
+                if reachable { logger.notice("the database answers again: full service resumes") } else {
+                    logger.error("the database does not answer: requests that need it get 503 until it does")
+                }
+            }
+    }
+
+    /// One question to the database, given up after `timeout`. A question still unanswered from
+    /// before counts as no answer (a hung pool is not asked again and again).
+    func probe() async -> Bool {
+        let alreadyAsking = state.withLock { current -> Bool in
+            defer { current.probing = true }
+            return current.probing
+        }
+        guard !alreadyAsking else { return false }
+        let answered = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+        return await withCheckedContinuation { continuation in
+            answered.withLock { $0 = continuation }
+            let finish: @Sendable (Bool) -> Void = { ok in answered.withLock { $0?.resume(returning: ok); $0 = nil } }
+            Task {
+                let ok: Bool
+                do { _ = try await self.store.latestSnapshot(); ok = true } catch { ok = false }
+                self.state.withLock { $0.probing = false }
+                finish(ok)
+            }
+            Task {
+                try? await Task.sleep(for: self.timeout)
+                finish(false)
+            }
+        }
+    }
+}
+
+/// Answers 503 at once while the database is known not to answer, except for `/healthz` (the process
+/// itself is fine) and `/readyz` (which says what is wrong).
+struct DatabaseGate: RouterMiddleware {
+    typealias Context = TrellisRequestContext
+    let health: DatabaseHealth
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard !health.isReachable, request.uri.path != "/healthz", request.uri.path != "/readyz" else {
+            return try await next(request, context)
+        }
+        var response = JSONResponse.error(503, code: "unavailable", "the database cannot be reached just now; try again shortly")
+        response.headers[.retryAfter] = "5"
+        return response
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TrellisServer
+import TrellisStore
+import TrellisTestSupport
+
+/// While the database does not answer, requests that need it get 503 with Retry-After at once,
+/// `/readyz` says the database is unreachable, and `/healthz` still answers.
+@Suite struct DatabaseHealthTests {
+    typealias F = APIFixture
+
+    @Test func aDatabaseThatDoesNotAnswerIs503AtOnce() async throws {
+        let fixture = try await F.make()
+        let health = DatabaseHealth(store: fixture.store, logger: LoopbackServer.logger)
+        var parts = TrellisServerParts(store: fixture.store, matching: fixture.matching)
+        parts.databaseHealth = health
+        try await TrellisApplication.make(parts, port: 0, logger: LoopbackServer.logger).test(.router) { client in
+            await health.checkNow()
+            #expect(try await client.execute(uri: "/v1/referrals", method: .get, headers: fixture.headers(.caseworkerA)).status == .ok)
+            try await fixture.store.close()  // the database goes away
+            await health.checkNow()
+            #expect(!health.isReachable)
+            let refused = try await client.execute(uri: "/v1/referrals", method: .get, headers: fixture.headers(.caseworkerA))
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.headers[.retryAfter] == "5")
+            #expect((try F.json(refused)["error"] as? [String: Any])?["code"] as? String == "unavailable")
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .serviceUnavailable)
+            #expect(try F.json(ready)["database"] as? String == "unreachable")
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+        }
+    }
+}
