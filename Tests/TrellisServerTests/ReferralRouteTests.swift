@@ -90,4 +90,21 @@ import TrellisTestSupport
             #expect((try F.json(response)["error"] as? [String: Any])?["code"] as? String == "too_large")
         }
     }
+
+    @Test func aRetriedCreationWithTheSameKeyMakesOneReferral() async throws {
+        let fixture = try await F.make()
+        try await fixture.test { client in
+            var headers = fixture.headers(.caseworkerA)
+            headers[.init("Idempotency-Key")!] = "create-7f3a"
+            let first = try await client.execute(uri: "/v1/referrals", method: .post, headers: headers, body: try F.referralBody())
+            let again = try await client.execute(uri: "/v1/referrals", method: .post, headers: headers, body: try F.referralBody())
+            #expect(first.status == .created && again.status == .created)
+            #expect(try F.json(first)["id"] as? String == (try F.json(again)["id"] as? String))
+            headers[.init("Idempotency-Key")!] = "create-other"
+            let other = try await client.execute(uri: "/v1/referrals", method: .post, headers: headers, body: try F.referralBody())
+            #expect(try F.json(other)["id"] as? String != (try F.json(first)["id"] as? String))
+            let list = try F.json(try await client.execute(uri: "/v1/referrals", method: .get, headers: fixture.headers(.caseworkerA)))
+            #expect((list["contents"] as? [Any])?.count == 2)
+        }
+    }
 }

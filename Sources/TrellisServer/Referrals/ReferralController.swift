@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 public import Hummingbird
 import HummingbirdCore
 import TrellisCore
@@ -28,8 +29,14 @@ public struct ReferralController: Sendable {
     func create(_ request: Request, _ context: TrellisRequestContext) async throws -> Response {
         let user = try await access.require(AccessControl.referrers, context, to: "make referrals")
         var request = request
+        let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+        if let key, key.isEmpty || key.utf8.count > 200 {
+            throw APIError.invalid("Idempotency-Key is 1 to 200 characters", field: "Idempotency-Key")
+        }
         let submission = try await request.decodeJSON(ReferralSubmission.self, limit: Self.bodyLimit, what: "a referral")
-        let referral = try await store.createReferral(submission.newReferral(by: user), context: access.audit(user, context))
+        var new = submission.newReferral(by: user)
+        new.requestKey = key  // a retry with the same key answers with the referral the first attempt made
+        let referral = try await store.createReferral(new, context: access.audit(user, context))
         return try JSONResponse.encode(.created, ReferralView(referral, now: Date()), headers: [.location: "/v1/referrals/\(referral.id)"])
     }
 

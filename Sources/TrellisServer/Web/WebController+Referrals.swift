@@ -22,6 +22,8 @@ extension WebController {
             "profile": try ProfileForm.carried(profile), "service_id": service.id, "service_name": service.name,
             "organization": service.organizationName, "organization_id": service.organizationID, "person_ref": profile.person.ref,
             "note": form["note"] ?? "",
+            // One key per form: sending it twice (a double click, a reload) makes one referral.
+            "request_key": form["request_key"] ?? WebSession.randomValue(),
             "categories": Consent.Category.allCases.map { category in
                 ["value": category.rawValue, "title": Self.categoryTitle(category), "checked": categories.contains(category)] as [String: Any]
             },
@@ -34,7 +36,7 @@ extension WebController {
         }
         if action == "send" {
             let request = NewReferral(profile: profile, serviceID: service.id, consent: consent, note: form["note"], source: .api,
-                                      referrerOrganizationID: user.organizationID)
+                                      referrerOrganizationID: user.organizationID, requestKey: form["request_key"])
             let referral = try await store.createReferral(request, context: access.audit(user, context))
             var response = Response.redirect(to: "/referrals/\(referral.id)", type: .normal)
             response.status = .seeOther

@@ -159,6 +159,10 @@ enum PostgresSchema {
             "ALTER TABLE referral ADD COLUMN referrer_organization_id text",
             "CREATE INDEX referral_referrer ON referral(referrer_organization_id, created_at)",
         ])
+        migrator.register("store-4: the client's key for a referral it creates, so a retried creation makes one referral", [
+            "ALTER TABLE referral ADD COLUMN request_key text",
+            "CREATE UNIQUE INDEX referral_request_key ON referral(created_by, request_key) WHERE request_key IS NOT NULL",
+        ])
         return migrator
     }
 }

@@ -9,6 +9,17 @@ extension PostgresStore {
         let profileDocument = try ReferralRules.storedProfile(request.profile)
         let logger = self.logger
         return try await auditingRefusals(.create, "referral", request.serviceID, context: context) { try await transaction { connection, audit in
+            if let key = request.requestKey {
+                // Creations with one key take turns, so a retry racing the first attempt finds its referral.
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(context.actor + "\u{1F}" + key)))", logger: logger)
+                let found = try await Self.first(connection.query(
+                    "SELECT id FROM referral WHERE created_by = \(context.actor) AND request_key = \(key)", logger: logger))
+                if let id = try found?.decode(String.self), var earlier = try await Self.referral(id: id, locking: false, on: connection, logger: logger) {
+                    earlier.history = try await Self.history(of: id, on: connection, logger: logger)
+                    audit.record(context.entry(.read, "referral", id, detail: "creation retried with the same key"))
+                    return earlier
+                }
+            }
             guard let service = try await Self.service(id: request.serviceID, on: connection, logger: logger) else {
                 throw StoreError.serviceNotFound(request.serviceID)
             }
@@ -35,11 +46,12 @@ extension PostgresStore {
             let domains = referral.needDomains.map(\.rawValue).joined(separator: ",")
             try await connection.query("""
                 INSERT INTO referral (id, status, service_id, organization_id, person_id, person_ref, profile_id, consent_id,
-                    need_domains, created_at, created_by, requested_at, respond_by, updated_at, version, sealed_note, referrer_organization_id)
+                    need_domains, created_at, created_by, requested_at, respond_by, updated_at, version, sealed_note, referrer_organization_id,
+                    request_key)
                 VALUES (\(referral.id), \(referral.status.rawValue), \(referral.serviceID), \(referral.organizationID), \(person),
                         \(referral.personRef), \(profileID), \(ids.consent), \(domains), \(referral.createdAt), \(referral.createdBy),
                         \(referral.requestedAt), \(referral.respondBy), \(referral.updatedAt), \(referral.version), \(note),
-                        \(referral.referrerOrganizationID))
+                        \(referral.referrerOrganizationID), \(request.requestKey))
                 """, logger: logger)
             try await Self.insert(change, for: referral.id, on: connection, logger: logger)
             if referral.status == .requested { try await Self.enqueue(referral.id, at: context.now, on: connection, logger: logger) }

@@ -14,9 +14,12 @@ public struct NewReferral: Sendable {
     public var source: ReferralStatusChange.Source
     /// The referring case worker's organization.
     public var referrerOrganizationID: String?
+    /// The client's key for this creation (its Idempotency-Key): the same key from the same actor again
+    /// returns the referral made the first time instead of making another.
+    public var requestKey: String?
 
     public init(profile: NeedsProfile, serviceID: String, consent: Consent, draft: Bool = false, note: String? = nil,
-                source: ReferralStatusChange.Source = .api, referrerOrganizationID: String? = nil) {
+                source: ReferralStatusChange.Source = .api, referrerOrganizationID: String? = nil, requestKey: String? = nil) {
         self.profile = profile
         self.serviceID = serviceID
         self.consent = consent
@@ -24,6 +27,7 @@ public struct NewReferral: Sendable {
         self.note = note
         self.source = source
         self.referrerOrganizationID = referrerOrganizationID
+        self.requestKey = requestKey
     }
 }
 

@@ -140,6 +140,12 @@ enum SQLiteSchema {
                 CREATE INDEX referral_referrer ON referral(referrer_organization_id, created_at);
                 """)
         }
+        migrator.registerMigration("store-4: the client's key for a referral it creates, so a retried creation makes one referral") { db in
+            try db.execute(sql: """
+                ALTER TABLE referral ADD COLUMN request_key TEXT;
+                CREATE UNIQUE INDEX referral_request_key ON referral(created_by, request_key) WHERE request_key IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

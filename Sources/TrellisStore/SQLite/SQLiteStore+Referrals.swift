@@ -8,6 +8,14 @@ extension SQLiteStore {
         let configuration = self.configuration
         let profileDocument = try ReferralRules.storedProfile(request.profile)
         return try await auditingRefusals(.create, "referral", request.serviceID, context: context) { try await transaction { db, audit in
+            if let key = request.requestKey,
+               let id = try String.fetchOne(db, sql: "SELECT id FROM referral WHERE created_by = ? AND request_key = ?", arguments: [context.actor, key]),
+               var earlier = try Self.referral(id: id, in: db) {
+                // A retried creation: the referral made the first time, not another one.
+                earlier.history = try Self.history(of: id, in: db)
+                try audit.append(context.entry(.read, "referral", id, detail: "creation retried with the same key"), in: db)
+                return earlier
+            }
             guard let service = try Self.service(id: request.serviceID, in: db) else { throw StoreError.serviceNotFound(request.serviceID) }
             try ReferralRules.checkConsent(request.consent, for: service, at: context.now)
             let days = try Self.partner(answeringFor: service.organizationID, in: db)?.responseDeadlineBusinessDays
@@ -28,13 +36,13 @@ extension SQLiteStore {
             try db.execute(sql: """
                 INSERT INTO referral (id, status, service_id, organization_id, person_id, person_ref, profile_id, consent_id,
                     need_domains, created_at, created_by, requested_at, respond_by, updated_at, version, sealed_note,
-                    referrer_organization_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    referrer_organization_id, request_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [referral.id, referral.status.rawValue, referral.serviceID, referral.organizationID, person,
                                  referral.personRef, profileID, ids.consent, referral.needDomains.map(\.rawValue).joined(separator: ","),
                                  referral.createdAt, referral.createdBy, referral.requestedAt, referral.respondBy, referral.updatedAt,
                                  referral.version, try request.note?.nonBlank.map { try cipher.seal($0, owner: referral.id, field: "note") },
-                                 referral.referrerOrganizationID])
+                                 referral.referrerOrganizationID, request.requestKey])
             try Self.insert(change, for: referral.id, in: db)
             if referral.status == .requested { try Self.enqueue(referral.id, at: context.now, in: db) }
             try audit.append(context.entry(.create, "consent", ids.consent, detail: "for \(referral.id) to \(consent.recipient): \(consent.categories.sorted().map(\.rawValue).joined(separator: ","))"), in: db)
