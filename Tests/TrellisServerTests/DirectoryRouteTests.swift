@@ -128,4 +128,20 @@ import TrellisTestSupport
             #expect((try F.json(response)["error"] as? [String: Any])?["code"] as? String == "not_found")
         }
     }
+
+    @Test func anotherServerOnTheSameDatabasePicksUpAnUpload() async throws {
+        let fixture = try await F.make()
+        // A second server's matching, on the same database.
+        let other = try await MatchingService.load(from: fixture.store, matcher: F.matcher)
+        let watcher = DirectoryWatcher(store: fixture.store, matching: other, logger: LoopbackServer.logger)
+        #expect(try await watcher.checkNow() == false, "nothing new yet")
+        try await fixture.test { client in
+            let upload = try await client.execute(uri: "/v1/directories", method: .post, headers: fixture.headers(.admin),
+                                                  body: ByteBuffer(data: try Self.sampleHSDS))
+            #expect(upload.status == .ok)
+            #expect(try await watcher.checkNow() == true)
+            #expect(other.index.serviceCount == fixture.matching.index.serviceCount)
+            #expect(other.snapshotID == fixture.matching.snapshotID)
+        }
+    }
 }

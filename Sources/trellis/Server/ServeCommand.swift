@@ -79,6 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
             let matcher = Matcher(configuration: try MatchCommand.scoringConfiguration(nil), centroids: try MatchCommand.centroids(nil),
                                   knownDetails: taxonomy.detailsByDomain, today: CalendarDay.today)
             let matching = try await MatchingService.load(from: store, matcher: matcher)
+            services.append(DirectoryWatcher(store: store, matching: matching, logger: logger))
             let uploads = DirectoryUploads(reader: reader, spoolDirectory: settings.spoolDirectory, limitBytes: settings.uploadLimitMB * 1_024 * 1_024)
             var parts = TrellisServerParts(store: store, matching: matching, uploads: uploads)
             parts.databaseHealth = DatabaseHealth(store: store, logger: logger)
