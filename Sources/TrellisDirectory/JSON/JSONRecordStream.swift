@@ -197,8 +197,13 @@ private struct Scanner {
 
     /// Looks at the first value: `[` is an array; `{` whose first line is a whole value is NDJSON;
     /// any other `{` is one object (an HSDA page is recognised when its `contents` array opens).
+    /// Decides between an array, NDJSON and one object from the first value. Returns false, changing
+    /// nothing, when the bytes so far cannot tell (the caller reads more and asks again), so the
+    /// decision and the line numbers never depend on where a read happened to end.
     mutating func decideLayout(_ bytes: UnsafeBufferPointer<UInt8>, atEnd: Bool) -> Bool {
         var i = 0
+        // Counted into locals, kept only once decided: a put-off decision starts from the same bytes again.
+        var line = self.line, lineStart = self.lineStart
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
         while i < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[i]) {
             if bytes[i] == 0x0A { line += 1; lineStart = i + 1 }
@@ -208,7 +213,6 @@ private struct Scanner {
             if atEnd { fault = .init(line: line, column: i - lineStart + 1, message: "the file holds no JSON value") }
             return false
         }
-        pos = i
         switch bytes[i] {
         case UInt8(ascii: "["):
             layout = .array
@@ -218,10 +222,16 @@ private struct Scanner {
             guard let end = firstLineEnd(bytes, from: i) else {
                 if !atEnd { return false }
                 layout = .lines
-                return true
+                break
             }
-            if valueCloses(bytes, from: i, to: end) && hasMoreContent(bytes, after: end, atEnd: atEnd) {
-                layout = .lines
+            if valueCloses(bytes, from: i, to: end) {
+                // One line that closes a value: NDJSON when another value follows, one object when
+                // nothing does; when the bytes so far end in white space, read on to know.
+                switch hasMoreContent(bytes, after: end, atEnd: atEnd) {
+                case true?: layout = .lines
+                case false?: layout = .object; recordDepth = 0
+                case nil: return false
+                }
             } else {
                 layout = .object
                 recordDepth = 0
@@ -230,6 +240,9 @@ private struct Scanner {
             fault = .init(line: line, column: i - lineStart + 1, message: "expected '[' or '{' at the start of a directory")
             return false
         }
+        self.line = line
+        self.lineStart = lineStart
+        pos = i
         return true
     }
 
@@ -239,13 +252,15 @@ private struct Scanner {
         return nil
     }
 
-    func hasMoreContent(_ bytes: UnsafeBufferPointer<UInt8>, after: Int, atEnd: Bool) -> Bool {
+    /// Whether anything but white space follows `after`: nil when only white space was read so far
+    /// and the file goes on (the answer is in bytes not yet read).
+    func hasMoreContent(_ bytes: UnsafeBufferPointer<UInt8>, after: Int, atEnd: Bool) -> Bool? {
         var j = after
         while j < bytes.count {
             if ![0x20, 0x0A, 0x0D, 0x09].contains(bytes[j]) { return true }
             j += 1
         }
-        return false
+        return atEnd ? false : nil
     }
 
     func valueCloses(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Bool {
