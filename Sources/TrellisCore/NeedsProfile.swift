@@ -226,6 +226,8 @@ extension NeedsProfile {
         public var faithBased: FaithOption = .notOffered
         public var faithTradition: String?
         public var maxDistanceKm: Double?
+        /// Half the Earth's circumference: no two places are farther apart.
+        public static let longestDistanceKm = 20_040.0
         public var telehealthOK = false
         public var peerRunPreferred = false
         public var providerGender: Gender?
@@ -254,8 +256,9 @@ extension NeedsProfile {
             faithBased = try c.decodeIfPresent(FaithOption.self, forKey: .faithBased) ?? .notOffered
             faithTradition = try c.decodeIfPresent(String.self, forKey: .faithTradition)?.nonBlank?.lowercased()
             maxDistanceKm = try c.decodeIfPresent(Double.self, forKey: .maxDistanceKm)
-            if let maxDistanceKm, !(maxDistanceKm > 0) {
-                throw DecodingError.dataCorruptedError(forKey: .maxDistanceKm, in: c, debugDescription: "a distance above 0 is expected")
+            if let maxDistanceKm, !(maxDistanceKm > 0 && maxDistanceKm <= Self.longestDistanceKm) {
+                throw DecodingError.dataCorruptedError(forKey: .maxDistanceKm, in: c,
+                                                       debugDescription: "a distance above 0 and at most \(Int(Self.longestDistanceKm)) km is expected")
             }
             telehealthOK = try c.decodeIfPresent(Bool.self, forKey: .telehealthOK) ?? false
             peerRunPreferred = try c.decodeIfPresent(Bool.self, forKey: .peerRunPreferred) ?? false

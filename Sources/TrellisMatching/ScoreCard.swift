@@ -198,8 +198,12 @@ struct ScoreCard {
         return distance <= m ? 1 - 0.5 * (distance / m) : 0.5 - (distance - m) / m
     }
 
+    /// "3.4" below 10 km, whole kilometres above; never traps, whatever the distance (a profile's
+    /// limit is bounded, but a formatter must not be the thing that brings a server down).
     static func formatKm(_ km: Double) -> String {
-        km < 10 ? String((km * 10).rounded() / 10) : String(Int(km.rounded()))
+        guard km.isFinite else { return "unknown" }
+        if km < 10 { return String((km * 10).rounded() / 10) }
+        return km < 1e15 ? String(Int(km.rounded())) : String(format: "%.3g", km)
     }
 }
 

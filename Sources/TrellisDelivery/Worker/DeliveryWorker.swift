@@ -203,6 +203,12 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
                                    resolution: resolution, disclosed: disclosed, problem: problem))
         }
         guard referral.status == .requested else {
+            if referral.firstAnsweredAt != nil, let partner = partners.partner(answeringFor: referral.organizationID) {
+                // The agency has answered, so it holds the referral: it was sent before a restart that
+                // lost the attempt's record. The row is delivered, and the disclosure audited.
+                let disclosed = claim.consent.consent.allowedCategories(for: referral.organizationID, at: referral.requestedAt ?? referral.createdAt)
+                return finish(partner, nil, .delivered, disclosed: disclosed)
+            }
             return finish(nil, nil, .cancelled("the referral is \(referral.status.rawValue)"))
         }
         guard let partner = partners.partner(answeringFor: referral.organizationID) else {

@@ -112,7 +112,9 @@ public struct DeliveryReport: Sendable {
     /// The audit record for this report: a disclosure (E) when something was sent, else an outbox update.
     func auditEntry(_ context: AuditContext) -> AuditEntry {
         let outcome: AuditEvent.Outcome = resolution == .delivered ? .success : .failure
-        return attempt != nil
+        // A delivery without an attempt of its own is one the agency's answer confirmed after a restart:
+        // still a disclosure.
+        return attempt != nil || resolution == .delivered
             ? context.entry(.execute, "referral", referralID, outcome: outcome, detail: "disclosure " + auditDetail)
             : context.entry(.update, "outbox", referralID, outcome: outcome, detail: auditDetail)
     }
@@ -121,6 +123,10 @@ public struct DeliveryReport: Sendable {
         var parts = ["to \(partnerID ?? "no partner")"]
         if let attempt {
             parts.append(attempt.httpStatus.map { "HTTP \($0)" } ?? (attempt.errorClass ?? "no answer"))
+        } else if resolution == .delivered {
+            parts.append("confirmed by the agency's answer (sent before a restart that lost the attempt's record)")
+        }
+        if attempt != nil || resolution == .delivered {
             parts.append("disclosed " + (disclosed.isEmpty ? "the referral only" : disclosed.map(\.rawValue).joined(separator: ",")))
         }
         parts.append(resolution.state.rawValue)
