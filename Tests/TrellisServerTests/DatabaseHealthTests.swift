@@ -13,7 +13,8 @@ import TrellisTestSupport
 
     @Test func aDatabaseThatDoesNotAnswerIs503AtOnce() async throws {
         let fixture = try await F.make()
-        let health = DatabaseHealth(store: fixture.store, logger: LoopbackServer.logger)
+        // A generous time limit: on a loaded machine a healthy answer can take seconds; a closed store fails at once.
+        let health = DatabaseHealth(store: fixture.store, timeout: .seconds(60), logger: LoopbackServer.logger)
         var parts = TrellisServerParts(store: fixture.store, matching: fixture.matching)
         parts.databaseHealth = health
         try await TrellisApplication.make(parts, port: 0, logger: LoopbackServer.logger).test(.router) { client in
