@@ -34,7 +34,9 @@ public final class DatabaseHealth: ServiceLifecycle.Service, Sendable {
 
     /// Asks the database once and records the answer.
     public func checkNow() async {
-            let reachable = await probe()
+            // A question still out (asked by another caller, or hung past its time limit) already
+            // decided the state; asking again would only pile up questions.
+            guard let reachable = await probe() else { return }
             let changed = state.withLock { current -> Bool in
                 defer { current.reachable = reachable }
                 return current.reachable != reachable
@@ -46,14 +48,13 @@ public final class DatabaseHealth: ServiceLifecycle.Service, Sendable {
             }
     }
 
-    /// One question to the database, given up after `timeout`. A question still unanswered from
-    /// before counts as no answer (a hung pool is not asked again and again).
-    func probe() async -> Bool {
+    /// One question to the database, given up after `timeout`; nil when one is already out.
+    func probe() async -> Bool? {
         let alreadyAsking = state.withLock { current -> Bool in
             defer { current.probing = true }
             return current.probing
         }
-        guard !alreadyAsking else { return false }
+        guard !alreadyAsking else { return nil }
         let answered = Mutex<CheckedContinuation<Bool, Never>?>(nil)
         return await withCheckedContinuation { continuation in
             answered.withLock { $0 = continuation }

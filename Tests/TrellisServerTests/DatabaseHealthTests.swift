@@ -18,10 +18,13 @@ import TrellisTestSupport
         var parts = TrellisServerParts(store: fixture.store, matching: fixture.matching)
         parts.databaseHealth = health
         try await TrellisApplication.make(parts, port: 0, logger: LoopbackServer.logger).test(.router) { client in
-            await health.checkNow()
             #expect(try await client.execute(uri: "/v1/referrals", method: .get, headers: fixture.headers(.caseworkerA)).status == .ok)
             try await fixture.store.close()  // the database goes away
-            await health.checkNow()
+            // The watch may be asking already (it runs as a service beside the routes): ask until it has noticed.
+            for _ in 0..<200 where health.isReachable {
+                await health.checkNow()
+                try await Task.sleep(for: .milliseconds(50))
+            }
             #expect(!health.isReachable)
             let refused = try await client.execute(uri: "/v1/referrals", method: .get, headers: fixture.headers(.caseworkerA))
             #expect(refused.status == .serviceUnavailable)
