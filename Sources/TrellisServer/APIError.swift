@@ -21,7 +21,15 @@ public struct APIError: Error, Sendable {
     static func forbidden(_ message: String) -> APIError { APIError(.forbidden, code: "forbidden", message) }
     static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not_found", message) }
 
-    var response: Response { JSONResponse.error(Int(status.code), code: code, message, field: field) }
+    /// The database cannot be reached: try again shortly (the JSON answer carries Retry-After).
+    static let databaseUnavailable = APIError(.serviceUnavailable, code: "unavailable",
+                                              "the database cannot be reached just now; try again shortly")
+
+    var response: Response {
+        var response = JSONResponse.error(Int(status.code), code: code, message, field: field)
+        if status == .serviceUnavailable { response.headers[.retryAfter] = "5" }
+        return response
+    }
 }
 
 extension APIError {

@@ -83,8 +83,6 @@ struct DatabaseGate: RouterMiddleware {
         guard !health.isReachable, request.uri.path != "/healthz", request.uri.path != "/readyz" else {
             return try await next(request, context)
         }
-        var response = JSONResponse.error(503, code: "unavailable", "the database cannot be reached just now; try again shortly")
-        response.headers[.retryAfter] = "5"
-        return response
+        return APIError.databaseUnavailable.response
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TrellisCore
 import TrellisStore
 
 /// Who may do what. Case workers and supervisors see their organization's referrals, a partner those
@@ -36,6 +37,15 @@ struct AccessControl: Sendable {
             let partner = try await store.partners().first { $0.id == user.organizationID }
             return .addressedTo(organizations: partner?.organizations ?? [])
         }
+    }
+
+    /// Cancels a referral the user may see, as its referrer. Another organization's referral is read
+    /// within scope first, so it is "not found" (and audited so) rather than refused by the lifecycle.
+    func cancel(_ id: String, reason: String?, version: Int?, by user: UserAccount, _ context: TrellisRequestContext) async throws -> Referral {
+        let audit = audit(user, context)
+        _ = try await store.referral(id: id, scope: try await referralScope(for: user), context: audit)
+        return try await store.changeStatus(StatusChangeRequest(referralID: id, status: .cancelled, party: .referrer, reason: reason?.nonBlank,
+                                                                source: .api, expectedVersion: version), context: audit)
     }
 
     func audit(_ user: UserAccount, _ context: TrellisRequestContext, purpose: String = "treatment") -> AuditContext {

@@ -25,9 +25,7 @@ public struct ErrorEnvelopeMiddleware: RouterMiddleware {
             return JSONResponse.error(Int(error.status.code), code: Self.code(error.status), error.status.reasonPhrase)
         } catch where StoreAvailability.isUnavailable(error) {
             context.logger.warning("the database is unavailable", metadata: ["error.type": "\(type(of: error))"])
-            var response = JSONResponse.error(503, code: "unavailable", "the database cannot be reached just now; nothing was changed that did not finish: try again shortly")
-            response.headers[.retryAfter] = "5"
-            return response
+            return APIError.databaseUnavailable.response
         } catch {
             context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
             return JSONResponse.error(500, code: "internal", "something went wrong on our side; the request can be sent again")

@@ -64,12 +64,7 @@ public struct ReferralController: Sendable {
         let user = try await access.require(AccessControl.referrers, context, to: "cancel referrals")
         var request = request
         let body = try await request.decodeJSON(CancelRequest.self, limit: 16 * 1_024, what: "a cancellation")
-        let audit = access.audit(user, context)
-        // Read within scope first: another organization's referral is "not found", and audited so.
-        _ = try await store.referral(id: id, scope: try await access.referralScope(for: user), context: audit)
-        let change = StatusChangeRequest(referralID: id, status: .cancelled, party: .referrer, reason: body.reason?.nonBlank,
-                                         source: .api, expectedVersion: body.version)
-        let referral = try await store.changeStatus(change, context: audit)
+        let referral = try await access.cancel(id, reason: body.reason, version: body.version, by: user, context)
         return try JSONResponse.encode(.ok, ReferralView(referral, now: Date()))
     }
 }

@@ -38,9 +38,7 @@ extension WebController {
             let request = NewReferral(profile: profile, serviceID: service.id, consent: consent, note: form["note"], source: .api,
                                       referrerOrganizationID: user.organizationID, requestKey: form["request_key"])
             let referral = try await store.createReferral(request, context: access.audit(user, context))
-            var response = Response.redirect(to: "/referrals/\(referral.id)", type: .normal)
-            response.status = .seeOther
-            return response
+            return Self.seeOther("/referrals/\(referral.id)")
         }
         if action == "preview" {
             let partner = try await store.partner(answeringFor: service.organizationID)
@@ -137,17 +135,13 @@ extension WebController {
     func cancel(_ id: String, _ request: Request, _ context: TrellisRequestContext) async throws -> Response {
         let user = try await access.require(AccessControl.referrers, context, to: "cancel referrals")
         let form = try await form(request, context)
-        let audit = access.audit(user, context)
-        _ = try await store.referral(id: id, scope: try await access.referralScope(for: user), context: audit)
         do {
-            _ = try await store.changeStatus(StatusChangeRequest(referralID: id, status: .cancelled, party: .referrer, reason: form["reason"],
-                                                                 source: .api, expectedVersion: form["version"].flatMap { Int($0) }), context: audit)
-        } catch let error as StoreError {
+            _ = try await access.cancel(id, reason: form["reason"], version: form["version"].flatMap { Int($0) }, by: user, context)
+        } catch let error as StoreError where error != .referralNotFound(id) {
+            // A refused move is shown on the referral's page; a referral out of scope stays "not found".
             return try await referralPage(id, context, message: APIError(error).message)
         }
-        var response = Response.redirect(to: "/referrals/\(id)", type: .normal)
-        response.status = .seeOther
-        return response
+        return Self.seeOther("/referrals/\(id)")
     }
 
     static func shortDate(_ date: Date) -> String {

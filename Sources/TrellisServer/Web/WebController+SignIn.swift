@@ -44,9 +44,8 @@ extension WebController {
         }
         limiter.succeeded(user: username, address: address)
         let token = try await store.issueToken(userID: user.id, expiresAt: Date().addingTimeInterval(settings.sessionLifetime), context: audit)
-        var response = Response.redirect(to: user.role == .admin ? "/admin" : (user.role == .supervisor ? "/dashboard" : "/"), type: .found)
+        var response = Self.seeOther(user.role == .admin ? "/admin" : (user.role == .supervisor ? "/dashboard" : "/"))
         response.headers[.setCookie] = WebSession.cookie(token.secret, settings: settings, maxAge: Int(settings.sessionLifetime))
-        response.status = .seeOther
         return response
     }
 
@@ -55,8 +54,7 @@ extension WebController {
         if let secret = context.sessionSecret, let user = context.user {
             _ = try await store.revokeToken(secret: secret, context: access.audit(user, context, purpose: "security"))
         }
-        var response = Response.redirect(to: "/sign-in", type: .normal)
-        response.status = .seeOther
+        var response = Self.seeOther("/sign-in")
         response.headers[.setCookie] = WebSession.expiredCookie(settings: settings)
         return response
     }

@@ -35,6 +35,11 @@ struct WebController: Sendable {
         pages.post("/admin/audit/verify") { request, context in try await page(context) { try await adminVerify(request, context) } }
     }
 
+    /// After a form: go to `location` with GET (303), so a reload does not send the form again.
+    static func seeOther(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+
     /// Runs a page's handler; a refusal becomes an error page with its status.
     func page(_ context: TrellisRequestContext, _ body: () async throws -> Response) async throws -> Response {
         do { return try await body() } catch let error as APIError {
@@ -42,8 +47,7 @@ struct WebController: Sendable {
         } catch let error as StoreError {
             return pages.error(APIError(error), context: context)
         } catch where StoreAvailability.isUnavailable(error) {
-            return pages.error(APIError(.serviceUnavailable, code: "unavailable", "Trellis cannot reach its database just now. Try again in a minute."),
-                               context: context)
+            return pages.error(.databaseUnavailable, context: context)
         }
     }
 
