@@ -46,6 +46,8 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+        // glibc's allocator settings, for the server process (Linux only).
+        .systemLibrary(name: "CMalloc"),
 
         .target(name: "TrellisCore", swiftSettings: swiftSettings),
         .target(
@@ -109,6 +111,7 @@ let package = Package(
             name: "trellis",
             dependencies: [
                 "TrellisCore", "TrellisDirectory", "TrellisMatching", "TrellisStore", "TrellisDelivery", "TrellisPartnerSimulator", "TrellisServer",
+                .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),

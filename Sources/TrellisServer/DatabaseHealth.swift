@@ -81,7 +81,13 @@ struct DatabaseGate: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !health.isReachable, request.uri.path != "/healthz", request.uri.path != "/readyz" else {
-            return try await next(request, context)
+            do {
+                return try await next(request, context)
+            } catch where StoreAvailability.isUnavailable(error) {
+                // Ask now rather than at the next tick, so the requests behind this one get 503 at once.
+                Task { await health.checkNow() }
+                throw error
+            }
         }
         return APIError.databaseUnavailable.response
     }

@@ -7,10 +7,13 @@ public import TrellisStore
 public struct HealthController: Sendable {
     let store: any TrellisStore
     let health: DatabaseHealth?
+    /// How many services matching and search hold (every stored directory, not only the newest import).
+    let servedServices: @Sendable () -> Int?
 
-    public init(store: any TrellisStore, health: DatabaseHealth? = nil) {
+    public init(store: any TrellisStore, health: DatabaseHealth? = nil, servedServices: @escaping @Sendable () -> Int? = { nil }) {
         self.store = store
         self.health = health
+        self.servedServices = servedServices
     }
 
     public func addRoutes(to router: Router<TrellisRequestContext>) {
@@ -29,7 +32,8 @@ public struct HealthController: Sendable {
                                                                "directory": "none imported (trellis directory import FILE --db URL)"])
             }
             return JSONResponse.make(.ok, ["status": "ready", "database": "ok",
-                                           "directory": ["snapshot": snapshot.id, "services": snapshot.serviceCount,
+                                           "directory": ["snapshot": snapshot.id, "services": servedServices() ?? snapshot.serviceCount,
+                                                         "snapshot_services": snapshot.serviceCount,
                                                          "imported_at": snapshot.importedAt.formatted(.iso8601)]])
         }
     }

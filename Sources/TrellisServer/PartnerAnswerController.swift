@@ -32,7 +32,7 @@ public struct PartnerAnswerController: Sendable {
                         .entry(.execute, "partner-status", partner, outcome: .denied, detail: "token does not belong to partner \(partner)"))
                     throw APIError.forbidden("this token does not answer for partner \(partner)")
                 }
-                let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+                let key = try request.idempotencyKey()
                 return await Self.answer(request, context) { body, _ in
                     try await answers.statusUpdate(partnerID: partner, body: body, messageID: key, sourceAddress: context.sourceAddress)
                 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HTTPTypes
 import TrellisCore
 
 extension Request {
@@ -21,6 +22,17 @@ extension Request {
     }
 }
 
+extension Request {
+    /// The `Idempotency-Key` header: 1 to 200 characters, or absent.
+    func idempotencyKey() throws -> String? {
+        let key = headers[HTTPField.Name("Idempotency-Key")!]
+        if let key, key.isEmpty || key.utf8.count > 200 {
+            throw APIError.invalid("Idempotency-Key is 1 to 200 characters", field: "Idempotency-Key")
+        }
+        return key
+    }
+}
+
 extension URI {
     /// Refuses query parameters a route does not know, so a misspelt filter is an error rather than
     /// a silently wider answer.
@@ -32,14 +44,21 @@ extension URI {
 
     /// A whole-number parameter in `range`, or `fallback` when absent.
     func integer(_ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {
-        guard let text = queryParameters[name[...]] else { return fallback }
+        guard has(name) else { return fallback }
+        guard let text = self.text(name) else { throw APIError.invalid("\(name) needs a value", field: name) }
         guard let value = Int(text), range.contains(value) else {
             throw APIError.invalid("\(name) is a whole number from \(range.lowerBound) to \(range.upperBound)", field: name)
         }
         return value
     }
 
+    /// A parameter's value read as a form sends it (`+` is a space), trimmed; nil when absent or blank.
     func text(_ name: String) -> String? {
-        queryParameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        FormData(query ?? "")[name]
+    }
+
+    /// Whether the parameter is in the query at all, even with no value.
+    func has(_ name: String) -> Bool {
+        FormData(query ?? "").values[name] != nil
     }
 }

@@ -35,7 +35,8 @@ public enum TrellisApplication {
         _ = ServerMetrics.registry  // the metrics backend, before the middleware makes its counters
         router.add(middleware: MetricsMiddleware())
         if let health = parts.databaseHealth { router.add(middleware: DatabaseGate(health: health)) }
-        HealthController(store: store, health: parts.databaseHealth).addRoutes(to: router)
+        let matching = parts.matching
+        HealthController(store: store, health: parts.databaseHealth, servedServices: { matching?.catalog.health.services }).addRoutes(to: router)
         MetricsController(store: store).addRoutes(to: router)
         if let document = parts.openAPIDocument {
             router.get("/openapi.yaml") { _, _ in

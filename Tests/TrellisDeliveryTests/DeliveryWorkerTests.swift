@@ -184,6 +184,44 @@ import TrellisStore
         for referral in healthy { #expect(try await rig.outbox(referral).state == .delivered) }
     }
 
+    @Test func aPartnerThatHangsHoldsOnlyItsOwnSlots() async throws {
+        let rig = try await DeliveryRig.make()
+        defer { Task { await rig.close() } }
+        let partner = FaultyPartner()
+        let server = try await LoopbackServer.start(partner.router)
+        defer { server.stop() }
+        // The hanging partner's referrals are due first and would fill every slot.
+        let hanging = try await rig.refer(6, to: "ORG-42")
+        let early = try await rig.refer(3, to: "ORG-7")
+        let settings = DeliveryRig.settings(concurrency: 4, timeout: .seconds(4))
+        #expect(settings.perPartnerConcurrency == 2)
+        let worker = try rig.worker([DeliveryRig.partner("hangs", endpoint: server.url("/hang")),
+                                     DeliveryRig.partner("answers", endpoint: server.url("/ok"), organizations: ["ORG-7"])], settings: settings)
+        let draining = Task { try await worker.drain(maxWait: 0) }
+        try await Self.waitUntil { partner.count("hang") == 2 && partner.count("ok") == 3 }
+        // Made while the hanging partner holds its two slots: found by the worker's poll, not after a timeout.
+        let late = try await rig.refer(3, to: "ORG-7")
+        try await Self.waitUntil { partner.count("ok") == 6 }
+        for referral in early + late {
+            #expect(try await rig.outbox(referral).state == .delivered)
+        }
+        #expect(partner.count("hang") == 2, "no more requests to the hanging partner than its slots")
+        for referral in hanging {
+            #expect(try await rig.store.deliveryAttempts(referralID: referral.id).isEmpty, "its requests are still out")
+        }
+        draining.cancel()
+        _ = try? await draining.value
+    }
+
+    /// Polls `condition` every 20 ms; fails after 30 s (a limit for a stuck test, not a measurement).
+    static func waitUntil(_ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     @Test func aCertificateFromThePartnersCAIsTrustedAndAStrangerIsNot() async throws {
         let certificates = try TestCertificates.make()
         defer { try? FileManager.default.removeItem(at: certificates.folder) }

@@ -35,6 +35,10 @@ import TrellisTestSupport
             #expect(after["total_items"] as? Int == imported + 2)
             #expect(after["page_number"] as? Int == 2 && after["size"] as? Int == 2 && (after["contents"] as? [Any])?.count == 2)
             #expect(fixture.matching.index.serviceCount == imported + 2, "matching uses the new directory")
+            let ready = try F.json(try await client.execute(uri: "/readyz", method: .get))
+            let directory = try #require(ready["directory"] as? [String: Any])
+            #expect(directory["services"] as? Int == imported + 2, "what is served, not only the newest import")
+            #expect(directory["snapshot_services"] as? Int == imported)
 
             let housing = try F.json(try await client.execute(uri: "/v1/services?domain=housing&near=41.26,-95.94&radius_km=50", method: .get,
                                                                headers: fixture.headers(.caseworkerA)))
@@ -86,6 +90,13 @@ import TrellisTestSupport
             #expect(found["organization_id"] as? String == "ORG-42")
             let search = try F.json(try await client.execute(uri: "/v1/services?search=org-7", method: .get, headers: fixture.headers(.caseworkerA)))
             #expect((search["contents"] as? [[String: Any]])?.map { $0["id"] as? String } == ["svc-ORG-7"])
+            // As a form sends it: '+' is a space, %2B a plus.
+            for query in ["search=Shelter+at+ORG-7", "search=Shelter%20at%20ORG-7"] {
+                let found = try F.json(try await client.execute(uri: "/v1/services?\(query)", method: .get, headers: fixture.headers(.caseworkerA)))
+                #expect((found["contents"] as? [[String: Any]])?.map { $0["id"] as? String } == ["svc-ORG-7"], "\(query)")
+            }
+            let plus = try F.json(try await client.execute(uri: "/v1/services?search=Shelter%2Bat", method: .get, headers: fixture.headers(.caseworkerA)))
+            #expect((plus["contents"] as? [[String: Any]])?.isEmpty == true)
             let missing = try await client.execute(uri: "/v1/services/svc-nope", method: .get, headers: fixture.headers(.caseworkerA))
             #expect(missing.status == .notFound)
         }

@@ -27,6 +27,11 @@ import TrellisTestSupport
             let replayed = try await client.execute(uri: "/v1/partners/p42/status", method: .post, headers: headers, body: accept)
             #expect(replayed.status == .conflict, "the same Idempotency-Key counts once")
 
+            headers[.init("Idempotency-Key")!] = String(repeating: "k", count: 201)
+            let tooLong = try await client.execute(uri: "/v1/partners/p42/status", method: .post, headers: headers, body: accept)
+            #expect(tooLong.status == .badRequest)
+            #expect(try F.errorField(tooLong) == "Idempotency-Key")
+
             headers[.init("Idempotency-Key")!] = "answer-2"
             let other = try await client.execute(uri: "/v1/partners/p42/status", method: .post, headers: headers,
                                                  body: ByteBuffer(string: #"{"referral_id": "\#(theirs)", "status": "accepted"}"#))

@@ -70,7 +70,8 @@ import TrellisTestSupport
 
     @Test(arguments: [
         ("/v1/referrals?colour=red", "colour"), ("/v1/referrals?status=lost", "status"), ("/v1/referrals?per_page=101", "per_page"),
-        ("/v1/referrals?page=0", "page"), ("/v1/referrals?overdue=yes", "overdue"),
+        ("/v1/referrals?page=0", "page"), ("/v1/referrals?overdue=yes", "overdue"), ("/v1/referrals?mine=", "mine"),
+        ("/v1/referrals?page=", "page"),
     ])
     func aBadListQueryNamesTheParameter(_ uri: String, _ field: String) async throws {
         let fixture = try await F.make()

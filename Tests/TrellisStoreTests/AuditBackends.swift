@@ -46,7 +46,7 @@ final class AuditHarness: @unchecked Sendable {
             return try SQLiteAuditLog(database: pool!, checkpoints: book)
         case .postgres:
             if client == nil { try await startClient() }
-            return try await PostgresAuditLog(client: client!, checkpoints: book, logger: logger)
+            return try await PostgresAuditLog(client: PostgresPool(client: client!), checkpoints: book, logger: logger)
         }
     }
 

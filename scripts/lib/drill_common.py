@@ -456,11 +456,11 @@ class Answer:
         return self.body[:limit].decode("utf-8", "replace")
 
 
-def call(method, base, path, document=None, token=None, timeout=10.0, raw_body=None):
+def call(method, base, path, document=None, token=None, timeout=10.0, raw_body=None, headers=None):
     """One request on a new connection (so a failure is never a stale keep-alive). Raises OSError or
     http.client.HTTPException when no answer came."""
     parts = urllib.parse.urlsplit(base)
-    headers = {"Accept": "application/json", "Connection": "close"}
+    headers = dict(headers or {}, **{"Accept": "application/json", "Connection": "close"})
     body = raw_body
     if document is not None:
         body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()

@@ -39,6 +39,7 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
             case .report(let report): finished.append(report)
             case .paused: paused += 1
             case .gone: undeliverable += 1
+            case .tick: break
             }
         }
     }
@@ -80,6 +81,8 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
         case paused
         /// Not sent: the partner answered 410 meanwhile, and its queue was marked undeliverable.
         case gone
+        /// Not a delivery: time to look for newly due rows while requests are out.
+        case tick
     }
 
     /// Delivers until cancelled or a graceful shutdown; the requests in flight finish and are recorded
@@ -120,24 +123,36 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
         return (claims.count, tally)
     }
 
-    /// Keeps `concurrency` deliveries in flight, claiming more as slots free (so one partner that hangs
-    /// holds one slot, not the queue), and records finished ones together.
+    /// Keeps `concurrency` deliveries in flight, claiming more as slots free, and records finished ones
+    /// together. No partner holds more than `perPartnerConcurrency` slots: a claim for a partner whose
+    /// slots are all taken waits in the queue, and new claims leave that partner out, so a partner that
+    /// hangs never holds up the others. While requests are out, new rows are
+    /// looked for every `idlePoll`, not only when a request ends.
     private func pump(stopWhenIdle: Bool, maxWait: TimeInterval, progress: (Tally) -> Void) async throws -> Tally {
         var tally = Tally()
-        var queue: [DeliveryClaim] = []
+        var queue: [Queued] = []
         var finished: [DeliveryReport] = []
+        var slots = PartnerSlots(limit: settings.perPartnerConcurrency)
         func stopping() -> Bool { Task.isCancelled || Task.isShuttingDownGracefully }
-        try await withThrowingTaskGroup(of: Handled.self) { group in
+        try await withThrowingTaskGroup(of: (partnerID: String?, handled: Handled).self) { group in
             var inFlight = 0
+            var ticking = false
             while true {
-                if queue.isEmpty && inFlight < settings.concurrency && !stopping() {
+                if inFlight < settings.concurrency && !stopping() && !queue.contains(where: { slots.hasRoom($0.partnerID) }) {
                     // Record first, so what is due reflects what just finished.
                     if !finished.isEmpty { try await record(&finished, into: &tally); progress(tally) }
-                    queue = try await store.claimDeliveries(owner: owner, now: now(), lease: settings.lease,
-                                                            limit: settings.batchSize, context: context).reversed()
+                    try await handBackStale(&queue)
+                    let claimedAt = now()
+                    let claims = try await store.claimDeliveries(owner: owner, now: claimedAt, lease: settings.lease, limit: settings.batchSize,
+                                                                 skipping: skippedOrganizations(slots), context: context)
+                    queue += claims.map { Queued(claim: $0, partnerID: partners.partner(answeringFor: $0.referral.organizationID)?.id,
+                                                 claimedAt: claimedAt) }
                 }
-                while inFlight < settings.concurrency, !stopping(), let claim = queue.popLast() {
-                    group.addTask { try await self.deliver(claim) }
+                var index = 0
+                while inFlight < settings.concurrency, !stopping(), index < queue.count {
+                    guard slots.take(queue[index].partnerID) else { index += 1; continue }
+                    let next = queue.remove(at: index)
+                    group.addTask { (next.partnerID, try await self.deliver(next.claim)) }
                     inFlight += 1
                 }
                 if inFlight == 0 {
@@ -153,16 +168,51 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
                     }
                     continue
                 }
-                guard let handled = try await group.next() else { continue }
+                if !ticking && inFlight < settings.concurrency && !stopping() {
+                    let poll = settings.idlePoll
+                    group.addTask { await Self.pause(poll); return (nil, .tick) }
+                    ticking = true
+                }
+                guard let (partnerID, handled) = try await group.next() else { continue }
+                if case .tick = handled { ticking = false; continue }
                 inFlight -= 1
+                slots.give(partnerID)
                 tally.count(handled, into: &finished)
                 if finished.count >= settings.recordBatch { try await record(&finished, into: &tally); progress(tally) }
             }
         }
         // Stopped with claims not yet started: hand them back now rather than at the lease's end.
-        for claim in queue { try? await store.releaseDelivery(referralID: claim.referral.id, owner: owner, until: now()) }
+        for queued in queue { try? await store.releaseDelivery(referralID: queued.claim.referral.id, owner: owner, until: now()) }
         try await record(&finished, into: &tally)
         return tally
+    }
+
+    /// A claim not yet sent.
+    private struct Queued: Sendable {
+        let claim: DeliveryClaim
+        let partnerID: String?
+        let claimedAt: Date
+    }
+
+    /// Claims that waited a quarter of the lease for their partner's slots go back to the outbox, well
+    /// before the lease runs out and another worker could take them over.
+    private func handBackStale(_ queue: inout [Queued]) async throws {
+        let cutoff = now().addingTimeInterval(-settings.lease / 4)
+        let stale = queue.filter { $0.claimedAt < cutoff }
+        guard !stale.isEmpty else { return }
+        queue.removeAll { $0.claimedAt < cutoff }
+        for queued in stale { try await store.releaseDelivery(referralID: queued.claim.referral.id, owner: owner, until: now()) }
+    }
+
+    /// Organizations whose partner has no free slot: not to be claimed now. (A partner whose circuit is
+    /// open is not left out here: its claims are put back until the circuit's cool-down ends, so the
+    /// queue's next due time says when it will be tried.)
+    private func skippedOrganizations(_ slots: PartnerSlots) -> Set<String> {
+        var skipped: Set<String> = []
+        for partner in partners.partners where slots.isFull(partner.id) {
+            skipped.formUnion(partner.organizations)
+        }
+        return skipped
     }
 
     /// Sleeps, but wakes for a graceful shutdown (SIGTERM) as well as for cancellation: a shutdown

@@ -29,10 +29,7 @@ public struct ReferralController: Sendable {
     func create(_ request: Request, _ context: TrellisRequestContext) async throws -> Response {
         let user = try await access.require(AccessControl.referrers, context, to: "make referrals")
         var request = request
-        let key = request.headers[HTTPField.Name("Idempotency-Key")!]
-        if let key, key.isEmpty || key.utf8.count > 200 {
-            throw APIError.invalid("Idempotency-Key is 1 to 200 characters", field: "Idempotency-Key")
-        }
+        let key = try request.idempotencyKey()
         let submission = try await request.decodeJSON(ReferralSubmission.self, limit: Self.bodyLimit, what: "a referral")
         var new = submission.newReferral(by: user)
         new.requestKey = key  // a retry with the same key answers with the referral the first attempt made
@@ -93,7 +90,8 @@ struct ReferralListQuery: Sendable {
 
     static func flag(_ uri: URI, _ name: String) throws -> Bool {
         switch uri.text(name) {
-        case nil, "false": false
+        case nil where !uri.has(name): false
+        case "false": false
         case "true": true
         default: throw APIError.invalid("\(name) is true or false", field: name)
         }

@@ -143,8 +143,10 @@ extension DeliveryRepository {
 /// The outbox from the delivery worker's side. On PostgreSQL several workers share it safely
 /// (`FOR UPDATE SKIP LOCKED`); a claim whose worker died is taken over once its lease runs out.
 public protocol DeliveryRepository: Sendable {
-    /// Up to `limit` rows due at `now` (or whose lease ran out), leased to `owner` until `now + lease`.
-    func claimDeliveries(owner: String, now: Date, lease: TimeInterval, limit: Int, context: AuditContext) async throws -> [DeliveryClaim]
+    /// Up to `limit` rows due at `now` (or whose lease ran out), leased to `owner` until `now + lease`,
+    /// leaving out referrals to `skipping` organizations (those whose partner is busy or paused).
+    func claimDeliveries(owner: String, now: Date, lease: TimeInterval, limit: Int, skipping: Set<String>,
+                         context: AuditContext) async throws -> [DeliveryClaim]
     /// Records each report's attempt (if one was made), moves its outbox row and audits the disclosure,
     /// all in one transaction (a worker records what finished together, to spare a commit per referral).
     func recordDeliveries(_ reports: [DeliveryReport], context: AuditContext) async throws
@@ -157,4 +159,11 @@ public protocol DeliveryRepository: Sendable {
     func deliveryAttempts(referralID: String) async throws -> [DeliveryAttempt]
     /// The earliest moment a row becomes due (now or in the past when some are due); nil when none waits.
     func nextDeliveryDue() async throws -> Date?
+}
+
+extension DeliveryRepository {
+    /// Up to `limit` rows due at `now`, for every organization.
+    public func claimDeliveries(owner: String, now: Date, lease: TimeInterval, limit: Int, context: AuditContext) async throws -> [DeliveryClaim] {
+        try await claimDeliveries(owner: owner, now: now, lease: lease, limit: limit, skipping: [], context: context)
+    }
 }

@@ -7,12 +7,12 @@ import TrellisCore
 /// with signed checkpoints in a file outside the database. Several Trellis processes may append:
 /// a transaction-scoped advisory lock keeps one chain.
 public final class PostgresAuditLog: Sendable {
-    private let client: PostgresClient
+    private let client: PostgresPool
     private let book: AuditCheckpointBook?
     private let logger: Logger
 
     /// `client` must be running (`client.run()`), owned by the caller.
-    public init(client: PostgresClient, checkpoints book: AuditCheckpointBook?, logger: Logger) async throws {
+    public init(client: PostgresPool, checkpoints book: AuditCheckpointBook?, logger: Logger) async throws {
         self.client = client
         self.book = book
         self.logger = logger
@@ -20,7 +20,7 @@ public final class PostgresAuditLog: Sendable {
     }
 
     private func migrate() async throws {
-        try await Self.migrator.migrate(client, logger: logger)
+        try await Self.migrator.migrate(client.client, logger: logger)
     }
 
     static var migrator: PostgresMigrator {
@@ -136,13 +136,14 @@ public final class PostgresAuditLog: Sendable {
 
     public func head() async throws -> SealedAuditRecord? {
         let rows = try await client.query("\(unescaped: Self.columns) FROM audit_event ORDER BY sequence DESC LIMIT 1", logger: logger)
-        for try await row in rows.decode(Self.RowType.self) { return try Self.record(row) }
+        for row in rows { return try Self.record(row.decode(Self.RowType.self)) }
         return nil
     }
 
     public func verify() async throws -> AuditChain.Verdict {
         var verifier = try book?.verifier() ?? AuditChain.Verifier(checkpoints: [], publicKey: nil)
-        let rows = try await client.query("\(unescaped: Self.columns) FROM audit_event ORDER BY sequence", logger: logger)
+        // Streamed, not collected: the whole trail may not fit in memory. A command, so no bound on the wait.
+        let rows = try await client.client.query("\(unescaped: Self.columns) FROM audit_event ORDER BY sequence", logger: logger)
         for try await row in rows.decode(Self.RowType.self) {
             if let broken = verifier.check(try Self.record(row)) { return broken }
         }
@@ -152,7 +153,7 @@ public final class PostgresAuditLog: Sendable {
     public func records(after sequence: Int64, limit: Int) async throws -> [SealedAuditRecord] {
         let rows = try await client.query("\(unescaped: Self.columns) FROM audit_event WHERE sequence > \(sequence) ORDER BY sequence LIMIT \(limit)", logger: logger)
         var records: [SealedAuditRecord] = []
-        for try await row in rows.decode(Self.RowType.self) { records.append(try Self.record(row)) }
+        for row in rows { records.append(try Self.record(row.decode(Self.RowType.self))) }
         return records
     }
 

@@ -36,7 +36,8 @@ extension PostgresStore {
 
     public func partners() async throws -> [Partner] {
         var partners: [Partner] = []
-        for try await document in try await client.query("SELECT document FROM partner ORDER BY id", logger: logger).decode(String.self) {
+        for row in try await client.query("SELECT document FROM partner ORDER BY id", logger: logger) {
+            let document = try row.decode(String.self)
             partners.append(try PartnerDocument.decode(document))
         }
         return partners
@@ -69,13 +70,13 @@ extension PostgresStore {
 
     public func user(id: String) async throws -> UserAccount? {
         let rows = try await client.query("SELECT id, name, role, organization_id, created_at, disabled_at FROM app_user WHERE id = \(id)", logger: logger)
-        for try await row in rows { return try Self.user(row) }
+        for row in rows { return try Self.user(row) }
         return nil
     }
 
     public func passwordHash(userID: String) async throws -> String? {
-        for try await hash in try await client.query("SELECT password_hash FROM app_user WHERE id = \(userID)", logger: logger).decode(String?.self) {
-            return hash
+        for row in try await client.query("SELECT password_hash FROM app_user WHERE id = \(userID)", logger: logger) {
+            return try row.decode(String?.self)
         }
         return nil
     }
@@ -131,7 +132,7 @@ extension PostgresStore {
     public func users() async throws -> [UserAccount] {
         var users: [UserAccount] = []
         let rows = try await client.query("SELECT id, name, role, organization_id, created_at, disabled_at FROM app_user ORDER BY id", logger: logger)
-        for try await row in rows { users.append(try Self.user(row)) }
+        for row in rows { users.append(try Self.user(row)) }
         return users
     }
 

@@ -4,7 +4,9 @@ import PostgresNIO
 import TrellisCore
 
 extension PostgresStore {
-    public func claimDeliveries(owner: String, now: Date, lease: TimeInterval, limit: Int, context: AuditContext) async throws -> [DeliveryClaim] {
+    public func claimDeliveries(owner: String, now: Date, lease: TimeInterval, limit: Int, skipping: Set<String>,
+                                context: AuditContext) async throws -> [DeliveryClaim] {
+        let skipped = skipping.sorted()
         let cipher = configuration.cipher
         let logger = self.logger
         let leaseUntil = now.addingTimeInterval(lease)
@@ -14,7 +16,8 @@ extension PostgresStore {
                 UPDATE outbox SET state = 'claimed', lease_owner = \(owner), lease_until = \(leaseUntil), updated_at = \(now)
                 WHERE referral_id IN (
                     SELECT referral_id FROM outbox
-                    WHERE (state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= \(now))) OR (state = 'claimed' AND lease_until <= \(now))
+                    WHERE ((state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= \(now))) OR (state = 'claimed' AND lease_until <= \(now)))
+                        AND NOT EXISTS (SELECT 1 FROM referral r WHERE r.id = outbox.referral_id AND r.organization_id = ANY(\(skipped)))
                     ORDER BY next_attempt_at, created_at LIMIT \(limit)
                     FOR UPDATE SKIP LOCKED)
                 RETURNING referral_id, idempotency_key, attempts, created_at
@@ -136,7 +139,8 @@ extension PostgresStore {
             WHERE referral_id = \(referralID) ORDER BY id
             """, logger: logger)
         var attempts: [DeliveryAttempt] = []
-        for try await (at, duration, status, errorClass, excerpt, outcome) in rows.decode((Date, Double, Int?, String?, String?, String).self) {
+        for row in rows {
+            let (at, duration, status, errorClass, excerpt, outcome) = try row.decode((Date, Double, Int?, String?, String?, String).self)
             attempts.append(DeliveryAttempt(at: at, durationMS: duration, httpStatus: status, errorClass: errorClass, responseExcerpt: excerpt,
                                             outcome: DeliveryAttempt.Outcome(rawValue: outcome) ?? .failed))
         }
@@ -148,7 +152,7 @@ extension PostgresStore {
             SELECT LEAST((SELECT MIN(COALESCE(next_attempt_at, created_at)) FROM outbox WHERE state = 'pending'),
                          (SELECT MIN(lease_until) FROM outbox WHERE state = 'claimed'))
             """, logger: logger)
-        for try await due in rows.decode(Date?.self) { return due }
+        for row in rows { return try row.decode(Date?.self) }
         return nil
     }
 

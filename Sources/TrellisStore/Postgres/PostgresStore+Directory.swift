@@ -43,7 +43,8 @@ extension PostgresStore {
     public func storedServices() async throws -> [Service] {
         let decoder = JSONDecoder()
         var services: [Service] = []
-        for try await document in try await client.query("SELECT document FROM directory_service ORDER BY id", logger: logger).decode(String.self) {
+        for row in try await client.query("SELECT document FROM directory_service ORDER BY id", logger: logger) {
+            let document = try row.decode(String.self)
             services.append(try decoder.decode(Service.self, from: Data(document.utf8)))
         }
         return services
@@ -55,7 +56,8 @@ extension PostgresStore {
 
     public func latestSnapshot() async throws -> DirectorySnapshot? {
         let rows = try await client.query("SELECT id, imported_at, actor, files, service_count FROM directory_snapshot ORDER BY id DESC LIMIT 1", logger: logger)
-        for try await (id, at, actor, files, count) in rows.decode((Int64, Date, String, String, Int).self) {
+        for row in rows {
+            let (id, at, actor, files, count) = try row.decode((Int64, Date, String, String, Int).self)
             return DirectorySnapshot(id: id, importedAt: at, actor: actor, files: DirectoryDocuments.files(files), serviceCount: count)
         }
         return nil

@@ -7,7 +7,8 @@ extension PostgresStore: MonitoringRepository {
         var counts = OperationalCounts()
         func grouped(_ sql: String) async throws -> [String: Int] {
             var result: [String: Int] = [:]
-            for try await (key, count) in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode((String, Int).self) {
+            for row in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger) {
+                let (key, count) = try row.decode((String, Int).self)
                 result[key] = count
             }
             return result

@@ -222,7 +222,8 @@ extension PostgresStore {
             FROM referral r WHERE r.requested_at >= \(from) AND r.requested_at < \(to)
                 AND (\(referrerOrganizationID)::text IS NULL OR r.referrer_organization_id = \(referrerOrganizationID))
             """, logger: logger)
-        for try await (organization, status, requestedAt, answeredAt, accepted, reason) in sent.decode((String, String, Date, Date?, Bool, String?).self) {
+        for row in sent {
+            let (organization, status, requestedAt, answeredAt, accepted, reason) = try row.decode((String, String, Date, Date?, Bool, String?).self)
             rows.append(LoopClosureReport.Row(organizationID: organization, status: ReferralStatus(rawValue: status) ?? .requested,
                                               requestedAt: requestedAt, firstAnsweredAt: answeredAt, everAccepted: accepted, rejectionReason: reason))
         }
@@ -232,7 +233,10 @@ extension PostgresStore {
                 AND (\(referrerOrganizationID)::text IS NULL OR referrer_organization_id = \(referrerOrganizationID))
             GROUP BY organization_id
             """, logger: logger)
-        for try await (organization, count) in late.decode((String, Int).self) { overdue[organization] = count }
+        for row in late {
+            let (organization, count) = try row.decode((String, Int).self)
+            overdue[organization] = count
+        }
         return LoopClosureReport(from: from, to: to, now: now, rows: rows, overdue: overdue)
     }
 }

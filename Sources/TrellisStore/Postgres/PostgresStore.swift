@@ -7,7 +7,8 @@ import TrellisCore
 /// Everything Trellis keeps, in PostgreSQL, shared safely by several Trellis processes. Each change
 /// commits with its audit records in one transaction; referral rows are locked while they change.
 public final class PostgresStore: TrellisStore, Sendable {
-    let client: PostgresClient
+    /// The pool, with a bound on the wait for a connection.
+    let client: PostgresPool
     let configuration: StoreConfiguration
     let auditLog: PostgresAuditLog
     let logger: Logger
@@ -21,13 +22,13 @@ public final class PostgresStore: TrellisStore, Sendable {
     }
 
     private init(client: PostgresClient, runner: Task<Void, Never>?, configuration: StoreConfiguration, logger: Logger) async throws {
-        self.client = client
+        self.client = PostgresPool(client: client, wait: configuration.connectionWait)
         self.runner = runner
         self.configuration = configuration
         self.logger = logger
         do {
             try await PostgresSchema.migrator.migrate(client, logger: logger)
-            let log = try await PostgresAuditLog(client: client, checkpoints: configuration.checkpoints, logger: logger)
+            let log = try await PostgresAuditLog(client: self.client, checkpoints: configuration.checkpoints, logger: logger)
             auditLog = log
             audit = GroupCommitAuditLog(log)
         } catch {

@@ -3,15 +3,19 @@ import GRDB
 import TrellisCore
 
 extension SQLiteStore {
-    public func claimDeliveries(owner: String, now: Date, lease: TimeInterval, limit: Int, context: AuditContext) async throws -> [DeliveryClaim] {
+    public func claimDeliveries(owner: String, now: Date, lease: TimeInterval, limit: Int, skipping: Set<String>,
+                                context: AuditContext) async throws -> [DeliveryClaim] {
         let cipher = configuration.cipher
+        let skipped = skipping.sorted()
+        let skipClause = skipped.isEmpty ? "" :
+            " AND referral_id NOT IN (SELECT id FROM referral WHERE organization_id IN (\(databaseQuestionMarks(count: skipped.count))))"
         return try await transaction { db, audit in
             // SQLite has one writer at a time, so selecting and leasing in one write transaction is a claim.
             let due = try Row.fetchAll(db, sql: """
                 SELECT referral_id, idempotency_key, attempts, created_at FROM outbox
-                WHERE (state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)) OR (state = 'claimed' AND lease_until <= ?)
+                WHERE ((state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)) OR (state = 'claimed' AND lease_until <= ?))\(skipClause)
                 ORDER BY next_attempt_at, created_at LIMIT ?
-                """, arguments: [now, now, limit])
+                """, arguments: [now, now] + StatementArguments(skipped) + [limit])
             var claims: [DeliveryClaim] = []
             for row in due {
                 let id: String = row["referral_id"]

@@ -7,6 +7,8 @@ import PostgresNIO
 public enum StoreAvailability {
     public static func isUnavailable(_ error: any Error) -> Bool {
         switch error {
+        case is StoreUnavailable:
+            return true
         case let error as PSQLError:
             switch error.code {
             case .clientClosedConnection, .serverClosedConnection, .connectionError, .uncleanShutdown, .poolClosed:

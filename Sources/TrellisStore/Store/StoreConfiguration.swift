@@ -9,9 +9,12 @@ public struct StoreConfiguration: Sendable {
     public var calendar: BusinessCalendar
     /// For organizations no partner entry covers.
     public var responseDeadlineBusinessDays: Int
+    /// How long a request waits for a PostgreSQL connection before it is answered "unavailable".
+    public var connectionWait: Duration
 
     public init(cipher: PersonCipher, checkpoints: AuditCheckpointBook?, calendar: BusinessCalendar = BusinessCalendar(),
-                responseDeadlineBusinessDays: Int = 2) {
+                responseDeadlineBusinessDays: Int = 2, connectionWait: Duration = .seconds(3)) {
+        self.connectionWait = connectionWait
         self.cipher = cipher
         self.checkpoints = checkpoints
         self.calendar = calendar

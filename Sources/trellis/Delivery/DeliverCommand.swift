@@ -47,6 +47,9 @@ struct DeliverRun: AsyncParsableCommand {
     @Option(help: "Requests in flight at once.")
     var concurrency: Int = 8
 
+    @Option(name: .customLong("per-partner"), help: ArgumentHelp("Requests in flight at once to one partner (default: half of --concurrency).", valueName: "n"))
+    var perPartner: Int?
+
     @Option(help: ArgumentHelp("Seconds a claim is held before another worker may take it over.", valueName: "seconds"))
     var lease: Double = 120
 
@@ -62,11 +65,12 @@ struct DeliverRun: AsyncParsableCommand {
     func validate() throws {
         guard backoffScale > 0 else { throw ValidationError("--backoff-scale must be above 0") }
         guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1") }
+        if let perPartner { guard (1...concurrency).contains(perPartner) else { throw ValidationError("--per-partner is 1 to --concurrency") } }
         guard lease > 0, timeout > 0, connectTimeout > 0, maxWait >= 0 else { throw ValidationError("times must be positive") }
     }
 
     func run() async throws {
-        var settings = DeliverySettings(concurrency: concurrency, batchSize: max(concurrency * 4, 16), lease: lease,
+        var settings = DeliverySettings(concurrency: concurrency, perPartnerConcurrency: perPartner, batchSize: max(concurrency * 4, 16), lease: lease,
                                         transport: TransportSettings(connectTimeout: .milliseconds(Int(connectTimeout * 1_000)),
                                                                      totalTimeout: .milliseconds(Int(timeout * 1_000))))
         settings.retry.scale = backoffScale

@@ -37,15 +37,28 @@ struct ServeCommand: AsyncParsableCommand {
     var backoffScale: Double = 1
     @Option(name: .customLong("overdue-every"), help: ArgumentHelp("Seconds between checks for overdue referrals.", valueName: "seconds"))
     var overdueEvery: Double = 900
+    @Option(help: ArgumentHelp("""
+        Seconds a delivery claim is held before another worker may take it over (after a crash, the wait \
+        before a cut-short delivery is sent again). Longer than a request's 30 s time limit.
+        """, valueName: "seconds"))
+    var lease: Double = 120
+    @Option(name: .customLong("per-partner"), help: ArgumentHelp("Delivery requests in flight at once to one partner (of 8).", valueName: "n"))
+    var perPartner: Int = 4
 
     func validate() throws {
         if let port { guard (0...65_535).contains(port) else { throw ValidationError("--port is 0 to 65535") } }
         guard (pollEvery ?? 1) > 0, backoffScale > 0, overdueEvery > 0 else {
             throw ValidationError("--poll-every, --overdue-every and --backoff-scale must be above 0")
         }
+        let timeLimit = TransportSettings().totalTimeout
+        guard lease > Double(timeLimit.components.seconds) else {
+            throw ValidationError("--lease must be longer than a delivery request's time limit (\(timeLimit))")
+        }
+        guard (1...8).contains(perPartner) else { throw ValidationError("--per-partner is 1 to 8") }
     }
 
     func run() async throws {
+        MallocArenas.limit()
         var logger = Logger(label: "trellis", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = .info
         let configFile = ConfigFiles.locate("config/trellis.json", explicit: store.config, environment: "TRELLIS_CONFIG")
@@ -67,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await Self.importOnFirstStart(settings.sampleDirectories, reader: reader, store: store, logger: logger)
             let book = try await partnerOptions.book(store, actor: "system:server")
             let client = CurlClient(concurrency: 8)
-            var delivery = DeliverySettings()
+            var delivery = DeliverySettings(concurrency: 8, perPartnerConcurrency: perPartner, lease: lease)
             delivery.retry.scale = backoffScale
             var services: [any ServiceLifecycle.Service] = [
                 StatusPoller(store: store, partners: book, client: client, interval: pollEvery ?? settings.pollEverySeconds, logger: logger),

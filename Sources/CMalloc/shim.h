@@ -1,0 +1,6 @@
+#include <malloc.h>
+
+/* mallopt is a macro-configured C call; one named function for Swift. 1 on success. */
+static inline int trellis_limit_malloc_arenas(int count) {
+    return mallopt(M_ARENA_MAX, count);
+}

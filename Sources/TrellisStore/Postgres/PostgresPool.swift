@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+public import PostgresNIO
+
+/// The client's connection pool, with a bound on how long a caller waits for a connection.
+///
+/// postgres-nio's pool holds a request for a connection until it can make one or its circuit breaker
+/// trips, about a minute later. While PostgreSQL is down that is every request the server has in
+/// flight, and a graceful stop waits for all of them. Here a caller that has no connection within
+/// `wait` gets `StoreUnavailable` (answered 503 with Retry-After), and its place in the pool's queue
+/// is withdrawn.
+public struct PostgresPool: Sendable {
+    public let client: PostgresClient
+    public let wait: Duration
+
+    public init(client: PostgresClient, wait: Duration = .seconds(3)) {
+        self.client = client
+        self.wait = wait
+    }
+
+    /// Runs `body` on a leased connection, in the caller's task; the lease is taken in a child task so
+    /// that waiting for it can be given up.
+    public func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let (leases, leased) = AsyncStream<PostgresConnection>.makeStream()
+        let (released, release) = AsyncStream<Never>.makeStream()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            let client = self.client
+            group.addTask {
+                do {
+                    try await client.withConnection { connection in
+                        leased.yield(connection)
+                        leased.finish()
+                        // Held until the caller's body is done (or the caller stopped waiting).
+                        for await _ in released {}
+                    }
+                } catch {
+                    leased.finish()
+                    throw error
+                }
+            }
+            let wait = self.wait
+            let deadline = Task {
+                try await Task.sleep(for: wait)
+                leased.finish()
+            }
+            var next = leases.makeAsyncIterator()
+            let connection = await next.next()
+            deadline.cancel()
+            defer { release.finish() }
+            guard let connection else {
+                release.finish()
+                group.cancelAll()
+                // The pool's own error, when it gave one (e.g. its circuit breaker tripped); else the wait ran out.
+                do { try await group.waitForAll() } catch where !Self.isCancellation(error) { throw error } catch {}
+                throw StoreUnavailable(reason: "no database connection within \(wait)")
+            }
+            let value = try await body(connection)
+            return value
+        }
+    }
+
+    /// A query whose rows are read while the connection is held.
+    public func query(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+        try await withConnection { connection in try await connection.query(query, logger: logger).collect() }
+    }
+
+    /// BEGIN, `body`, COMMIT; ROLLBACK when `body` throws.
+    public func withTransaction<T>(logger: Logger, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let value = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return value
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    private static func isCancellation(_ error: any Error) -> Bool {
+        error is CancellationError || String(describing: error).contains("requestCancelled")
+    }
+}
