@@ -85,6 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
             var services: [any ServiceLifecycle.Service] = [
                 StatusPoller(store: store, partners: book, client: client, interval: pollEvery ?? settings.pollEverySeconds, logger: logger),
                 OverdueChecker(store: store, interval: overdueEvery, logger: logger),
+                MallocTrimmer(),
             ]
             if settings.delivery && !noDelivery {
                 services.append(DeliveryWorker(store: store, partners: book, client: client, settings: delivery, logger: logger))
