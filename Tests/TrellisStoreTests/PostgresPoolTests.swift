@@ -29,24 +29,31 @@ import Testing
         let client = PostgresClient(configuration: configuration, backgroundLogger: Self.logger)
         let runner = await client.runInBackground()
         defer { runner.cancel() }
-        let pool = PostgresPool(client: client, wait: .milliseconds(200))
+        // The holder may wait as long as a loaded machine needs to open the connection; the second caller may not.
+        let patient = PostgresPool(client: client, wait: .seconds(60))
+        let hurried = PostgresPool(client: client, wait: .milliseconds(200))
 
         let (holding, held) = AsyncStream<Void>.makeStream()
         let (releasing, release) = AsyncStream<Void>.makeStream()
         let holder = Task {
-            try await pool.withConnection { _ in
+            do {
+                try await patient.withConnection { _ in
+                    held.finish()
+                    for await _ in releasing {}
+                }
+            } catch {
                 held.finish()
-                for await _ in releasing {}
+                throw error
             }
         }
         for await _ in holding {}
         await #expect(throws: StoreUnavailable.self) {
-            _ = try await pool.query("SELECT 1", logger: Self.logger)
+            _ = try await hurried.query("SELECT 1", logger: Self.logger)
         }
         release.finish()
         try await holder.value
         // The withdrawn request did not take the only connection with it.
-        let rows = try await pool.query("SELECT 41 + 1", logger: Self.logger)
+        let rows = try await patient.query("SELECT 41 + 1", logger: Self.logger)
         #expect(try rows.first?.decode(Int.self) == 42)
     }
 
@@ -56,7 +63,7 @@ import Testing
         let client = PostgresClient(configuration: configuration, backgroundLogger: Self.logger)
         let runner = await client.runInBackground()
         defer { runner.cancel() }
-        let pool = PostgresPool(client: client, wait: .seconds(5))
+        let pool = PostgresPool(client: client, wait: .seconds(60))
         _ = try await pool.query("CREATE TABLE note (text text)", logger: Self.logger)
         struct Refused: Error {}
         await #expect(throws: Refused.self) {

@@ -41,7 +41,9 @@ final class StoreHarness: @unchecked Sendable {
     func configuration(cipher: PersonCipher? = nil, calendar: BusinessCalendar = BusinessCalendar()) -> StoreConfiguration {
         StoreConfiguration(cipher: cipher ?? self.cipher,
                            checkpoints: AuditCheckpointBook(path: folder.appendingPathComponent("checkpoints.jsonl").path, key: signingKey, every: 50),
-                           calendar: calendar)
+                           calendar: calendar,
+                           // A loaded CI machine can take seconds to open a connection; the bound itself is PostgresPoolTests' job.
+                           connectionWait: .seconds(30))
     }
 
     /// Another store on the same database (another process, or the same one with another key).
