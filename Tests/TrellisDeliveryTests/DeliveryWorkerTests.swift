@@ -193,7 +193,7 @@ import TrellisStore
         // The hanging partner's referrals are due first and would fill every slot.
         let hanging = try await rig.refer(6, to: "ORG-42")
         let early = try await rig.refer(3, to: "ORG-7")
-        let settings = DeliveryRig.settings(concurrency: 4, timeout: .seconds(4))
+        let settings = DeliveryRig.settings(concurrency: 4, timeout: .seconds(8))  // long enough that a loaded machine still delivers the others first
         #expect(settings.perPartnerConcurrency == 2)
         let worker = try rig.worker([DeliveryRig.partner("hangs", endpoint: server.url("/hang")),
                                      DeliveryRig.partner("answers", endpoint: server.url("/ok"), organizations: ["ORG-7"])], settings: settings)
