@@ -144,7 +144,7 @@ extension DeliveryRepository {
 /// (`FOR UPDATE SKIP LOCKED`); a claim whose worker died is taken over once its lease runs out.
 public protocol DeliveryRepository: Sendable {
     /// Up to `limit` rows due at `now` (or whose lease ran out), leased to `owner` until `now + lease`,
-    /// leaving out referrals to `skipping` organizations (those whose partner is busy or paused).
+    /// leaving out referrals to `skipping` organizations (those whose partner has no free delivery slot).
     func claimDeliveries(owner: String, now: Date, lease: TimeInterval, limit: Int, skipping: Set<String>,
                          context: AuditContext) async throws -> [DeliveryClaim]
     /// Records each report's attempt (if one was made), moves its outbox row and audits the disclosure,

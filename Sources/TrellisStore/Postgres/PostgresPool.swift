@@ -48,14 +48,12 @@ public struct PostgresPool: Sendable {
             deadline.cancel()
             defer { release.finish() }
             guard let connection else {
-                release.finish()
                 group.cancelAll()
                 // The pool's own error, when it gave one (e.g. its circuit breaker tripped); else the wait ran out.
                 do { try await group.waitForAll() } catch where !Self.isCancellation(error) { throw error } catch {}
                 throw StoreUnavailable(reason: "no database connection within \(wait)")
             }
-            let value = try await body(connection)
-            return value
+            return try await body(connection)
         }
     }
 

@@ -42,12 +42,15 @@ extension PostgresStore {
 
     public func storedServices() async throws -> [Service] {
         let decoder = JSONDecoder()
-        var services: [Service] = []
-        for row in try await client.query("SELECT document FROM directory_service ORDER BY id", logger: logger) {
-            let document = try row.decode(String.self)
-            services.append(try decoder.decode(Service.self, from: Data(document.utf8)))
+        let logger = self.logger
+        // Streamed on a held connection rather than collected first: a county directory is 100,000 documents.
+        return try await client.withConnection { connection in
+            var services: [Service] = []
+            for try await document in try await connection.query("SELECT document FROM directory_service ORDER BY id", logger: logger).decode(String.self) {
+                services.append(try decoder.decode(Service.self, from: Data(document.utf8)))
+            }
+            return services
         }
-        return services
     }
 
     public func service(id: String) async throws -> Service? {

@@ -54,17 +54,10 @@ public final class PostgresStore: TrellisStore, Sendable {
     func transaction<T: Sendable>(_ body: (PostgresConnection, AuditRecorder) async throws -> T) async throws -> T {
         let recorder = AuditRecorder(logger: logger)
         let logger = self.logger
-        let value: T = try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
-            do {
-                let value = try await body(connection, recorder)
-                try await recorder.flush(on: connection)
-                try await connection.query("COMMIT", logger: logger)
-                return value
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
-            }
+        let value: T = try await client.withTransaction(logger: logger) { connection in
+            let value = try await body(connection, recorder)
+            try await recorder.flush(on: connection)
+            return value
         }
         try auditLog.committed(recorder.records)
         return value

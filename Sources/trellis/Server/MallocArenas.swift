@@ -1,5 +1,4 @@
 import Foundation
-import ServiceLifecycle
 #if canImport(CMalloc)
 import CMalloc
 #endif
@@ -22,17 +21,5 @@ enum MallocArenas {
         #if canImport(CMalloc)
         _ = trellis_malloc_trim()
         #endif
-    }
-}
-
-/// Gives freed memory back to the system every `interval`, for as long as the server runs.
-struct MallocTrimmer: ServiceLifecycle.Service {
-    var interval: Duration = .seconds(60)
-
-    func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            MallocArenas.trim()
-        }
     }
 }
