@@ -49,6 +49,8 @@ public struct PartnerSimulator: Sendable {
         router.get("/referrals/:id") { _, context in try self.task(context.parameters.require("id")) }
         router.get("/stats") { _, _ in try Self.json(self.ledger.counts) }
         router.get("/receipts") { _, _ in try Self.json(["receipts": self.ledger.receipts]) }
+        // A drill ends an injected outage without restarting the agency: {"fail_rate": 0}.
+        router.put("/fail-rate") { request, context in try await self.setFailRate(request, context) }
         return router
     }
 
@@ -80,7 +82,8 @@ public struct PartnerSimulator: Sendable {
             _ = ledger.record(SimulatorLedger.Receipt(referralID: referralID, idempotencyKey: key, receivedAt: Date(), status: "requested"))
             return try Self.json(["referral_id": referralID, "duplicate": "true"], status: .ok)
         }
-        if settings.failRate > 0 && Double.random(in: 0..<1) < settings.failRate {
+        let failRate = ledger.failRateOverride ?? settings.failRate
+        if failRate > 0 && Double.random(in: 0..<1) < failRate {
             ledger.count { $0.injectedFailures += 1 }
             return try Self.json(["error": "simulated failure"], status: .internalServerError)
         }
@@ -90,6 +93,17 @@ public struct PartnerSimulator: Sendable {
         }
         if settings.responseDelay > 0 { try await Task.sleep(for: .seconds(settings.responseDelay)) }
         return try Self.json(["referral_id": referralID, "duplicate": "false"], status: .created)
+    }
+
+    func setFailRate(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        struct Change: Decodable { var failRate: Double; enum CodingKeys: String, CodingKey { case failRate = "fail_rate" } }
+        var request = request
+        let body = Data(buffer: try await request.collectBody(upTo: 1_024))
+        guard let change = try? JSONDecoder().decode(Change.self, from: body), (0...1).contains(change.failRate) else {
+            return try Self.json(["error": "expected {\"fail_rate\": a number from 0 to 1}"], status: .badRequest)
+        }
+        ledger.failRateOverride = change.failRate
+        return try Self.json(["fail_rate": change.failRate], status: .ok)
     }
 
     /// Accepts the referral after `delay`, posting a signed status update when there is a callback.

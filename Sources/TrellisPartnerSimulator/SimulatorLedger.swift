@@ -34,6 +34,7 @@ public final class SimulatorLedger: Sendable {
     private struct State {
         var receipts: [String: Receipt] = [:]
         var counts = Counts()
+        var failRateOverride: Double?
     }
 
     private let state = Mutex(State())
@@ -41,6 +42,12 @@ public final class SimulatorLedger: Sendable {
     public init() {}
 
     public var counts: Counts { state.withLock { $0.counts } }
+
+    /// A share of failures set while the simulator runs (an outage that ends); nil: the start-up setting.
+    public var failRateOverride: Double? {
+        get { state.withLock { $0.failRateOverride } }
+        set { state.withLock { $0.failRateOverride = newValue } }
+    }
     public var receipts: [Receipt] { state.withLock { Array($0.receipts.values) }.sorted { $0.receivedAt < $1.receivedAt } }
 
     public func receipt(idempotencyKey: String) -> Receipt? { state.withLock { $0.receipts[idempotencyKey] } }

@@ -624,6 +624,12 @@ class PartnerSim:
     def receipts(self):
         return call("GET", self.base, "/receipts", timeout=30).json()["receipts"]
 
+    def set_fail_rate(self, rate):
+        """Changes the share of 500 answers while the simulator runs (0: its outage ends)."""
+        answer = call("PUT", self.base, "/fail-rate", document={"fail_rate": rate}, timeout=10)
+        if answer.status != 200:
+            raise DrillError("the partner simulator refused fail rate %s: %s %s" % (rate, answer.status, answer.text()))
+
 
 def write_partners(path, partners):
     """partners: [(id, organizations, endpoint, secret)] in the shape scripts/run writes (fhir-r4, callback)."""
