@@ -31,6 +31,7 @@ public enum TrellisApplication {
     public static func router(_ parts: TrellisServerParts) -> Router<TrellisRequestContext> {
         let store = parts.store
         let router = Router(context: TrellisRequestContext.self)
+        router.add(middleware: PrivateResponseMiddleware())
         router.add(middleware: ErrorEnvelopeMiddleware())
         _ = ServerMetrics.registry  // the metrics backend, before the middleware makes its counters
         router.add(middleware: MetricsMiddleware())
