@@ -7,7 +7,7 @@ import Testing
 /// one of housing, employment, …", never Swift's "Cannot initialize NeedDomain from invalid String value".
 @Suite struct VocabularyTests {
     /// Every closed set of words the files use, with the message an unknown word gets.
-    static let sweep: [(type: any Vocabulary.Type, message: String)] = [
+    static var sweep: [(type: any Vocabulary.Type, message: String)] { [
         (NeedDomain.self, "unknown need domain 'nope'; expected one of housing, employment, faith, clinical, peer_support"),
         (Gender.self, "unknown gender 'nope'; expected one of female, male, non_binary"),
         (NeedsProfile.Urgency.self, "unknown urgency 'nope'; expected one of routine, soon, urgent, crisis"),
@@ -22,7 +22,7 @@ import Testing
         (ServiceStatus.self, "unknown service status 'nope'; expected one of active, inactive, defunct, temporarily closed"),
         (AuditEvent.Outcome.self, "unknown audit outcome 'nope'; expected one of success, failure, denied"),
         (Provenance.Format.self, "unknown directory format 'nope'; expected one of airs, hsds"),
-    ]
+    ] }
 
     /// Decodes the type's first word and "nope", and all its words back from their encoding.
     static func probe<T: Vocabulary>(_ type: T.Type) -> (error: DecodingError?, roundTrips: Bool) {

@@ -126,7 +126,9 @@ import TrellisCore
     @Test func theTestWriterWritesJSONThatFoundationReadsBack() async throws {
         await propertyCheck(count: 100, input: Gen.uint64(in: 0...UInt64.max)) { seed in
             var rng = SplitMix64(seed: seed)
-            let s = Self.text(&rng, length: 0...60)
+            // Foundation drops a raw U+FEFF that follows an escape or opens a string (swift-corelibs-foundation
+            // on Linux, Swift 6.3): the reader keeps it, as RFC 8259 says; here it is left out.
+            let s = String(Self.text(&rng, length: 0...60).unicodeScalars.filter { $0 != "\u{FEFF}" })
             for writer in [JSONTestWriter(), JSONTestWriter(indented: true, asciiOnly: true, escapeSlash: true)] {
                 let text = writer.write(.array([.string(s)]))
                 if writer.asciiOnly { #expect(text.utf8.allSatisfy { $0 < 0x80 }) }

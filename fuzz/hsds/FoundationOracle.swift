@@ -12,6 +12,10 @@ enum FoundationOracle {
     static func read(_ data: Data, path: String) -> CollectingSink? {
         // Foundation also reads UTF-16 and UTF-32; the directory reader reads UTF-8 only.
         guard String(data: data, encoding: .utf8) != nil else { return nil }
+        // Foundation drops a raw U+FEFF (EF BB BF) that follows an escape or opens a string, where the
+        // reader keeps it as RFC 8259 says: such inputs (past a leading byte-order mark) are not compared.
+        let zeroWidthNoBreak = Data([0xEF, 0xBB, 0xBF])
+        if data.count > 1, data.range(of: zeroWidthNoBreak, in: (data.startIndex + 1)..<data.endIndex) != nil { return nil }
         guard let top = try? JSONSerialization.jsonObject(with: data), let value = convert(top) else { return nil }
         // Past the reader's nesting limit the reader refuses on purpose.
         guard depth(value) <= JSONParser.maximumDepth else { return nil }
