@@ -6,11 +6,15 @@ public import Foundation
 public struct AuditEvent: Codable, Hashable, Sendable {
     /// Create, read, update, delete, execute (a disclosure or another action), as FHIR
     /// AuditEvent.action codes them.
-    public enum Action: String, Codable, CaseIterable, Hashable, Sendable {
+    public enum Action: String, Vocabulary, Hashable, Sendable {
+        public static let vocabularyName = "audit action"
+
         case create = "C", read = "R", update = "U", delete = "D", execute = "E"
     }
 
-    public enum Outcome: String, Codable, CaseIterable, Hashable, Sendable {
+    public enum Outcome: String, Vocabulary, Hashable, Sendable {
+        public static let vocabularyName = "audit outcome"
+
         case success, failure, denied
     }
 

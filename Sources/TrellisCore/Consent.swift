@@ -3,7 +3,9 @@ public import Foundation
 /// What a person allows to be shared with one recipient, captured by a case worker.
 public struct Consent: Codable, Hashable, Sendable {
     /// The kinds of a person's data a referral may carry.
-    public enum Category: String, Codable, CaseIterable, Hashable, Sendable, Comparable {
+    public enum Category: String, Vocabulary, Hashable, Sendable, Comparable {
+        public static let vocabularyName = "consent category"
+
         case contact
         case demographics
         case needs
@@ -17,7 +19,9 @@ public struct Consent: Codable, Hashable, Sendable {
         }
     }
 
-    public enum Method: String, Codable, CaseIterable, Hashable, Sendable {
+    public enum Method: String, Vocabulary, Hashable, Sendable {
+        public static let vocabularyName = "consent method"
+
         case verbal, written, electronic
     }
 

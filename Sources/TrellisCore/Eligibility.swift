@@ -30,7 +30,9 @@ public struct Eligibility: Hashable, Codable, Sendable {
     }
 }
 
-public enum Gender: String, Codable, CaseIterable, Hashable, Sendable {
+public enum Gender: String, Vocabulary, Hashable, Sendable {
+    public static let vocabularyName = "gender"
+
     case female
     case male
     case nonBinary = "non_binary"

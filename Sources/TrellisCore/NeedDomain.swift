@@ -1,5 +1,7 @@
 /// The kinds of support a recovery-oriented system of care connects.
-public enum NeedDomain: String, Codable, CaseIterable, Hashable, Sendable, Comparable {
+public enum NeedDomain: String, Vocabulary, Hashable, Sendable, Comparable {
+    public static let vocabularyName = "need domain"
+
     case housing
     case employment
     case faith

@@ -185,7 +185,9 @@ extension NeedsProfile {
         }
     }
 
-    public enum Urgency: String, Codable, CaseIterable, Hashable, Sendable, Comparable {
+    public enum Urgency: String, Vocabulary, Hashable, Sendable, Comparable {
+        public static let vocabularyName = "urgency"
+
         case routine, soon, urgent, crisis
 
         public static func < (a: Urgency, b: Urgency) -> Bool {
@@ -217,7 +219,9 @@ extension NeedsProfile {
         }
     }
 
-    public enum FaithOption: String, Codable, Hashable, Sendable {
+    public enum FaithOption: String, Vocabulary, Hashable, Sendable {
+        public static let vocabularyName = "faith option"
+
         case notOffered = "not_offered"
         case optIn = "opt_in"
     }

@@ -3,12 +3,16 @@ public import Foundation
 /// A partner agency's endpoint: where referrals for its organizations go, in what form, how Trellis
 /// authenticates and signs, and how soon it is expected to answer.
 public struct Partner: Codable, Hashable, Sendable, Identifiable {
-    public enum PayloadFormat: String, Codable, CaseIterable, Hashable, Sendable {
+    public enum PayloadFormat: String, Vocabulary, Hashable, Sendable {
+        public static let vocabularyName = "payload format"
+
         case fhirR4 = "fhir-r4"
         case json
     }
 
-    public enum StatusMode: String, Codable, CaseIterable, Hashable, Sendable {
+    public enum StatusMode: String, Vocabulary, Hashable, Sendable {
+        public static let vocabularyName = "status mode"
+
         /// The partner posts status updates back.
         case callback
         /// Trellis polls the partner's Task.

@@ -23,7 +23,9 @@ public struct ProgramAttributes: Hashable, Codable, Sendable {
 }
 
 /// The IPS Fidelity Scale's bands.
-public enum IPSFidelity: String, Codable, CaseIterable, Hashable, Sendable, Comparable {
+public enum IPSFidelity: String, Vocabulary, Hashable, Sendable, Comparable {
+    public static let vocabularyName = "IPS fidelity band"
+
     case exemplary
     case good
     case fair

@@ -1,6 +1,8 @@
 /// Where a record came from, so any result can be traced back to its source record.
 public struct Provenance: Hashable, Codable, Sendable {
-    public enum Format: String, Codable, Sendable {
+    public enum Format: String, Vocabulary, Sendable {
+        public static let vocabularyName = "directory format"
+
         case airs
         case hsds
     }

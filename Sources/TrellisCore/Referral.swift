@@ -70,7 +70,9 @@ public struct Referral: Codable, Hashable, Sendable, Identifiable {
 /// One row of a referral's history: who moved it from what to what, when, why and through what.
 public struct ReferralStatusChange: Codable, Hashable, Sendable {
     /// Where a change came from.
-    public enum Source: String, Codable, CaseIterable, Hashable, Sendable {
+    public enum Source: String, Vocabulary, Hashable, Sendable {
+        public static let vocabularyName = "status change source"
+
         /// The command line.
         case cli
         /// The HTTP API or web pages.

@@ -1,6 +1,8 @@
 /// A referral's status, as the FHIR Task statuses the Gravity SDOH Clinical Care IG uses for
 /// referrals.
-public enum ReferralStatus: String, Codable, CaseIterable, Hashable, Sendable {
+public enum ReferralStatus: String, Vocabulary, Hashable, Sendable {
+    public static let vocabularyName = "referral status"
+
     case draft
     case requested
     case accepted
@@ -30,7 +32,9 @@ public enum ReferralStatus: String, Codable, CaseIterable, Hashable, Sendable {
 }
 
 /// Who is changing a referral.
-public enum ReferralParty: String, Codable, CaseIterable, Hashable, Sendable {
+public enum ReferralParty: String, Vocabulary, Hashable, Sendable {
+    public static let vocabularyName = "party"
+
     /// The case worker's side, which sends the referral.
     case referrer
     /// The receiving partner agency.

@@ -70,7 +70,9 @@ public struct Service: Identifiable, Hashable, Codable, Sendable {
     }
 }
 
-public enum ServiceStatus: String, Codable, CaseIterable, Hashable, Sendable {
+public enum ServiceStatus: String, Vocabulary, Hashable, Sendable {
+    public static let vocabularyName = "service status"
+
     case active
     case inactive
     case defunct

@@ -18,7 +18,10 @@ public enum ZCTAGazetteer {
     }
 
     public static func parse(_ text: String) throws(Failure) -> [String: Coordinate] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).makeIterator()
+        // Any line end (CRLF is one Character, so splitting on "\n" alone kept a Windows file as one
+        // line), and no byte-order mark before the header.
+        let body = text.first == "\u{FEFF}" ? text.dropFirst() : Substring(text)
+        var lines = body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).makeIterator()
         guard let header = lines.next() else { throw Failure(line: 1, message: "the file is empty") }
         let columns = header.split(separator: "\t").map { $0.trimmingWhitespace().uppercased() }
         guard let geoid = columns.firstIndex(of: "GEOID"), let lat = columns.firstIndex(of: "INTPTLAT"),

@@ -102,10 +102,22 @@ import TrellisCore
     }
 
     @Test(arguments: [
-        #"{"a": 1, "b": [true, false, null], "c": "x\"y\\z\u00e9\ud83d\ude00"}"#, "[]", "{}", "-0.5e-3", #""""#, " [1 , 2] ",
+        (#"{"a": 1, "b": [true, false, null], "c": "x\"y\\z\u00e9\ud83d\ude00"}"#,
+         JSONValue.object([("a", .number(1)), ("b", .array([.bool(true), .bool(false), .null])), ("c", .string("x\"y\\zé😀"))])),
+        ("[]", .array([])), ("{}", .object([])), ("-0.5e-3", .number(-0.0005)), (#""""#, .string("")),
+        (" [1 , 2] ", .array([.number(1), .number(2)])),
+        (#""\/\b\f\n\r\t\u00a3\u0000""#, .string("/\u{08}\u{0C}\n\r\t£\u{00}")),
+        // A lone surrogate is no character: U+FFFD stands for it, and the escape after it is kept.
+        (#""\ud800\u0041""#, .string("\u{FFFD}A")),
+        (#"{"k": 1, "k": 2}"#, .object([("k", .number(1)), ("k", .number(2))])),
     ])
-    func validJSONParses(text: String) throws {
-        _ = try parse(text)
+    func validJSONParses(text: String, expected: JSONValue) throws {
+        let value = try parse(text)
+        #expect(value == expected, "\(text)")
+    }
+
+    @Test func duplicateKeysReadAsTheLastOne() throws {
+        #expect(try parse(#"{"k": 1, "k": 2}"#)["k"] == .number(2))
     }
 
     @Test(arguments: [
@@ -138,6 +150,21 @@ import TrellisCore
                 let at = JSONParser.position(of: error.offset, in: buffer, startLine: 1, startColumn: 1)
                 #expect(at.line == 3 && at.column == 7)
             }
+        }
+    }
+}
+
+/// Structural equality, for the tests: objects compare their members in order.
+extension JSONValue: Equatable {
+    static func == (a: JSONValue, b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): true
+        case (.bool(let x), .bool(let y)): x == y
+        case (.number(let x), .number(let y)): x == y
+        case (.string(let x), .string(let y)): x.unicodeScalars.elementsEqual(y.unicodeScalars)
+        case (.array(let x), .array(let y)): x == y
+        case (.object(let x), .object(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        default: false
         }
     }
 }

@@ -33,6 +33,19 @@ import TrellisCore
         #expect(sink.organizations.allSatisfy { !$0.name.contains("root") })
     }
 
+    /// The refusal names the DTD's line whatever the line ends (CRLF, or CR alone as in the official AIRS 3.0 instance).
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func aDTDIsRefusedAtItsLineWhateverTheLineEnds(newline: String) throws {
+        let xml = ["<?xml version=\"1.0\"?>", "<!-- a comment -->", "<!DOCTYPE Source [<!ENTITY e \"x\">]>",
+                   "<Source SourceEntity=\"x\"/>"].joined(separator: newline)
+        let (report, _) = Fixture.readPath(try Fixture.temporary(xml))
+        guard case .hostile(let message)? = report.fatal else {
+            Issue.record("expected a refusal, got \(String(describing: report.fatal))")
+            return
+        }
+        #expect(message.hasPrefix("line 3: "), "\(message)")
+    }
+
     @Test func deepNestingHitsLibxml2sLimit() throws {
         let depth = 5_000
         let xml = "<Source SourceEntity=\"deep\">" + String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth) + "</Source>"

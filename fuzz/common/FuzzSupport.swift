@@ -61,3 +61,17 @@ enum FuzzSupport {
         abort()
     }
 }
+
+extension Service {
+    /// The service with its line cleared, for comparing reads that cannot know lines.
+    var withoutLine: Service {
+        var copy = self
+        copy.provenance.line = 0
+        return copy
+    }
+
+    /// What a crash report prints of a service: enough to see the difference, no more.
+    var fuzzSummary: String {
+        "\(provenance.recordKey) \(String(reflecting: name)) \(String(reflecting: description ?? "-")) \(taxonomyCodes)"
+    }
+}

@@ -1,7 +1,8 @@
 // libFuzzer harness: the HSDS JSON reader, through DirectoryReader.read(path:into:) as
 // `trellis directory import` uses it, then again with the file cut into small reads: the project
 // holds that however a file is cut into reads, the same records come out
-// (HSDSReaderTests.chunkBoundariesDoNotChangeTheRecords), so a difference is a finding too.
+// (HSDSReaderTests.chunkBoundariesDoNotChangeTheRecords), so a difference is a finding too; and
+// whenever the bytes are valid JSON, against a plain JSONSerialization parse (FoundationOracle.swift).
 import Foundation
 import TrellisCore
 @testable import TrellisDirectory
@@ -48,6 +49,19 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     if (report.fatal == nil) != (splitReport.fatal == nil) {
         FuzzSupport.violated("read in \(chunk)-byte chunks the file is \(splitReport.fatal == nil ? "read" : "refused"): \(String(describing: report.fatal)) vs \(String(describing: splitReport.fatal))\(layouts())")
+    }
+
+    // The differential check: when the bytes are one valid JSON array or object, what the streaming
+    // reader read is what Foundation's JSONSerialization reads from the same bytes, record for record
+    // (lines aside: a plain parse has none).
+    if let oracle = FoundationOracle.read(Data(bytes: data, count: size), path: path) {
+        let streamed = sink.services.map(\.withoutLine), plain = oracle.services.map(\.withoutLine)
+        if streamed != plain {
+            FuzzSupport.violated("the streaming reader and JSONSerialization read different services:\n  streamed: \(streamed.map(\.fuzzSummary))\n  plain:    \(plain.map(\.fuzzSummary))")
+        }
+        if sink.organizations != oracle.organizations {
+            FuzzSupport.violated("the streaming reader and JSONSerialization read different organizations:\n  streamed: \(sink.organizations)\n  plain:    \(oracle.organizations)")
+        }
     }
 
     // Importing (the keyed sink `directory import` uses) must hold what was read.

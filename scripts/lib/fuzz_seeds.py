@@ -74,6 +74,8 @@ def taxonomy_tokens():
 def seed_airs(corpus):
     count = 0
     files = [p for p in sorted(FIXTURES.iterdir()) if p.suffix in (".xml", ".bin")]
+    # The official AIRS 3.0 and 3.1 instances (ISO-8859-1, a namespace, nested agencies).
+    files += sorted((FIXTURES / "official").glob("**/*.xml"))
     files += sorted((ROOT / "config/directories").glob("*.xml"))
     for p in files:
         count += add_seed(corpus, p.read_bytes())
@@ -92,6 +94,9 @@ def seed_airs(corpus):
 def seed_hsds(corpus):
     count = 0
     files = [p for p in sorted(FIXTURES.iterdir()) if p.suffix in (".json", ".ndjson")]
+    # Open Referral's own examples, and the regression inputs (string escapes, a BOM, CRLF).
+    files += sorted((FIXTURES / "official").glob("**/*.json"))
+    files += sorted(p for p in (FIXTURES / "fuzz").iterdir() if p.is_file())
     files += sorted((ROOT / "config/directories").glob("*.json"))
     tokens = set(taxonomy_tokens())
     for p in files:
@@ -109,7 +114,8 @@ def seed_hsds(corpus):
                     tokens.add('"%s"' % node)
     for swift in sorted((ROOT / "Sources/TrellisDirectory/HSDS").glob("*.swift")):
         tokens.update('"%s"' % s for s in re.findall(r'"([A-Za-z_][A-Za-z0-9_.]{1,40})"', swift.read_text(encoding="utf-8")))
-    tokens.update(["\\u0000", "\\ud800", "\\udc00", "\\\"", "1e999", "-0", "null", "true", "false", "[]", "{}",
+    tokens.update(["\\u0000", "\\ud800", "\\udc00", "\\\"", "\\u00a3", "\\n", "\\t", "\\/", "\\\\",
+                   "\\ud83d\\ude00", '"cont\\u0065nts":', '"contents": [', "\r\n", "1e999", "-0", "null", "true", "false", "[]", "{}",
                    "\xef\xbb\xbf", "\n"])
     return count, tokens
 

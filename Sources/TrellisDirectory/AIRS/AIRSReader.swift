@@ -92,7 +92,8 @@ struct AIRSReader {
         guard let head = FilePrefix.read(path: path, count: 8192) else { return nil }
         let text = String(decoding: head, as: UTF8.self)
         guard let doctype = text.range(of: "<!DOCTYPE") else { return nil }
-        let line = text[..<doctype.lowerBound].filter { $0 == "\n" }.count + 1
+        // CRLF is one Character in Swift, and old exports end lines with CR alone: every newline counts.
+        let line = text[..<doctype.lowerBound].filter(\.isNewline).count + 1
         return .hostile("line \(line): document type declarations (DTDs) are refused: they are how XML smuggles entity expansion and external files")
     }
 

@@ -10,28 +10,45 @@ struct HSDSMapper {
     private var missingOrganizations: Set<String> = []
     /// Records that were neither services nor organizations.
     private(set) var unknownRecords = 0
+    /// What the first record that is HSDS but no service was (a taxonomy, a location, tabular data).
+    private(set) var firstForeignKind: String?
 
     init(taxonomy: TaxonomyMap, path: String) {
         self.taxonomy = taxonomy
         self.path = path
     }
 
-    /// One top-level record: a service, an organization (maybe with services), or something else.
+    /// One top-level record: a service, an organization (maybe with services), a service at a
+    /// location, or something else.
     mutating func readRecord(_ value: JSONValue, line: Int, into sink: inout some DirectorySink, report: inout FileReport) {
         guard value.isObject else {
             report.reject(RecordIssue(line: line, message: "expected an object (a service or an organization)"))
             return
         }
-        if value["services"] != nil || (value["status"] == nil && value["organization"] == nil
-                                        && value["organization_id"] == nil && value["name"] != nil && value["id"] != nil) {
+        switch HSDSRecordKind(value) {
+        case .organization:
             readOrganization(value, line: line, into: &sink, report: &report)
-        } else if value["status"] != nil || value["organization"] != nil || value["organization_id"] != nil
-                    || value["attributes"] != nil || value["name"] != nil || value["id"] != nil {
+        case .service:
             readService(value, line: line, organization: nil, into: &sink, report: &report)
-        } else {
+        case .serviceAtLocation:
+            readServiceAtLocation(value, line: line, into: &sink, report: &report)
+        case .notADirectoryRecord(let what):
+            unknownRecords += 1
+            if firstForeignKind == nil { firstForeignKind = what }
+            report.reject(RecordIssue(line: line, message: "\(what); skipped"))
+        case .unknown:
             unknownRecords += 1
             report.reject(RecordIssue(line: line, message: "neither an HSDS service nor an organization (no id, name or status)"))
         }
+    }
+
+    /// A `service_at_location` (HSDA's `/service_at_locations`): its service, at its location.
+    mutating func readServiceAtLocation(_ value: JSONValue, line: Int, into sink: inout some DirectorySink, report: inout FileReport) {
+        guard case .object(let members)? = value["service"] else { return }
+        let here = JSONValue.object(value.objectMembers.filter { $0.key != "service" })
+        // The last of duplicate keys wins, so the service's own places and this one go last.
+        let service = JSONValue.object(members + [("service_at_locations", .array((value["service"]?["service_at_locations"]?.arrayValue ?? []) + [here]))])
+        readService(service, line: line, organization: nil, into: &sink, report: &report)
     }
 
     mutating func readOrganization(_ value: JSONValue, line: Int, into sink: inout some DirectorySink, report: inout FileReport) {

@@ -41,7 +41,11 @@ struct HSDSReader {
         } else if records == 0 {
             report.fatal = .notADirectory("the file holds no records")
         } else if mapper.unknownRecords == records {
-            report.fatal = .notADirectory("the JSON holds no HSDS service or organization (a service needs \"id\", \"name\" and \"status\")")
+            if let what = mapper.firstForeignKind {
+                report.fatal = .notADirectory("the file holds \(what)")
+            } else {
+                report.fatal = .notADirectory("the JSON holds no HSDS service or organization (a service needs \"id\", \"name\" and \"status\")")
+            }
             report.rejected.removeAll()
         }
     }

@@ -155,14 +155,19 @@ struct JSONParser {
                 case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
                     var scalar = try parseHex4()
-                    if (0xD800...0xDBFF).contains(scalar), index + 1 < bytes.count,
+                    if (0xD800...0xDBFF).contains(scalar), index + 5 < bytes.count,
                        bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                        // Only a low surrogate pairs with it; any other escape stays for the next turn.
+                        let mark = index
                         index += 2
                         let low = try parseHex4()
                         if (0xDC00...0xDFFF).contains(low) {
                             scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            index = mark
                         }
                     }
+                    // A lone surrogate is no character: U+FFFD stands for it.
                     let unicode = Unicode.Scalar(scalar) ?? "\u{FFFD}"
                     out.append(contentsOf: Array(String(Character(unicode)).utf8))
                 default:

@@ -98,20 +98,28 @@ private struct Scanner {
         let count = bytes.count
         while pos < count {
             if inString {
+                if escaped {
+                    // The byte after a backslash is the escape's own (`n`, `u`, `"`, `\\`): it never
+                    // ends the string. Skipping ahead first would take the closing quote as escaped.
+                    escaped = false
+                    if bytes[pos] == 0x0A {
+                        line += 1
+                        lineStart = pos + 1
+                    }
+                    pos += 1
+                    continue
+                }
                 // Most bytes sit inside strings: jump to the closing quote, unless a backslash or a
                 // newline comes first (then step to it).
                 pos = JSONBytes.skipPlainString(bytes, from: pos)
                 guard pos < count else { break }
                 let b = bytes[pos]
-                if escaped {
-                    escaped = false
-                } else if b == UInt8(ascii: "\\") {
+                if b == UInt8(ascii: "\\") {
                     escaped = true
                 } else if b == UInt8(ascii: "\"") {
                     inString = false
                     if depth == 1 && layout == .object {
-                        let length = pos - stringStart - 1
-                        keyCandidate = length <= 32 ? Array(UnsafeBufferPointer(rebasing: bytes[(stringStart + 1)..<pos])) : []
+                        keyCandidate = Self.key(UnsafeBufferPointer(rebasing: bytes[stringStart...pos]))
                     }
                 } else {
                     line += 1
@@ -183,6 +191,15 @@ private struct Scanner {
         return keep
     }
 
+    /// A short key's text, escapes decoded (`"cont\u0065nts"` is `contents`); long keys are never
+    /// the one looked for.
+    static func key(_ quoted: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        guard quoted.count <= 6 * 32 + 2 else { return [] }
+        guard quoted.contains(UInt8(ascii: "\\")) else { return Array(quoted.dropFirst().dropLast()) }
+        guard case .string(let text)? = try? JSONParser.parse(quoted) else { return [] }
+        return Array(text.utf8)
+    }
+
     mutating func startRecord() {
         recordStart = pos
         recordLine = line
@@ -204,7 +221,11 @@ private struct Scanner {
         var i = 0
         // Counted into locals, kept only once decided: a put-off decision starts from the same bytes again.
         var line = self.line, lineStart = self.lineStart
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
+        // A byte-order mark cut by a read: wait for the rest of it.
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        if !atEnd, bytes.count < 3, bytes.elementsEqual(bom.prefix(bytes.count)) { return false }
+        // A byte-order mark is not part of the first line's text (an NDJSON line would not parse with it).
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3; lineStart = 3 }
         while i < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[i]) {
             if bytes[i] == 0x0A { line += 1; lineStart = i + 1 }
             i += 1

@@ -25,6 +25,11 @@ enum JSONValue: Sendable {
         return []
     }
 
+    var objectMembers: [(key: String, value: JSONValue)] {
+        if case .object(let members) = self { return members }
+        return []
+    }
+
     var isObject: Bool {
         if case .object = self { return true }
         return false

@@ -39,5 +39,14 @@ final class AIRSNames: @unchecked Sendable {
         }
     }
 
+    /// The same names in a parsed document's dictionary (where libxml2 interns a DOM's element names).
+    init(dictionary: OpaquePointer) {
+        pointers = AIRSElement.allCases.map { element in
+            element.tag.withCString { name in
+                xmlDictLookup(dictionary, UnsafeRawPointer(name).assumingMemoryBound(to: xmlChar.self), -1)
+            }
+        }
+    }
+
     @inline(__always) subscript(_ element: AIRSElement) -> UnsafePointer<xmlChar>? { pointers[element.rawValue] }
 }
