@@ -1,3 +1,4 @@
+public import Crypto
 import Foundation
 public import GRDB
 import TrellisCore
@@ -89,14 +90,16 @@ public final class SQLiteAuditLog: Sendable {
     }
 
     /// Walks the whole chain in sequence order, streaming, against the signed checkpoints.
-    public func verify() async throws -> AuditChain.Verdict {
+    public func verify(pinnedKey: Curve25519.Signing.PublicKey?) async throws -> AuditChain.Verdict {
         // Signatures are checked here; the verifier carries only the verdict into the read.
-        let start = try book?.verifier() ?? AuditChain.Verifier(checkpoints: [], publicKey: nil)
+        let start = try book?.verifier(pinnedKey: pinnedKey) ?? AuditChain.Verifier(checkpoints: [], publicKey: pinnedKey)
         return try await database.read { db in
             var verifier = start
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit_event ORDER BY sequence")
             while let row = try rows.next() {
-                if let broken = verifier.check(try Self.record(row)) { return broken }
+                let record: SealedAuditRecord
+                do { record = try Self.record(row) } catch let unreadable as UnreadableAuditRecord { return unreadable.verdict }
+                if let broken = verifier.check(record) { return broken }
             }
             return verifier.finish()
         }
