@@ -41,6 +41,17 @@ import TrellisCore
         }
     }
 
+    /// SQLite keeps any type in any column: the same bytes as a blob instead of text are a change too.
+    @Test(arguments: ["actor", "at", "detail"])
+    func aColumnRetypedInSQLiteIsCovered(_ column: String) async throws {
+        try await AuditHarness.with(.sqlite) { harness, log in
+            for i in 1...5 { try await log.append(AuditHarness.entry(i)) }
+            try await harness.tamper(["UPDATE audit_event SET \(column) = CAST(\(column) AS BLOB) WHERE sequence = 3"])
+            guard case .broken(let sequence, let reason) = try await log.verify() else { Issue.record("\(column) as a blob was not detected"); return }
+            #expect(sequence == 3 && reason.contains("record 3"))
+        }
+    }
+
     @Test(arguments: AuditBackend.allCases)
     func aMissingCheckpointFileForALongChainIsAFailure(_ backend: AuditBackend) async throws {
         try await AuditHarness.with(backend, every: 10) { harness, log in

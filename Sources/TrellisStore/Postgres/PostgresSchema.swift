@@ -1,3 +1,6 @@
+import Logging
+import PostgresNIO
+
 /// The store's tables in PostgreSQL, as versioned migrations after the audit log's own. The same
 /// tables as in SQLite, in PostgreSQL's types.
 enum PostgresSchema {

@@ -114,7 +114,19 @@ public final class SQLiteAuditLog: Sendable {
 
     /// A stored row as a sealed record.
     static func record(_ row: Row) throws -> SealedAuditRecord {
-        try .stored(sequence: row["sequence"], at: row["at"], actor: row["actor"], action: row["action"], entity: row["entity"],
+        // SQLite keeps any type in any column: a text column holding a blob of the same bytes would read
+        // back as the same string. What is stored must be what was written, type and all.
+        let sequence = row["sequence"] as DatabaseValue
+        guard case .int64(let number) = sequence.storage else { throw UnreadableAuditRecord(sequence: Int64(-1)) }
+        for column in ["at", "actor", "action", "entity", "entity_id", "outcome", "purpose", "source_address", "detail"] {
+            switch (row[column] as DatabaseValue).storage {
+            case .string: continue
+            case .null where ["purpose", "source_address", "detail"].contains(column): continue
+            default: throw UnreadableAuditRecord(sequence: number)
+            }
+        }
+        guard case .blob = (row["hash"] as DatabaseValue).storage else { throw UnreadableAuditRecord(sequence: number) }
+        return try .stored(sequence: row["sequence"], at: row["at"], actor: row["actor"], action: row["action"], entity: row["entity"],
                     entityID: row["entity_id"], outcome: row["outcome"], purpose: row["purpose"],
                     sourceAddress: row["source_address"], detail: row["detail"], hash: row["hash"])
     }
