@@ -90,7 +90,7 @@ import TrellisCore
         let key = folder.appendingPathComponent("audit-signing.key").path
         let checkpoints = folder.appendingPathComponent("checkpoints.jsonl").path
         #expect(try AuditSigningKey.loadOrCreate(at: key, checkpoints: checkpoints).created, "a first start makes a key")
-        FileManager.default.createFile(atPath: checkpoints, contents: Data("{\"sequence\":1}\n".utf8))
+        _ = FileManager.default.createFile(atPath: checkpoints, contents: Data("{\"sequence\":1}\n".utf8))
         #expect(try AuditSigningKey.loadOrCreate(at: key, checkpoints: checkpoints).created == false)
         try FileManager.default.removeItem(atPath: key)
         #expect(throws: AuditSigningKey.Failure.self) { try AuditSigningKey.loadOrCreate(at: key, checkpoints: checkpoints) }

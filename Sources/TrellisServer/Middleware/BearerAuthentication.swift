@@ -11,8 +11,10 @@ public struct BearerAuthentication: RouterMiddleware {
     let store: any TrellisStore
     let cache: TokenCache
 
+    public init(store: any TrellisStore) { self.init(store: store, cache: TokenCache()) }
+
     /// `cache` is shared with the administrator's pages, which empty it of a user they disable.
-    public init(store: any TrellisStore, cache: TokenCache = TokenCache()) {
+    init(store: any TrellisStore, cache: TokenCache) {
         self.store = store
         self.cache = cache
     }

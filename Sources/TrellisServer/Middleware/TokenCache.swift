@@ -6,12 +6,12 @@ import TrellisStore
 /// API tokens recently checked against the store, so a busy client is not a database write (the
 /// sign-in audit record and last-use time) on every request. A token is checked again, and its use
 /// audited again, after `lifetime`: a revoked token or disabled user stops working within that time.
-public final class TokenCache: Sendable {
+final class TokenCache: Sendable {
     let lifetime: TimeInterval
     static let capacity = 10_000
     private let entries = Mutex<[Data: (user: UserAccount, until: Date)]>([:])
 
-    public init(lifetime: TimeInterval = 30) { self.lifetime = lifetime }
+    init(lifetime: TimeInterval = 30) { self.lifetime = lifetime }
 
     func user(for secret: String, now: Date = Date()) -> UserAccount? {
         let key = Self.key(secret)
