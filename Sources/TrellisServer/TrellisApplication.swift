@@ -47,7 +47,9 @@ public enum TrellisApplication {
         }
         // Partners prove who they are by signature, not by a person's token.
         PartnerAnswerController(store: store).addRoutes(to: router)
-        let signedIn = router.group("/v1").add(middleware: BearerAuthentication(store: store))
+        // One token cache for the API and the administrator's pages, which empty it of a user they cut off.
+        let tokens = TokenCache()
+        let signedIn = router.group("/v1").add(middleware: BearerAuthentication(store: store, cache: tokens))
         AccountController().addRoutes(to: signedIn)
         ReferralController(store: store).addRoutes(to: signedIn)
         ReportController(store: store).addRoutes(to: signedIn)
@@ -61,7 +63,7 @@ public enum TrellisApplication {
         }
         if let web = parts.web {
             web.addStaticRoutes(to: router)
-            WebController(store: store, matching: parts.matching, uploads: parts.uploads, settings: web.settings, pages: web.pages)
+            WebController(store: store, matching: parts.matching, uploads: parts.uploads, settings: web.settings, pages: web.pages, tokens: tokens)
                 .addRoutes(to: router)
         }
         return router

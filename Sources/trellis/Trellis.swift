@@ -12,5 +12,6 @@ struct Trellis: AsyncParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [DirectoryCommand.self, MatchCommand.self, ReferralCommand.self, ConsentCommand.self, AuditCommand.self,
-                      ReportCommand.self, DeliverCommand.self, PartnerCommand.self, PartnerSimCommand.self, ServeCommand.self, UserCommand.self])
+                      ReportCommand.self, DeliverCommand.self, PartnerCommand.self, PartnerSimCommand.self, ServeCommand.self, UserCommand.self,
+                      TokenCommand.self])
 }

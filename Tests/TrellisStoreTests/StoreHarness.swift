@@ -15,7 +15,7 @@ final class StoreHarness: @unchecked Sendable {
     let cipher = PersonCipher(key: SymmetricKey(size: .bits256))
     let signingKey = Curve25519.Signing.PrivateKey()
     var databasePath: String { folder.appendingPathComponent("trellis.sqlite").path }
-    private(set) var postgresURL: String?
+    var postgresURL: String?
     private let logger = Logger(label: "trellis.tests.store")
     private var opened: [any TrellisStore] = []
 
@@ -127,7 +127,9 @@ final class StoreHarness: @unchecked Sendable {
     static func consent(_ recipient: String = "ORG-SHELTER", _ categories: Set<Consent.Category> = [.contact, .demographics, .needs],
                         expires: Date? = nil) -> Consent {
         Consent(recipient: recipient, categories: categories, method: .verbal, capturedBy: "cw-7", capturedAt: capturedAt,
-                expiresAt: expires ?? capturedAt.addingTimeInterval(365 * 86_400))
+                // Captured on a fixed day before every fixed clock the tests use, in force for a year from
+                // today: tests on the real clock keep passing whatever the date.
+                expiresAt: expires ?? Date().addingTimeInterval(365 * 86_400))
     }
 
     static func request(_ service: Service = shelter, ref: String = "P-1042", draft: Bool = false, note: String? = nil) -> NewReferral {

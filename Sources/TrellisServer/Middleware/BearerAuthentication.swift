@@ -9,9 +9,15 @@ public import TrellisStore
 public struct BearerAuthentication: RouterMiddleware {
     public typealias Context = TrellisRequestContext
     let store: any TrellisStore
-    let cache = TokenCache()
+    let cache: TokenCache
 
-    public init(store: any TrellisStore) { self.store = store }
+    public init(store: any TrellisStore) { self.init(store: store, cache: TokenCache()) }
+
+    /// `cache` is shared with the administrator's pages, which empty it of a user they disable.
+    init(store: any TrellisStore, cache: TokenCache) {
+        self.store = store
+        self.cache = cache
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {

@@ -32,5 +32,9 @@ final class TokenCache: Sendable {
 
     func forget(_ secret: String) { _ = entries.withLock { $0.removeValue(forKey: Self.key(secret)) } }
 
+    /// Drops every token of a user who was just disabled or had tokens revoked on this server, so the
+    /// next request is checked against the store. Other servers drop them within `lifetime`.
+    func forget(userID: String) { entries.withLock { table in table = table.filter { $0.value.user.id != userID } } }
+
     static func key(_ secret: String) -> Data { Data(SHA256.hash(data: Data(secret.utf8))) }
 }

@@ -13,8 +13,16 @@ extension WebController {
             ["id": p.id, "organizations": p.organizations.joined(separator: ", "), "endpoint": p.endpoint.absoluteString,
              "format": p.format.rawValue, "status_mode": p.statusMode.rawValue] as [String: Any]
         }
+        let now = Date()
+        let inForce = try await store.tokens(userID: nil).filter { $0.isInForce(at: now) }
+        let counts = Dictionary(grouping: inForce, by: \.userID).mapValues(\.count)
         values["users"] = try await store.users().map { u in
-            ["id": u.id, "name": u.name, "role": u.role.rawValue, "organization": u.organizationID, "disabled": u.disabledAt != nil] as [String: Any]
+            ["id": u.id, "name": u.name, "role": u.role.rawValue, "organization": u.organizationID, "disabled": u.disabledAt != nil,
+             "tokens": counts[u.id] ?? 0] as [String: Any]
+        }
+        values["tokens"] = inForce.prefix(500).map { t in
+            ["id": t.id, "user": t.userID, "kind": t.kind.rawValue, "created": Self.shortDate(t.createdAt),
+             "expires": t.expiresAt.map(Self.shortDate) ?? "never", "last_used": t.lastUsedAt.map(Self.shortDate) ?? "-"] as [String: Any]
         }
         if let snapshot = try await store.latestSnapshot() {
             values["snapshot"] = ["id": snapshot.id, "services": snapshot.serviceCount, "imported_at": Self.shortDate(snapshot.importedAt),
@@ -67,5 +75,42 @@ extension WebController {
         }
         if case .broken = verdict { context.logger.critical("audit chain verification failed", metadata: ["audit.sequence": "\(verdict)"]) }
         return try await adminPage(context, extra: ["audit_verdict": text])
+    }
+}
+
+extension WebController {
+    /// Disable, enable, or revoke every token of a user, from the administrator's page (CSRF-checked,
+    /// audited by the store). The user's cached API tokens are dropped here at once.
+    func adminUserAction(_ id: String, _ action: String, _ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let admin = try await access.require(AccessControl.administrators, context, to: "manage users")
+        _ = try await form(request, context)
+        let audit = access.audit(admin, context, purpose: "security")
+        let notice: String
+        switch action {
+        case "disable":
+            guard id != admin.id else { throw APIError.invalid("you cannot disable yourself: ask another administrator") }
+            _ = try await store.setUser(id, disabled: true, context: audit)
+            notice = "Disabled \(id): their sessions and tokens no longer work."
+        case "enable":
+            _ = try await store.setUser(id, disabled: false, context: audit)
+            notice = "Enabled \(id)."
+        case "revoke-tokens":
+            let revoked = try await store.revokeTokens(userID: id, context: audit)
+            notice = "Revoked \(revoked.count) token\(revoked.count == 1 ? "" : "s") of \(id)."
+        default:
+            throw APIError.notFound("no such action: \(action)")
+        }
+        tokens.forget(userID: id)
+        return try await adminPage(context, extra: ["user_notice": notice])
+    }
+
+    func adminRevokeToken(_ id: String, _ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let admin = try await access.require(AccessControl.administrators, context, to: "revoke tokens")
+        _ = try await form(request, context)
+        guard let token = try await store.revokeToken(id: id, context: access.audit(admin, context, purpose: "security")) else {
+            throw APIError.notFound("no token \(id) in force")
+        }
+        tokens.forget(userID: token.userID)
+        return try await adminPage(context, extra: ["user_notice": "Revoked token \(id) of \(token.userID)."])
     }
 }

@@ -43,7 +43,7 @@ extension WebController {
             return signInPage(context: context, message: "That user name and password do not match.", username: username, status: .unauthorized)
         }
         limiter.succeeded(user: username, address: address)
-        let token = try await store.issueToken(userID: user.id, expiresAt: Date().addingTimeInterval(settings.sessionLifetime), context: audit)
+        let token = try await store.issueToken(userID: user.id, expiresAt: Date().addingTimeInterval(settings.sessionLifetime), kind: .session, context: audit)
         var response = Self.seeOther(user.role == .admin ? "/admin" : (user.role == .supervisor ? "/dashboard" : "/"))
         response.headers[.setCookie] = WebSession.cookie(token.secret, settings: settings, maxAge: Int(settings.sessionLifetime))
         return response

@@ -13,6 +13,8 @@ struct WebController: Sendable {
     let uploads: DirectoryUploads?
     let settings: WebSettings
     let pages: WebPages
+    /// The API's token cache: emptied of a user disabled here, so the next request is refused.
+    var tokens = TokenCache()
     let limiter = SignInLimiter()
     var access: AccessControl { AccessControl(store: store) }
 
@@ -33,6 +35,12 @@ struct WebController: Sendable {
         pages.get("/admin") { _, context in try await page(context) { try await adminPage(context, extra: [:]) } }
         pages.post("/admin/directories") { request, context in try await page(context) { try await adminUpload(request, context) } }
         pages.post("/admin/audit/verify") { request, context in try await page(context) { try await adminVerify(request, context) } }
+        pages.post("/admin/users/:id/:action") { request, context in
+            try await page(context) { try await adminUserAction(try context.parameters.require("id"), try context.parameters.require("action"), request, context) }
+        }
+        pages.post("/admin/tokens/:id/revoke") { request, context in
+            try await page(context) { try await adminRevokeToken(try context.parameters.require("id"), request, context) }
+        }
     }
 
     /// After a form: go to `location` with GET (303), so a reload does not send the form again.

@@ -49,8 +49,14 @@ public enum AuditChain {
         private var previous = AuditChain.genesis
         private var count = 0
 
-        public init(checkpoints: [AuditCheckpoint], publicKey: Curve25519.Signing.PublicKey?) {
+        /// A checkpoint is written every `every` records to `file`: a chain that long with none means the
+        /// checkpoints were removed.
+        private let expectedCheckpoint: (every: Int64, file: String)?
+
+        public init(checkpoints: [AuditCheckpoint], publicKey: Curve25519.Signing.PublicKey?,
+                    expectedCheckpoint: (every: Int64, file: String)? = nil) {
             self.checkpoints = checkpoints
+            self.expectedCheckpoint = expectedCheckpoint
             vouched = Dictionary(checkpoints.map { ($0.sequence, $0.hash) }, uniquingKeysWith: { first, _ in first })
             for checkpoint in checkpoints {
                 guard let publicKey else {
@@ -90,9 +96,20 @@ public enum AuditChain {
             return nil
         }
 
+        /// Fails the walk before it starts (a replaced signing key).
+        mutating func fail(_ verdict: Verdict) {
+            if failure == nil { failure = verdict }
+        }
+
         /// The verdict after the last record.
         public func finish() -> Verdict {
             if let failure { return failure }
+            if let expectedCheckpoint, checkpoints.isEmpty, expectedCheckpoint.every > 0, Int64(count) >= expectedCheckpoint.every {
+                return .broken(sequence: expectedCheckpoint.every, reason: """
+                    the chain has \(count) records but no signed checkpoint: the checkpoint file \(expectedCheckpoint.file) is missing \
+                    or empty (one is written every \(expectedCheckpoint.every) records); restore it from a backup
+                    """)
+            }
             if let beyond = checkpoints.map(\.sequence).filter({ $0 >= expected }).min() {
                 return .broken(sequence: expected, reason: "the chain ends at record \(expected - 1) but a signed checkpoint vouches for record \(beyond): records were removed")
             }

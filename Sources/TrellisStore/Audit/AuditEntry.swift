@@ -80,9 +80,20 @@ public struct AuditCheckpointBook: Sendable {
         try sign(head)
     }
 
-    /// A verifier holding this book's checkpoints, their signatures already checked.
-    func verifier() throws -> AuditChain.Verifier {
-        AuditChain.Verifier(checkpoints: try read(), publicKey: try signingKey().publicKey)
+    /// A verifier holding this book's checkpoints, their signatures already checked (against
+    /// `pinnedKey` when given, which the signing key must then be).
+    func verifier(pinnedKey: Curve25519.Signing.PublicKey? = nil) throws -> AuditChain.Verifier {
+        let own = try signingKey().publicKey
+        let checkpoints = try read()
+        var verifier = AuditChain.Verifier(checkpoints: checkpoints, publicKey: pinnedKey ?? own,
+                                           expectedCheckpoint: (every: every, file: path))
+        if let pinnedKey, pinnedKey.rawRepresentation != own.rawRepresentation {
+            verifier.fail(.broken(sequence: checkpoints.first?.sequence ?? 1, reason: """
+                the audit signing key here (\(AuditSigningKey.fingerprint(own))) is not the pinned key \
+                (\(AuditSigningKey.fingerprint(pinnedKey))): it was replaced
+                """))
+        }
+        return verifier
     }
 
     public func read() throws -> [AuditCheckpoint] {

@@ -1,3 +1,4 @@
+public import Crypto
 import Synchronization
 import TrellisCore
 
@@ -51,6 +52,6 @@ public final class GroupCommitAuditLog: AuditLog, Sendable {
     public func append(contentsOf entries: [AuditEntry]) async throws -> [SealedAuditRecord] { try await log.append(contentsOf: entries) }
     public func checkpoint() async throws { try await log.checkpoint() }
     public func head() async throws -> SealedAuditRecord? { try await log.head() }
-    public func verify() async throws -> AuditChain.Verdict { try await log.verify() }
+    public func verify(pinnedKey: Curve25519.Signing.PublicKey?) async throws -> AuditChain.Verdict { try await log.verify(pinnedKey: pinnedKey) }
     public func records(after sequence: Int64, limit: Int) async throws -> [SealedAuditRecord] { try await log.records(after: sequence, limit: limit) }
 }

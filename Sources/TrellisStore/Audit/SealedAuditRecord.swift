@@ -17,7 +17,9 @@ public struct SealedAuditRecord: Hashable, Sendable {
     /// A record from its stored columns. A row that cannot even be read is reported as tampering.
     static func stored(sequence: Int64, at: String, actor: String, action: String, entity: String, entityID: String,
                        outcome: String, purpose: String?, sourceAddress: String?, detail: String?, hash: Data) throws -> SealedAuditRecord {
-        guard let time = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(at),
+        // The stored time must be exactly the text that was hashed: a parser would accept other spellings
+        // of the same instant, or trailing text, and the altered row would still verify.
+        guard let time = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(at), AuditCanonicalForm.timestamp(time) == at,
               let action = AuditEvent.Action(rawValue: action), let outcome = AuditEvent.Outcome(rawValue: outcome)
         else { throw UnreadableAuditRecord(sequence: sequence) }
         let event = AuditEvent(sequence: sequence, at: time, actor: actor, action: action, entity: entity, entityID: entityID,
@@ -29,4 +31,6 @@ public struct SealedAuditRecord: Hashable, Sendable {
 public struct UnreadableAuditRecord: Error, CustomStringConvertible, Sendable {
     public var sequence: Int64
     public var description: String { "audit record \(sequence) cannot be read: it was altered outside Trellis" }
+
+    var verdict: AuditChain.Verdict { .broken(sequence: sequence, reason: description) }
 }

@@ -1,3 +1,4 @@
+public import Crypto
 import Foundation
 import Logging
 public import PostgresNIO
@@ -140,12 +141,14 @@ public final class PostgresAuditLog: Sendable {
         return nil
     }
 
-    public func verify() async throws -> AuditChain.Verdict {
-        var verifier = try book?.verifier() ?? AuditChain.Verifier(checkpoints: [], publicKey: nil)
+    public func verify(pinnedKey: Curve25519.Signing.PublicKey?) async throws -> AuditChain.Verdict {
+        var verifier = try book?.verifier(pinnedKey: pinnedKey) ?? AuditChain.Verifier(checkpoints: [], publicKey: pinnedKey)
         // Streamed, not collected: the whole trail may not fit in memory. A command, so no bound on the wait.
         let rows = try await client.client.query("\(unescaped: Self.columns) FROM audit_event ORDER BY sequence", logger: logger)
         for try await row in rows.decode(Self.RowType.self) {
-            if let broken = verifier.check(try Self.record(row)) { return broken }
+            let record: SealedAuditRecord
+            do { record = try Self.record(row) } catch let unreadable as UnreadableAuditRecord { return unreadable.verdict }
+            if let broken = verifier.check(record) { return broken }
         }
         return verifier.finish()
     }

@@ -7,12 +7,15 @@ struct PostgresMigrator {
     struct Migration {
         var name: String
         var statements: [String]
+        /// Work SQL alone cannot do (sealing with the data key), after the statements, in the same transaction.
+        var code: (@Sendable (PostgresConnection, Logger) async throws -> Void)?
     }
 
     var migrations: [Migration] = []
 
-    mutating func register(_ name: String, _ statements: [String]) {
-        migrations.append(Migration(name: name, statements: statements))
+    mutating func register(_ name: String, _ statements: [String],
+                           code: (@Sendable (PostgresConnection, Logger) async throws -> Void)? = nil) {
+        migrations.append(Migration(name: name, statements: statements, code: code))
     }
 
     func migrate(_ client: PostgresClient, logger: Logger) async throws {
@@ -25,6 +28,7 @@ struct PostgresMigrator {
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
+                try await migration.code?(connection, logger)
                 try await connection.query("INSERT INTO trellis_migration (name) VALUES (\(migration.name))", logger: logger)
             }
         }

@@ -1,7 +1,11 @@
+import Logging
+import PostgresNIO
+
 /// The store's tables in PostgreSQL, as versioned migrations after the audit log's own. The same
 /// tables as in SQLite, in PostgreSQL's types.
 enum PostgresSchema {
-    static var migrator: PostgresMigrator {
+    /// `cipher` seals what a migration moves into sealed form (partners' signing secrets).
+    static func migrator(cipher: PersonCipher) -> PostgresMigrator {
         var migrator = PostgresAuditLog.migrator
         migrator.register("store-1: directory, people, referrals, consent, outbox, partners, users", [
             """
@@ -163,6 +167,28 @@ enum PostgresSchema {
             "ALTER TABLE referral ADD COLUMN request_key text",
             "CREATE UNIQUE INDEX referral_request_key ON referral(created_by, request_key) WHERE request_key IS NOT NULL",
         ])
+        migrator.register("store-5: a person is one organization's client: identified by (referring organization, reference)", [
+            "ALTER TABLE person ADD COLUMN organization_id text NOT NULL DEFAULT ''",
+            "UPDATE person p SET organization_id = \(PersonIdentity.firstReferrerSQL)",
+            "ALTER TABLE person DROP CONSTRAINT person_ref_key",
+            "CREATE UNIQUE INDEX person_organization_ref ON person(organization_id, ref)",
+        ])
+        migrator.register("store-6: what kind of token (web session or API), and tokens by user", [
+            "ALTER TABLE api_token ADD COLUMN kind text NOT NULL DEFAULT 'api'",
+            "CREATE INDEX api_token_user ON api_token(user_id, created_at)",
+        ])
+        migrator.register("store-7: partners' signing secrets sealed with the data key", [
+            "ALTER TABLE partner ADD COLUMN sealed_secrets bytea",
+        ]) { connection, logger in
+            var stored: [(String, PartnerDocument.Stored)] = []
+            for try await (id, document) in try await connection.query("SELECT id, document FROM partner", logger: logger).decode((String, String).self) {
+                stored.append((id, try PartnerDocument.seal(PartnerDocument.decodePlain(document), with: cipher)))
+            }
+            for (id, row) in stored {
+                try await connection.query("UPDATE partner SET document = \(row.document), sealed_secrets = \(row.sealedSecrets) WHERE id = \(id)",
+                                           logger: logger)
+            }
+        }
         return migrator
     }
 }

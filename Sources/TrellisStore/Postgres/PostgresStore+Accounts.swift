@@ -5,12 +5,12 @@ public import TrellisCore
 
 extension PostgresStore {
     public func savePartner(_ partner: Partner, context: AuditContext) async throws {
-        let document = try PartnerDocument.encode(partner)
+        let stored = try PartnerDocument.seal(partner, with: configuration.cipher)
         let logger = self.logger
         try await transaction { connection, audit in
             try await connection.query("""
-                INSERT INTO partner (id, document, updated_at) VALUES (\(partner.id), \(document), \(context.now))
-                ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at
+                INSERT INTO partner (id, document, sealed_secrets, updated_at) VALUES (\(partner.id), \(stored.document), \(stored.sealedSecrets), \(context.now))
+                ON CONFLICT (id) DO UPDATE SET document = excluded.document, sealed_secrets = excluded.sealed_secrets, updated_at = excluded.updated_at
                 """, logger: logger)
             try await connection.query("DELETE FROM partner_organization WHERE partner_id = \(partner.id)", logger: logger)
             for organization in Set(partner.organizations).sorted() {
@@ -36,24 +36,29 @@ extension PostgresStore {
 
     public func partners() async throws -> [Partner] {
         var partners: [Partner] = []
-        for row in try await client.query("SELECT document FROM partner ORDER BY id", logger: logger) {
-            let document = try row.decode(String.self)
-            partners.append(try PartnerDocument.decode(document))
+        for row in try await client.query("SELECT document, sealed_secrets FROM partner ORDER BY id", logger: logger) {
+            let (document, sealed) = try row.decode((String, Data?).self)
+            partners.append(try PartnerDocument.open(document: document, sealedSecrets: sealed, with: configuration.cipher))
         }
         return partners
     }
 
     public func partner(answeringFor organizationID: String) async throws -> Partner? {
-        try await client.withConnection { connection in
-            try await Self.partner(answeringFor: organizationID, on: connection, logger: self.logger)
+        for row in try await client.query("""
+            SELECT p.document, p.sealed_secrets FROM partner p JOIN partner_organization o ON o.partner_id = p.id WHERE o.organization_id = \(organizationID)
+            """, logger: logger) {
+            let (document, sealed) = try row.decode((String, Data?).self)
+            return try PartnerDocument.open(document: document, sealedSecrets: sealed, with: configuration.cipher)
         }
+        return nil
     }
 
-    static func partner(answeringFor organizationID: String, on connection: PostgresConnection, logger: Logger) async throws -> Partner? {
+    /// The response deadline of the partner answering for an organization, when one does.
+    static func deadlineDays(answeringFor organizationID: String, on connection: PostgresConnection, logger: Logger) async throws -> Int? {
         guard let row = try await first(connection.query("""
             SELECT p.document FROM partner p JOIN partner_organization o ON o.partner_id = p.id WHERE o.organization_id = \(organizationID)
             """, logger: logger)) else { return nil }
-        return try PartnerDocument.decode(try row.decode(String.self))
+        return try PartnerDocument.decodePlain(try row.decode(String.self)).responseDeadlineBusinessDays
     }
 
     public func addUser(_ user: UserAccount, passwordHash: String?, context: AuditContext) async throws {
@@ -81,7 +86,7 @@ extension PostgresStore {
         return nil
     }
 
-    public func issueToken(userID: String, expiresAt: Date?, context: AuditContext) async throws -> IssuedToken {
+    public func issueToken(userID: String, expiresAt: Date?, kind: TokenRecord.Kind, context: AuditContext) async throws -> IssuedToken {
         let token = IssuedToken.make(userID: userID, expiresAt: expiresAt)
         let logger = self.logger
         try await transaction { connection, audit in
@@ -90,9 +95,10 @@ extension PostgresStore {
             }
             let hash = TokenHash.of(token.secret)
             try await connection.query("""
-                INSERT INTO api_token (id, user_id, token_hash, created_at, expires_at) VALUES (\(token.id), \(userID), \(hash), \(context.now), \(expiresAt))
+                INSERT INTO api_token (id, user_id, token_hash, created_at, expires_at, kind)
+                VALUES (\(token.id), \(userID), \(hash), \(context.now), \(expiresAt), \(kind.rawValue))
                 """, logger: logger)
-            audit.record(context.entry(.create, "token", token.id, purpose: "security", detail: "for \(userID)"))
+            audit.record(context.entry(.create, "token", token.id, purpose: "security", detail: "\(kind.rawValue) for \(userID)"))
         }
         return token
     }
@@ -134,6 +140,70 @@ extension PostgresStore {
         let rows = try await client.query("SELECT id, name, role, organization_id, created_at, disabled_at FROM app_user ORDER BY id", logger: logger)
         for row in rows { users.append(try Self.user(row)) }
         return users
+    }
+
+    public func setUser(_ userID: String, disabled: Bool, context: AuditContext) async throws -> UserAccount {
+        let logger = self.logger
+        return try await transaction { connection, audit in
+            // Disabling again keeps the first time.
+            guard let row = try await Self.first(connection.query("""
+                UPDATE app_user SET disabled_at = CASE WHEN \(disabled) THEN coalesce(disabled_at, \(context.now)) END WHERE id = \(userID)
+                RETURNING id, name, role, organization_id, created_at, disabled_at
+                """, logger: logger)) else {
+                throw StoreError.userNotFound(userID)
+            }
+            audit.record(context.entry(.update, "user", userID, purpose: "security", detail: disabled ? "disabled" : "enabled"))
+            return try Self.user(row)
+        }
+    }
+
+    public func tokens(userID: String?) async throws -> [TokenRecord] {
+        var tokens: [TokenRecord] = []
+        let rows = try await client.query("""
+            SELECT \(unescaped: Self.tokenColumns) FROM api_token WHERE \(userID)::text IS NULL OR user_id = \(userID) ORDER BY created_at DESC, id
+            """, logger: logger)
+        for row in rows { tokens.append(try Self.token(row)) }
+        return tokens
+    }
+
+    public func revokeToken(id: String, context: AuditContext) async throws -> TokenRecord? {
+        let logger = self.logger
+        return try await transaction { connection, audit in
+            guard let row = try await Self.first(connection.query("""
+                UPDATE api_token SET revoked_at = \(context.now) WHERE id = \(id) AND revoked_at IS NULL RETURNING \(unescaped: Self.tokenColumns)
+                """, logger: logger)) else {
+                audit.record(context.entry(.update, "token", id, outcome: .failure, purpose: "security", detail: "no such token in force"))
+                return nil
+            }
+            let token = try Self.token(row)
+            audit.record(context.entry(.update, "token", id, purpose: "security", detail: "revoked (of \(token.userID))"))
+            return token
+        }
+    }
+
+    public func revokeTokens(userID: String, context: AuditContext) async throws -> [String] {
+        let logger = self.logger
+        return try await transaction { connection, audit in
+            guard try await Self.first(connection.query("SELECT 1 FROM app_user WHERE id = \(userID)", logger: logger)) != nil else {
+                throw StoreError.userNotFound(userID)
+            }
+            var ids: [String] = []
+            let rows = try await connection.query("""
+                UPDATE api_token SET revoked_at = \(context.now) WHERE user_id = \(userID) AND revoked_at IS NULL RETURNING id
+                """, logger: logger)
+            for try await id in rows.decode(String.self) { ids.append(id) }
+            ids.sort()
+            for id in ids { audit.record(context.entry(.update, "token", id, purpose: "security", detail: "revoked (of \(userID))")) }
+            return ids
+        }
+    }
+
+    static let tokenColumns = "id, user_id, kind, created_at, expires_at, last_used_at, revoked_at"
+
+    static func token(_ row: PostgresRow) throws -> TokenRecord {
+        let (id, user, kind, created, expires, used, revoked) = try row.decode((String, String, String, Date, Date?, Date?, Date?).self)
+        guard let kind = TokenRecord.Kind(rawValue: kind) else { throw StoreError.invalid(field: "api_token.kind", reason: "unknown kind") }
+        return TokenRecord(id: id, userID: user, kind: kind, createdAt: created, expiresAt: expires, lastUsedAt: used, revokedAt: revoked)
     }
 
     static func user(_ row: PostgresRow) throws -> UserAccount {

@@ -24,11 +24,12 @@ extension PostgresStore {
                 throw StoreError.serviceNotFound(request.serviceID)
             }
             try ReferralRules.checkConsent(request.consent, for: service, at: context.now)
-            let days = try await Self.partner(answeringFor: service.organizationID, on: connection, logger: logger)?.responseDeadlineBusinessDays
+            let days = try await Self.deadlineDays(answeringFor: service.organizationID, on: connection, logger: logger)
             let ids = (referral: StoreID.make("ref"), consent: StoreID.make("con"))
             let (referral, change) = ReferralRules.created(request, service: service, ids: ids, context: context,
                                                            deadline: configuration.deadline(businessDays: days))
-            let person = try await upsertPerson(request.profile.person, on: connection, context: context, audit: audit)
+            let person = try await upsertPerson(request.profile.person, organization: PersonIdentity.organization(of: request),
+                                                on: connection, context: context, audit: audit)
             let profileID = StoreID.make("prof")
             let sealedProfile = try cipher.seal(profileDocument, owner: profileID, field: "profile")
             try await connection.query("""
@@ -78,7 +79,7 @@ extension PostgresStore {
                     """, logger: logger))
                 guard fresh != nil else { throw StoreError.replayedMessage(partner: message.partnerID, message: message.messageID) }
             }
-            let days = try await Self.partner(answeringFor: current.organizationID, on: connection, logger: logger)?.responseDeadlineBusinessDays
+            let days = try await Self.deadlineDays(answeringFor: current.organizationID, on: connection, logger: logger)
             let (next, change) = try ReferralRules.applying(request, to: current, context: context,
                                                             deadline: configuration.deadline(businessDays: days))
             try await connection.query("""
@@ -104,7 +105,9 @@ extension PostgresStore {
         let logger = self.logger
         let found = try await transaction { connection, audit -> Referral? in
             let stored = try await Self.referral(id: id, locking: false, on: connection, logger: logger)
-            guard var referral = stored, scope.admits(referral) else {
+            var delivered = false
+            if stored != nil { delivered = try await Self.outboxState(id, on: connection, logger: logger) == OutboxEntry.State.delivered.rawValue }
+            guard var referral = stored, scope.admits(referral, delivered: delivered) else {
                 audit.record(context.entry(.read, "referral", id, outcome: stored == nil ? .failure : .denied,
                                            detail: stored == nil ? "not found" : "refused: outside the caller's scope"))
                 return nil
@@ -131,7 +134,9 @@ extension PostgresStore {
             switch filter.scope {
             case .everything: break
             case .referredBy(let organization): clauses.append("referrer_organization_id = \(bind(organization))")
-            case .addressedTo(let organizations): clauses.append("organization_id = ANY(\(bind(organizations)))")
+            case .addressedTo(let organizations):
+                clauses.append("organization_id = ANY(\(bind(organizations)))")
+                clauses.append(ReferralScope.reachedPartnerSQL)
             }
             let limit = bind(max(0, min(filter.limit, 10_000)))
             let offset = bind(max(0, filter.offset))
@@ -277,6 +282,10 @@ extension PostgresStore {
         return history
     }
 
+    static func outboxState(_ id: String, on connection: PostgresConnection, logger: Logger) async throws -> String? {
+        try await first(connection.query("SELECT state FROM outbox WHERE referral_id = \(id)", logger: logger))?.decode(String.self)
+    }
+
     static func insert(_ change: ReferralStatusChange, for id: String, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
             INSERT INTO referral_history (referral_id, at, actor, party, from_status, to_status, reason, source)
@@ -293,22 +302,24 @@ extension PostgresStore {
             """, logger: logger)
     }
 
-    /// The person row for a pseudonymous reference, created on first referral (concurrent first
-    /// referrals for one person meet at the unique reference); sealed details are replaced only by
-    /// details the new profile carries.
-    func upsertPerson(_ person: NeedsProfile.Person, on connection: PostgresConnection, context: AuditContext, audit: AuditRecorder) async throws -> String {
+    /// The person row for an organization's pseudonymous reference, created on its first referral
+    /// (concurrent first referrals for one person meet at the unique (organization, reference));
+    /// sealed details are replaced only by details the new profile carries.
+    func upsertPerson(_ person: NeedsProfile.Person, organization: String, on connection: PostgresConnection, context: AuditContext,
+                      audit: AuditRecorder) async throws -> String {
         let candidate = StoreID.make("per")
         let sealedNew = try SealedPerson.seal(person, id: candidate, with: configuration.cipher)
         let inserted = try await Self.first(connection.query("""
-            INSERT INTO person (id, ref, created_at, updated_at, sealed_name, sealed_phone, sealed_email)
-            VALUES (\(candidate), \(person.ref), \(context.now), \(context.now), \(sealedNew.name), \(sealedNew.phone), \(sealedNew.email))
-            ON CONFLICT (ref) DO NOTHING RETURNING id
+            INSERT INTO person (id, organization_id, ref, created_at, updated_at, sealed_name, sealed_phone, sealed_email)
+            VALUES (\(candidate), \(organization), \(person.ref), \(context.now), \(context.now), \(sealedNew.name), \(sealedNew.phone), \(sealedNew.email))
+            ON CONFLICT (organization_id, ref) DO NOTHING RETURNING id
             """, logger: logger))
         if inserted != nil {
             audit.record(context.entry(.create, "person", candidate))
             return candidate
         }
-        guard let row = try await Self.first(connection.query("SELECT id FROM person WHERE ref = \(person.ref) FOR UPDATE", logger: logger)) else {
+        guard let row = try await Self.first(connection.query(
+            "SELECT id FROM person WHERE organization_id = \(organization) AND ref = \(person.ref) FOR UPDATE", logger: logger)) else {
             throw StoreError.invalid(field: "person.ref", reason: "the person row vanished while being updated")
         }
         let id = try row.decode(String.self)

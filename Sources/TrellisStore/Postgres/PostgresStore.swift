@@ -27,7 +27,7 @@ public final class PostgresStore: TrellisStore, Sendable {
         self.configuration = configuration
         self.logger = logger
         do {
-            try await PostgresSchema.migrator.migrate(client, logger: logger)
+            try await PostgresSchema.migrator(cipher: configuration.cipher).migrate(client, logger: logger)
             let log = try await PostgresAuditLog(client: self.client, checkpoints: configuration.checkpoints, logger: logger)
             auditLog = log
             audit = GroupCommitAuditLog(log)

@@ -1,3 +1,4 @@
+public import Crypto
 import Foundation
 public import GRDB
 import TrellisCore
@@ -89,14 +90,16 @@ public final class SQLiteAuditLog: Sendable {
     }
 
     /// Walks the whole chain in sequence order, streaming, against the signed checkpoints.
-    public func verify() async throws -> AuditChain.Verdict {
+    public func verify(pinnedKey: Curve25519.Signing.PublicKey?) async throws -> AuditChain.Verdict {
         // Signatures are checked here; the verifier carries only the verdict into the read.
-        let start = try book?.verifier() ?? AuditChain.Verifier(checkpoints: [], publicKey: nil)
+        let start = try book?.verifier(pinnedKey: pinnedKey) ?? AuditChain.Verifier(checkpoints: [], publicKey: pinnedKey)
         return try await database.read { db in
             var verifier = start
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit_event ORDER BY sequence")
             while let row = try rows.next() {
-                if let broken = verifier.check(try Self.record(row)) { return broken }
+                let record: SealedAuditRecord
+                do { record = try Self.record(row) } catch let unreadable as UnreadableAuditRecord { return unreadable.verdict }
+                if let broken = verifier.check(record) { return broken }
             }
             return verifier.finish()
         }
@@ -111,7 +114,19 @@ public final class SQLiteAuditLog: Sendable {
 
     /// A stored row as a sealed record.
     static func record(_ row: Row) throws -> SealedAuditRecord {
-        try .stored(sequence: row["sequence"], at: row["at"], actor: row["actor"], action: row["action"], entity: row["entity"],
+        // SQLite keeps any type in any column: a text column holding a blob of the same bytes would read
+        // back as the same string. What is stored must be what was written, type and all.
+        let sequence = row["sequence"] as DatabaseValue
+        guard case .int64(let number) = sequence.storage else { throw UnreadableAuditRecord(sequence: Int64(-1)) }
+        for column in ["at", "actor", "action", "entity", "entity_id", "outcome", "purpose", "source_address", "detail"] {
+            switch (row[column] as DatabaseValue).storage {
+            case .string: continue
+            case .null where ["purpose", "source_address", "detail"].contains(column): continue
+            default: throw UnreadableAuditRecord(sequence: number)
+            }
+        }
+        guard case .blob = (row["hash"] as DatabaseValue).storage else { throw UnreadableAuditRecord(sequence: number) }
+        return try .stored(sequence: row["sequence"], at: row["at"], actor: row["actor"], action: row["action"], entity: row["entity"],
                     entityID: row["entity_id"], outcome: row["outcome"], purpose: row["purpose"],
                     sourceAddress: row["source_address"], detail: row["detail"], hash: row["hash"])
     }

@@ -2,7 +2,8 @@ import GRDB
 
 /// The store's tables in SQLite, as versioned migrations after the audit log's own.
 enum SQLiteSchema {
-    static var migrator: DatabaseMigrator {
+    /// `cipher` seals what a migration moves into sealed form (partners' signing secrets).
+    static func migrator(cipher: PersonCipher) -> DatabaseMigrator {
         var migrator = SQLiteAuditLog.migrator
         migrator.registerMigration("store-1: directory, people, referrals, consent, outbox, partners, users") { db in
             try db.execute(sql: """
@@ -145,6 +146,40 @@ enum SQLiteSchema {
                 ALTER TABLE referral ADD COLUMN request_key TEXT;
                 CREATE UNIQUE INDEX referral_request_key ON referral(created_by, request_key) WHERE request_key IS NOT NULL;
                 """)
+        }
+        migrator.registerMigration("store-5: a person is one organization's client: identified by (referring organization, reference)") { db in
+            // SQLite cannot drop the old UNIQUE (ref): the table is rebuilt (foreign keys are off while a migration runs).
+            try db.execute(sql: """
+                CREATE TABLE person_by_organization (
+                    id TEXT PRIMARY KEY,
+                    organization_id TEXT NOT NULL,
+                    ref TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    sealed_name BLOB,
+                    sealed_phone BLOB,
+                    sealed_email BLOB,
+                    UNIQUE (organization_id, ref));
+                INSERT INTO person_by_organization (id, organization_id, ref, created_at, updated_at, sealed_name, sealed_phone, sealed_email)
+                    SELECT p.id, \(PersonIdentity.firstReferrerSQL), p.ref, p.created_at, p.updated_at, p.sealed_name, p.sealed_phone, p.sealed_email
+                    FROM person p;
+                DROP TABLE person;
+                ALTER TABLE person_by_organization RENAME TO person;
+                """)
+        }
+        migrator.registerMigration("store-6: what kind of token (web session or API), and tokens by user") { db in
+            try db.execute(sql: """
+                ALTER TABLE api_token ADD COLUMN kind TEXT NOT NULL DEFAULT 'api';
+                CREATE INDEX api_token_user ON api_token(user_id, created_at);
+                """)
+        }
+        migrator.registerMigration("store-7: partners' signing secrets sealed with the data key") { db in
+            try db.execute(sql: "ALTER TABLE partner ADD COLUMN sealed_secrets BLOB")
+            for row in try Row.fetchAll(db, sql: "SELECT id, document FROM partner") {
+                let stored = try PartnerDocument.seal(PartnerDocument.decodePlain(row["document"]), with: cipher)
+                try db.execute(sql: "UPDATE partner SET document = ?, sealed_secrets = ? WHERE id = ?",
+                               arguments: [stored.document, stored.sealedSecrets, row["id"] as String])
+            }
         }
         return migrator
     }

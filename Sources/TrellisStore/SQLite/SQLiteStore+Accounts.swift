@@ -5,12 +5,12 @@ public import TrellisCore
 
 extension SQLiteStore {
     public func savePartner(_ partner: Partner, context: AuditContext) async throws {
-        let document = try PartnerDocument.encode(partner)
+        let stored = try PartnerDocument.seal(partner, with: configuration.cipher)
         try await transaction { db, audit in
             try db.execute(sql: """
-                INSERT INTO partner (id, document, updated_at) VALUES (?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at
-                """, arguments: [partner.id, document, context.now])
+                INSERT INTO partner (id, document, sealed_secrets, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET document = excluded.document, sealed_secrets = excluded.sealed_secrets, updated_at = excluded.updated_at
+                """, arguments: [partner.id, stored.document, stored.sealedSecrets, context.now])
             try db.execute(sql: "DELETE FROM partner_organization WHERE partner_id = ?", arguments: [partner.id])
             for organization in Set(partner.organizations) {
                 try db.execute(sql: """
@@ -34,19 +34,32 @@ extension SQLiteStore {
     }
 
     public func partners() async throws -> [Partner] {
-        try await pool.read { db in
-            try String.fetchAll(db, sql: "SELECT document FROM partner ORDER BY id").map(PartnerDocument.decode)
+        let cipher = configuration.cipher
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT document, sealed_secrets FROM partner ORDER BY id").map { row in
+                try PartnerDocument.open(document: row["document"], sealedSecrets: row["sealed_secrets"], with: cipher)
+            }
         }
     }
 
     public func partner(answeringFor organizationID: String) async throws -> Partner? {
-        try await pool.read { db in try Self.partner(answeringFor: organizationID, in: db) }
+        let cipher = configuration.cipher
+        return try await pool.read { db in try Self.partner(answeringFor: organizationID, cipher: cipher, in: db) }
     }
 
-    static func partner(answeringFor organizationID: String, in db: Database) throws -> Partner? {
+    /// The response deadline of the partner answering for an organization, when one does.
+    static func deadlineDays(answeringFor organizationID: String, in db: Database) throws -> Int? {
         try String.fetchOne(db, sql: """
             SELECT p.document FROM partner p JOIN partner_organization o ON o.partner_id = p.id WHERE o.organization_id = ?
-            """, arguments: [organizationID]).map(PartnerDocument.decode)
+            """, arguments: [organizationID]).map(PartnerDocument.decodePlain)?.responseDeadlineBusinessDays
+    }
+
+    static func partner(answeringFor organizationID: String, cipher: PersonCipher, in db: Database) throws -> Partner? {
+        try Row.fetchOne(db, sql: """
+            SELECT p.document, p.sealed_secrets FROM partner p JOIN partner_organization o ON o.partner_id = p.id WHERE o.organization_id = ?
+            """, arguments: [organizationID]).map { row in
+            try PartnerDocument.open(document: row["document"], sealedSecrets: row["sealed_secrets"], with: cipher)
+        }
     }
 }
 
@@ -67,15 +80,15 @@ extension SQLiteStore {
         try await pool.read { db in try String.fetchOne(db, sql: "SELECT password_hash FROM app_user WHERE id = ?", arguments: [userID]) }
     }
 
-    public func issueToken(userID: String, expiresAt: Date?, context: AuditContext) async throws -> IssuedToken {
+    public func issueToken(userID: String, expiresAt: Date?, kind: TokenRecord.Kind, context: AuditContext) async throws -> IssuedToken {
         let token = IssuedToken.make(userID: userID, expiresAt: expiresAt)
         try await transaction { db, audit in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM app_user WHERE id = ?", arguments: [userID]) != nil else {
                 throw StoreError.userNotFound(userID)
             }
-            try db.execute(sql: "INSERT INTO api_token (id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [token.id, userID, TokenHash.of(token.secret), context.now, expiresAt])
-            try audit.append(context.entry(.create, "token", token.id, purpose: "security", detail: "for \(userID)"), in: db)
+            try db.execute(sql: "INSERT INTO api_token (id, user_id, token_hash, created_at, expires_at, kind) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [token.id, userID, TokenHash.of(token.secret), context.now, expiresAt, kind.rawValue])
+            try audit.append(context.entry(.create, "token", token.id, purpose: "security", detail: "\(kind.rawValue) for \(userID)"), in: db)
         }
         return token
     }
@@ -109,6 +122,64 @@ extension SQLiteStore {
 
     public func users() async throws -> [UserAccount] {
         try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM app_user ORDER BY id").map(Self.user) }
+    }
+
+    public func setUser(_ userID: String, disabled: Bool, context: AuditContext) async throws -> UserAccount {
+        try await transaction { db, audit in
+            // Disabling again keeps the first time.
+            try db.execute(sql: "UPDATE app_user SET disabled_at = CASE WHEN ? THEN coalesce(disabled_at, ?) END WHERE id = ?",
+                           arguments: [disabled, context.now, userID])
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE id = ?", arguments: [userID]) else {
+                try audit.append(context.entry(.update, "user", userID, outcome: .failure, purpose: "security", detail: "no such user"), in: db)
+                throw StoreError.userNotFound(userID)
+            }
+            try audit.append(context.entry(.update, "user", userID, purpose: "security", detail: disabled ? "disabled" : "enabled"), in: db)
+            return try Self.user(row)
+        }
+    }
+
+    public func tokens(userID: String?) async throws -> [TokenRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, user_id, kind, created_at, expires_at, last_used_at, revoked_at FROM api_token
+                WHERE ? IS NULL OR user_id = ? ORDER BY created_at DESC, id
+                """, arguments: [userID, userID]).map(Self.token)
+        }
+    }
+
+    public func revokeToken(id: String, context: AuditContext) async throws -> TokenRecord? {
+        try await transaction { db, audit in
+            try db.execute(sql: "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [context.now, id])
+            guard db.changesCount == 1, let row = try Row.fetchOne(db, sql: """
+                SELECT id, user_id, kind, created_at, expires_at, last_used_at, revoked_at FROM api_token WHERE id = ?
+                """, arguments: [id]) else {
+                try audit.append(context.entry(.update, "token", id, outcome: .failure, purpose: "security", detail: "no such token in force"), in: db)
+                return nil
+            }
+            let token = try Self.token(row)
+            try audit.append(context.entry(.update, "token", id, purpose: "security", detail: "revoked (of \(token.userID))"), in: db)
+            return token
+        }
+    }
+
+    public func revokeTokens(userID: String, context: AuditContext) async throws -> [String] {
+        try await transaction { db, audit in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM app_user WHERE id = ?", arguments: [userID]) != nil else {
+                throw StoreError.userNotFound(userID)
+            }
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM api_token WHERE user_id = ? AND revoked_at IS NULL ORDER BY id", arguments: [userID])
+            try db.execute(sql: "UPDATE api_token SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", arguments: [context.now, userID])
+            for id in ids {
+                try audit.append(context.entry(.update, "token", id, purpose: "security", detail: "revoked (of \(userID))"), in: db)
+            }
+            return ids
+        }
+    }
+
+    static func token(_ row: Row) throws -> TokenRecord {
+        guard let kind = TokenRecord.Kind(rawValue: row["kind"]) else { throw StoreError.invalid(field: "api_token.kind", reason: "unknown kind") }
+        return TokenRecord(id: row["id"], userID: row["user_id"], kind: kind, createdAt: row["created_at"], expiresAt: row["expires_at"],
+                           lastUsedAt: row["last_used_at"], revokedAt: row["revoked_at"])
     }
 
     static func user(_ row: Row) throws -> UserAccount {

@@ -18,11 +18,12 @@ extension SQLiteStore {
             }
             guard let service = try Self.service(id: request.serviceID, in: db) else { throw StoreError.serviceNotFound(request.serviceID) }
             try ReferralRules.checkConsent(request.consent, for: service, at: context.now)
-            let days = try Self.partner(answeringFor: service.organizationID, in: db)?.responseDeadlineBusinessDays
+            let days = try Self.deadlineDays(answeringFor: service.organizationID, in: db)
             let ids = (referral: StoreID.make("ref"), consent: StoreID.make("con"))
             let (referral, change) = ReferralRules.created(request, service: service, ids: ids, context: context,
                                                            deadline: configuration.deadline(businessDays: days))
-            let person = try Self.upsertPerson(request.profile.person, cipher: cipher, in: db, context: context, audit: &audit)
+            let person = try Self.upsertPerson(request.profile.person, organization: PersonIdentity.organization(of: request), cipher: cipher,
+                                               in: db, context: context, audit: &audit)
             let profileID = StoreID.make("prof")
             try db.execute(sql: "INSERT INTO needs_profile (id, person_id, created_at, created_by, sealed_document) VALUES (?, ?, ?, ?, ?)",
                            arguments: [profileID, person, context.now, context.actor,
@@ -64,7 +65,7 @@ extension SQLiteStore {
                     """, arguments: [message.partnerID, message.messageID, request.referralID, context.now])
                 guard db.changesCount == 1 else { throw StoreError.replayedMessage(partner: message.partnerID, message: message.messageID) }
             }
-            let days = try Self.partner(answeringFor: current.organizationID, in: db)?.responseDeadlineBusinessDays
+            let days = try Self.deadlineDays(answeringFor: current.organizationID, in: db)
             let (next, change) = try ReferralRules.applying(request, to: current, context: context,
                                                             deadline: configuration.deadline(businessDays: days))
             try db.execute(sql: """
@@ -90,13 +91,13 @@ extension SQLiteStore {
 
     public func referral(id: String, scope: ReferralScope, context: AuditContext) async throws -> Referral {
         // Read in a read transaction; the read's audit record is group-committed before it is returned.
-        let (stored, history) = try await pool.read { db -> (Referral?, [ReferralStatusChange]) in
-            guard let referral = try Self.referral(id: id, in: db), scope.admits(referral) else {
-                return (try Self.referral(id: id, in: db), [])
-            }
-            return (referral, try Self.history(of: id, in: db))
+        let (stored, admitted, history) = try await pool.read { db -> (Referral?, Bool, [ReferralStatusChange]) in
+            guard let referral = try Self.referral(id: id, in: db) else { return (nil, false, []) }
+            let delivered = try Self.outboxEntry(id, in: db)?.state == .delivered
+            guard scope.admits(referral, delivered: delivered) else { return (referral, false, []) }
+            return (referral, true, try Self.history(of: id, in: db))
         }
-        guard var referral = stored, scope.admits(referral) else {
+        guard var referral = stored, admitted else {
             try await audit.append(context.entry(.read, "referral", id, outcome: stored == nil ? .failure : .denied,
                                                  detail: stored == nil ? "not found" : "refused: outside the caller's scope"))
             throw StoreError.referralNotFound(id)
@@ -125,6 +126,7 @@ extension SQLiteStore {
                 _ = arguments.append(contentsOf: [organization])
             case .addressedTo(let organizations):
                 clauses.append(organizations.isEmpty ? "0" : "organization_id IN (" + organizations.map { _ in "?" }.joined(separator: ", ") + ")")
+                clauses.append(ReferralScope.reachedPartnerSQL)
                 _ = arguments.append(contentsOf: StatementArguments(organizations))
             }
             _ = arguments.append(contentsOf: [max(0, min(filter.limit, 10_000)), max(0, filter.offset)])
@@ -272,16 +274,18 @@ extension SQLiteStore {
             """, arguments: [id, UUID().uuidString.lowercased(), now, now, now])
     }
 
-    /// The person row for a pseudonymous reference, created on first referral; sealed details are
-    /// replaced only by details the new profile carries.
-    static func upsertPerson(_ person: NeedsProfile.Person, cipher: PersonCipher, in db: Database, context: AuditContext,
+    /// The person row for an organization's pseudonymous reference, created on its first referral;
+    /// sealed details are replaced only by details the new profile carries.
+    static func upsertPerson(_ person: NeedsProfile.Person, organization: String, cipher: PersonCipher, in db: Database, context: AuditContext,
                              audit: inout [SealedAuditRecord]) throws -> String {
-        let existing = try String.fetchOne(db, sql: "SELECT id FROM person WHERE ref = ?", arguments: [person.ref])
+        let existing = try String.fetchOne(db, sql: "SELECT id FROM person WHERE organization_id = ? AND ref = ?",
+                                           arguments: [organization, person.ref])
         let id = existing ?? StoreID.make("per")
         let sealed = try SealedPerson.seal(person, id: id, with: cipher)
         if existing == nil {
-            try db.execute(sql: "INSERT INTO person (id, ref, created_at, updated_at, sealed_name, sealed_phone, sealed_email) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [id, person.ref, context.now, context.now, sealed.name, sealed.phone, sealed.email])
+            try db.execute(sql: """
+                INSERT INTO person (id, organization_id, ref, created_at, updated_at, sealed_name, sealed_phone, sealed_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, organization, person.ref, context.now, context.now, sealed.name, sealed.phone, sealed.email])
             try audit.append(context.entry(.create, "person", id), in: db)
         } else {
             try db.execute(sql: """

@@ -20,7 +20,7 @@ public final class SQLiteStore: TrellisStore, Sendable {
         options.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         pool = try DatabasePool(path: path, configuration: options)
         self.configuration = configuration
-        try SQLiteSchema.migrator.migrate(pool)
+        try SQLiteSchema.migrator(cipher: configuration.cipher).migrate(pool)
         auditLog = try SQLiteAuditLog(database: pool, checkpoints: configuration.checkpoints)
         audit = GroupCommitAuditLog(auditLog)
     }

@@ -50,13 +50,29 @@ public protocol UserRepository: Sendable {
     func user(id: String) async throws -> UserAccount?
     func passwordHash(userID: String) async throws -> String?
     /// A new token for the user; the secret is in the result and nowhere else.
-    func issueToken(userID: String, expiresAt: Date?, context: AuditContext) async throws -> IssuedToken
+    func issueToken(userID: String, expiresAt: Date?, kind: TokenRecord.Kind, context: AuditContext) async throws -> IssuedToken
     /// The user a token belongs to, when it is valid. Audited as a sign-in, successful or not.
     func user(bearing secret: String, context: AuditContext) async throws -> UserAccount?
     /// Ends a token (a web session signing out). False when no such token was in force.
     func revokeToken(secret: String, context: AuditContext) async throws -> Bool
     /// Everyone, by id.
     func users() async throws -> [UserAccount]
+    /// Disables (or enables again) a user: a disabled user's sessions and tokens open nothing. Throws
+    /// `userNotFound`. Audited.
+    func setUser(_ userID: String, disabled: Bool, context: AuditContext) async throws -> UserAccount
+    /// The user's tokens (everyone's when nil), newest first: public ids and dates only.
+    func tokens(userID: String?) async throws -> [TokenRecord]
+    /// Ends a token by its public id; the ended token, or nil when no such token was in force. Audited.
+    func revokeToken(id: String, context: AuditContext) async throws -> TokenRecord?
+    /// Ends every token of a user still in force; their ids. Audited.
+    func revokeTokens(userID: String, context: AuditContext) async throws -> [String]
+}
+
+extension UserRepository {
+    /// An API token.
+    public func issueToken(userID: String, expiresAt: Date?, context: AuditContext) async throws -> IssuedToken {
+        try await issueToken(userID: userID, expiresAt: expiresAt, kind: .api, context: context)
+    }
 }
 
 extension ReferralRepository {

@@ -94,7 +94,7 @@ public enum StoreOpener {
         if let created = key.createdFile {
             notices.append("created a new data key at \(created) (readable by its owner only); back it up: without it, names and contact details in the database cannot be read")
         }
-        let signing = try AuditSigningKey.loadOrCreate(at: settings.resolvedSigningKeyFile)
+        let signing = try AuditSigningKey.loadOrCreate(at: settings.resolvedSigningKeyFile, checkpoints: settings.resolvedCheckpointFile)
         if signing.created {
             notices.append("created a new audit signing key at \(settings.resolvedSigningKeyFile) (readable by its owner only); keep it outside the database's backups")
         }

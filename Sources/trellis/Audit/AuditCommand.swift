@@ -16,13 +16,20 @@ struct AuditVerify: AsyncParsableCommand {
         discussion: """
         Exit status 0 with the record count when the chain is intact; 1 naming the first bad record when any \
         record was altered, removed, inserted or reordered, or the chain was rewritten since a checkpoint; 2 when \
-        the database or checkpoints cannot be read.
+        the database or checkpoints cannot be read. A missing signing key beside its checkpoint file, or a missing \
+        checkpoint file for a chain longer than one checkpoint interval, is a failure (1), not a fresh start.
+
+        With --public-key, the checkpoints must be signed by that key (the one `trellis serve` prints at start, \
+        recorded where the database's administrators cannot change it), so a replaced signing key is caught.
         """)
 
     @OptionGroup var store: StoreOptions
 
     @Option(help: ArgumentHelp("The checkpoint file (default: beside the database, or audit.checkpoint_file in the settings).", valueName: "file"))
     var checkpoints: String?
+
+    @Option(name: .customLong("public-key"), help: ArgumentHelp("The pinned audit public key: base64, as `trellis serve` prints it.", valueName: "key"))
+    var publicKey: String?
 
     @Flag(help: "Print JSON: {\"intact\", \"records\", \"checkpoints\"} or {\"intact\": false, \"sequence\", \"reason\"}.")
     var json = false
@@ -36,7 +43,19 @@ struct AuditVerify: AsyncParsableCommand {
             }
             settings.checkpointFile = checkpoints
         }
-        let verdict = try await store.withStore(settings) { try await $0.audit.verify() }
+        let pinned = try publicKey.map { text in
+            do { return try AuditSigningKey.publicKey(base64: text) } catch {
+                Terminal.error("trellis: --public-key: \(error)")
+                throw ExitCode.unreadable
+            }
+        }
+        let verdict: AuditChain.Verdict
+        if let missing = Self.missingSigningKey(settings) {
+            // Opening would refuse to make a new key; that is the verdict, not an unreadable database.
+            verdict = .broken(sequence: 1, reason: missing)
+        } else {
+            verdict = try await store.withStore(settings) { [pinned] in try await $0.audit.verify(pinnedKey: pinned) }
+        }
         switch verdict {
         case .intact(let records, let signed):
             if json {
@@ -53,6 +72,16 @@ struct AuditVerify: AsyncParsableCommand {
             }
             throw ExitCode.someRejected
         }
+    }
+}
+
+extension AuditVerify {
+    /// Why verification fails before it starts: the signing key is gone but checkpoints it signed remain.
+    static func missingSigningKey(_ settings: StoreSettings) -> String? {
+        let manager = FileManager.default
+        let key = settings.resolvedSigningKeyFile, checkpoints = settings.resolvedCheckpointFile
+        guard !manager.fileExists(atPath: key), manager.contents(atPath: checkpoints)?.isEmpty == false else { return nil }
+        return "the audit signing key \(key) is missing but its checkpoint file \(checkpoints) exists: the key was removed or replaced; restore it from its backup"
     }
 }
 

@@ -74,7 +74,16 @@ struct ServeCommand: AsyncParsableCommand {
         let port = self.port ?? settings.port
         var partnerOptions = partners
         partnerOptions.partners = partners.partners ?? settings.partnersFile
-        try await store.withStore { store in
+        let storeSettings = try store.settings()
+        try await store.withStore(storeSettings) { store in
+            // The key exists now (the store made it if it had to): its fingerprint, to pin for `audit verify --public-key`.
+            let auditKey = try AuditSigningKey.loadOrCreate(at: storeSettings.resolvedSigningKeyFile).key.publicKey
+            // On standard error: standard output's first line is the address, which scripts read.
+            FileHandle.standardError.write(Data("""
+                trellis audit signing key \(AuditSigningKey.fingerprint(auditKey)); public key \
+                \(AuditSigningKey.base64(auditKey)) (pin it: trellis audit verify --public-key KEY)
+
+                """.utf8))
             let taxonomy = try ConfigFiles.taxonomyMap(explicit: nil)
             let reader = DirectoryReader(taxonomy: taxonomy)
             try await Self.importOnFirstStart(settings.sampleDirectories, reader: reader, store: store, logger: logger)

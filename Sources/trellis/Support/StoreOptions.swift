@@ -15,6 +15,12 @@ struct StoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Trellis settings (default: config/trellis.json, or $TRELLIS_CONFIG).", valueName: "file"))
     var config: String?
 
+    @Option(name: .customLong("audit-key"), help: ArgumentHelp("""
+        The audit signing key (default: audit.signing_key_file in the settings, or audit-signing.key beside the \
+        database). In production keep it off the database's disk.
+        """, valueName: "file"))
+    var auditKey: String?
+
     func settings() throws -> StoreSettings {
         let file = try TrellisSettingsFile.load(explicit: config)
         let environment = ProcessInfo.processInfo.environment
@@ -24,7 +30,7 @@ struct StoreOptions: ParsableArguments {
             dataKey: environment[DataKey.environmentVariable].flatMap(\.nonBlank) ?? file.dataKey,
             dataKeyFile: file.dataKeyFile,
             checkpointFile: file.audit?.checkpointFile,
-            signingKeyFile: file.audit?.signingKeyFile,
+            signingKeyFile: auditKey ?? file.audit?.signingKeyFile,
             checkpointEvery: file.audit?.checkpointEvery ?? 1_000,
             calendar: try file.referrals?.calendar() ?? BusinessCalendar(),
             responseDeadlineBusinessDays: file.referrals?.responseDeadlineBusinessDays ?? 2)

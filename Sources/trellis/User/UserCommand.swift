@@ -7,7 +7,7 @@ struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage the people who sign in to Trellis.",
-        subcommands: [UserAdd.self])
+        subcommands: [UserAdd.self, UserDisable.self, UserEnable.self])
 }
 
 extension UserAccount.Role: ExpressibleByArgument {}
