@@ -90,7 +90,11 @@ import Testing
 
         // Checkpoints exist (every 5 records); without their key, verify fails and nothing makes a new key.
         #expect(FileManager.default.fileExists(atPath: w.folder.appendingPathComponent("checkpoints.jsonl").path))
-        try FileManager.default.removeItem(atPath: keyFile)
+        // Kept off the database's disk and named with --audit-key, it verifies as before.
+        let elsewhere = w.folder.appendingPathComponent("elsewhere-audit.key").path
+        try FileManager.default.moveItem(atPath: keyFile, toPath: elsewhere)
+        let named = try w.trellis(["audit", "verify", "--audit-key", elsewhere, "--public-key", published])
+        #expect(named.status == 0, "\(named.stdout) \(named.stderr)")
         let missing = try w.trellis(["audit", "verify"])
         #expect(missing.status == 1, "\(missing.stdout) \(missing.stderr)")
         #expect(missing.stdout.contains("signing key") && missing.stdout.contains("missing"))

@@ -31,6 +31,8 @@ import TrellisTestSupport
             let page = try await admin.get(client, "/admin")
             #expect(String(buffer: page.body).contains("action=\"/admin/users/cw-1/disable\""))
             let csrf = try #require(WebPageTests.hidden("csrf", in: page))
+            #expect(String(buffer: page.body).contains("action=\"/admin/users/cw-1/disable\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\""),
+                    "each button's form carries the session's CSRF token")
             #expect(try await admin.post(client, "/admin/users/cw-1/disable", []).status == .forbidden, "no CSRF token, no change")
             #expect(try await Self.list(client, token.secret) == .ok)
 

@@ -36,6 +36,14 @@ import TrellisCore
                 }
             }
             #expect(try await store.referral(id: cancelledLate.id, scope: Self.shelter, context: H.agency()).status == .cancelled)
+            // Nor may the partner answer them: they are not its referrals.
+            for hidden in [draft, cancelledEarly] {
+                let answer = StatusChangeRequest(referralID: hidden.id, status: .accepted, party: .agency,
+                                                 partnerMessage: .init(partnerID: "harbor", organizations: ["ORG-SHELTER"], messageID: "m-\(hidden.id)"))
+                await #expect(throws: StoreError.notPartnersReferral(partner: "harbor", referral: hidden.id)) {
+                    try await store.changeStatus(answer, context: H.agency())
+                }
+            }
             // The referrer still sees all four.
             #expect(try await store.referrals(ReferralFilter(scope: .everything), context: H.caseWorker()).count == 4)
         }

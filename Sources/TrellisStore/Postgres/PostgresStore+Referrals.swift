@@ -79,6 +79,13 @@ extension PostgresStore {
                     """, logger: logger))
                 guard fresh != nil else { throw StoreError.replayedMessage(partner: message.partnerID, message: message.messageID) }
             }
+            if let message = request.partnerMessage {
+                let delivered = try await Self.outboxState(current.id, on: connection, logger: logger) == OutboxEntry.State.delivered.rawValue
+                // A draft, or a referral cancelled before delivery, never reached the partner: not its to answer.
+                guard ReferralScope.reachedPartner(current.status, delivered: delivered) else {
+                    throw StoreError.notPartnersReferral(partner: message.partnerID, referral: current.id)
+                }
+            }
             let days = try await Self.deadlineDays(answeringFor: current.organizationID, on: connection, logger: logger)
             let (next, change) = try ReferralRules.applying(request, to: current, context: context,
                                                             deadline: configuration.deadline(businessDays: days))

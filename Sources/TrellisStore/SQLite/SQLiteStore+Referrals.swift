@@ -65,6 +65,11 @@ extension SQLiteStore {
                     """, arguments: [message.partnerID, message.messageID, request.referralID, context.now])
                 guard db.changesCount == 1 else { throw StoreError.replayedMessage(partner: message.partnerID, message: message.messageID) }
             }
+            if let message = request.partnerMessage,
+               !ReferralScope.reachedPartner(current.status, delivered: try Self.outboxEntry(current.id, in: db)?.state == .delivered) {
+                // A draft, or a referral cancelled before delivery, never reached the partner: not its to answer.
+                throw StoreError.notPartnersReferral(partner: message.partnerID, referral: current.id)
+            }
             let days = try Self.deadlineDays(answeringFor: current.organizationID, in: db)
             let (next, change) = try ReferralRules.applying(request, to: current, context: context,
                                                             deadline: configuration.deadline(businessDays: days))
