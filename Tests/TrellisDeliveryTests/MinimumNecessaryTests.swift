@@ -75,7 +75,7 @@ import TrellisDelivery
     @Test func substanceUseCarriesTheRedisclosureNoticeAndSecurityLabel() throws {
         let bundle = try Self.render([.substanceUse], .fhirR4)
         #expect(bundle.contains("42cfrpart2"))
-        #expect(bundle.contains("prohibit you from making any further disclosure"))
+        #expect(bundle.contains("prohibit you from making any other use or disclosure of this record"))
         let document = try Self.render([.substanceUse], .json)
         #expect(document.contains("redisclosure_notice"))
     }
