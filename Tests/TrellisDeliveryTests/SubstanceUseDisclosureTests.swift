@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 import TrellisCore
 import TrellisDelivery
@@ -137,6 +138,46 @@ import TrellisTestSupport
                 #expect(service["name"] as? String == "Clinical care")
                 #expect(service["id"] as? String == "svc-sandhill", "the agency still learns which of its services")
                 #expect(need["detail"] as? String == "counseling")
+            }
+        }
+    }
+
+    /// For any referral (needs in several domains, a service mapped to substance use or not) and any
+    /// set of consented categories: substance-use information is in the payload only when the consent
+    /// grants `substance_use`, and then always with the notice.
+    @Test func part2InformationNeverLeavesWithoutItsCategory() async {
+        let seeds = Gen.int(in: 0...Int(Int32.max)).map { UInt64($0) }
+        await propertyCheck(count: 200, input: seeds) { seed in
+            var rng = SplitMix64(seed: seed)
+            let details: [NeedCategory] = [NeedCategory(.clinical, NeedCategory.substanceUseDetail), NeedCategory(.clinical, "counseling"),
+                                           NeedCategory(.housing, "emergency_shelter"), NeedCategory(.clinical), NeedCategory(.employment, "job_search")]
+            var profile = DeliveryFixtures.profile
+            profile.needs = (0..<(1 + rng.int(below: 3))).map { _ in
+                let category = details[rng.int(below: details.count)]
+                return NeedsProfile.Need(category.domain, category.detail, urgency: NeedsProfile.Urgency.allCases[rng.int(below: 4)])
+            }
+            let service = rng.int(below: 2) == 0 ? Self.substanceUseService : Self.counselingService
+            var referral = DeliveryFixtures.referral
+            referral.needDomains = Array(Set(profile.needs.map(\.domain))).sorted()
+            let categories = Set(Consent.Category.allCases.filter { _ in rng.int(below: 2) == 0 })
+            guard !categories.isEmpty else { return }
+            let disclosure = try #require(ReferralDisclosure(referral: referral, consentID: "con-1", consent: DeliveryFixtures.consent(categories),
+                                                             profile: profile, note: nil, service: service, partner: DeliveryFixtures.partner(),
+                                                             now: DeliveryFixtures.now))
+            let sensitive = profile.needs.contains(where: \.isSubstanceUse) || service.isSubstanceUseService
+            for format in [Partner.PayloadFormat.fhirR4, .json] {
+                let payload = String(decoding: try Self.render(disclosure, format), as: UTF8.self)
+                let lowered = payload.lowercased()
+                if categories.contains(.substanceUse) {
+                    #expect(payload.contains(ReferralDisclosure.part2Notice), "seed \(seed), \(format)")
+                    #expect(lowered.contains("42cfrpart2"), "seed \(seed), \(format)")
+                } else {
+                    #expect(!lowered.contains("substance_use") && !lowered.contains("withdrawal management"), "seed \(seed), \(format)")
+                    #expect(!lowered.contains("42cfrpart2") && !lowered.contains("redisclosure"), "seed \(seed), \(format)")
+                }
+                if sensitive && categories.contains(.substanceUse) && categories.contains(.needs) && profile.needs.contains(where: \.isSubstanceUse) {
+                    #expect(lowered.contains("substance_use"), "seed \(seed), \(format): consented, so it goes")
+                }
             }
         }
     }
