@@ -31,15 +31,71 @@ public final class SimulatorLedger: Sendable {
         }
     }
 
+    /// What `wait(until:)` looks at: the counts and the receipts, oldest first.
+    public struct Snapshot: Sendable {
+        public var counts: Counts
+        public var receipts: [Receipt]
+    }
+
+    private struct Waiter {
+        var condition: @Sendable (Snapshot) -> Bool
+        var continuation: CheckedContinuation<Void, Never>
+    }
+
     private struct State {
         var receipts: [String: Receipt] = [:]
         var counts = Counts()
         var failRateOverride: Double?
+        var waiters: [UInt64: Waiter] = [:]
+        var nextWaiter: UInt64 = 0
+
+        var snapshot: Snapshot { Snapshot(counts: counts, receipts: receipts.values.sorted { $0.receivedAt < $1.receivedAt }) }
+
+        /// Takes out the waiters whose condition now holds, to be resumed outside the lock.
+        mutating func satisfied() -> [CheckedContinuation<Void, Never>] {
+            guard !waiters.isEmpty else { return [] }
+            let now = snapshot
+            let ready = waiters.filter { $0.value.condition(now) }
+            for id in ready.keys { waiters[id] = nil }
+            return ready.values.map(\.continuation)
+        }
     }
 
     private let state = Mutex(State())
 
     public init() {}
+
+    /// Returns once `condition` holds: checked now and after every change the simulator records, so a
+    /// test waits on the event itself (a receipt answered, a callback sent) instead of sleeping.
+    /// Cancelling the waiting task ends the wait.
+    public func wait(until condition: @escaping @Sendable (Snapshot) -> Bool) async {
+        let id = state.withLock { state in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if condition(state.snapshot) || Task.isCancelled { return true }
+                    state.waiters[id] = Waiter(condition: condition, continuation: continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
+        }
+    }
+
+    /// Applies `body` to the state and wakes the waiters it satisfied.
+    private func change<T>(_ body: (inout State) -> T) -> T {
+        let (result, ready) = state.withLock { state in
+            let result = body(&state)
+            return (result, state.satisfied())
+        }
+        for continuation in ready { continuation.resume() }
+        return result
+    }
 
     public var counts: Counts { state.withLock { $0.counts } }
 
@@ -55,7 +111,7 @@ public final class SimulatorLedger: Sendable {
 
     /// Records a new referral; false when the key was seen before (a retry of a delivered referral).
     func record(_ receipt: Receipt) -> Bool {
-        state.withLock { state in
+        change { state in
             if state.receipts[receipt.idempotencyKey] != nil {
                 state.counts.duplicates += 1
                 return false
@@ -67,8 +123,8 @@ public final class SimulatorLedger: Sendable {
     }
 
     func answer(_ idempotencyKey: String, status: String) {
-        state.withLock { $0.receipts[idempotencyKey]?.status = status }
+        change { $0.receipts[idempotencyKey]?.status = status }
     }
 
-    func count(_ change: (inout Counts) -> Void) { state.withLock { change(&$0.counts) } }
+    func count(_ update: (inout Counts) -> Void) { change { update(&$0.counts) } }
 }

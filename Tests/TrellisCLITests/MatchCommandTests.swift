@@ -3,9 +3,11 @@ import Testing
 
 @Suite struct MatchCommandTests {
     static let samples = ["config/directories/riverbend.airs.xml", "config/directories/riverbend.hsds.json"]
+    /// Freshness counts from the day matching runs: the sample county's rankings are read as of a fixed day.
+    static let asOf = "2026-12-02"
 
     static func match(_ extra: [String], profile: String = "config/profiles/example.json") throws -> CLIRunner.Result {
-        try CLIRunner.run(["match", "--profile", profile, "--directory"] + samples + extra)
+        try CLIRunner.run(["match", "--profile", profile, "--as-of", asOf, "--directory"] + samples + extra)
     }
 
     @Test func theContractExampleRanksEveryNeedWithReasons() throws {
@@ -52,21 +54,67 @@ import Testing
         #expect(matches.allSatisfy { ($0["results"] as? [Any])?.count ?? 0 <= 2 })
     }
 
-    @Test func explainNamesTheRuleThatExcludes() throws {
-        // The sample county's Sarpy-only service is outside a Douglas County person's area.
-        let all = try Self.match(["--json", "--limit", "50"]).json()
-        let listed = Set(((all["matches"] as? [[String: Any]]) ?? []).flatMap { ($0["results"] as? [[String: Any]]) ?? [] }.compactMap { $0["service_id"] as? String })
-        let validate = try CLIRunner.run(["directory", "import", "--json"] + Self.samples)
-        #expect(validate.status == 0)
-        // Explain every listed service: none is excluded for the need it is listed under.
-        for id in listed.prefix(5) {
-            let explained = try Self.match(["--json", "--explain", id]).json()
-            #expect(explained["service_id"] as? String == id)
-            #expect(explained["needs"] is [[String: Any]])
-        }
-        let human = try Self.match(["--explain", try #require(listed.first)])
+    /// Services of the sample county that the example person cannot use, and the rule that says so
+    /// (their ids are stable: derived from the directory and the record's own key).
+    @Test(arguments: [
+        ("svc-d4cf0694580f807e", "Sarpy County Emergency Shelter", "housing", "outside_area_served"),
+        ("svc-d4cf0594580f7ecb", "Older Adult Counseling", "clinical", "age_below_minimum"),
+        ("svc-d4cf0494580f7d18", "Veterans Transitional Shelter", "housing", "veterans_only"),
+        ("svc-54468193e260cdd1", "Brotherhood Men's Shelter", "housing", "gender_not_served"),
+        ("svc-a2f159bbb7823e55", "Downtown Winter Warming Center", "housing", "inactive"),
+        ("svc-d4d28b9458129854", "Winter Overflow Beds", "housing", "not_available_for_referral"),
+    ])
+    func explainNamesTheRuleThatExcludes(id: String, name: String, domain: String, rule: String) throws {
+        let explained = try Self.match(["--json", "--explain", id])
+        #expect(explained.status == 0, "\(explained.stderr)")
+        let json = try explained.json()
+        #expect(json["service_id"] as? String == id && json["service_name"] as? String == name)
+        let forNeed = try #require((json["needs"] as? [[String: Any]])?.first { ($0["need"] as? [String: Any])?["domain"] as? String == domain })
+        #expect(forNeed["offers_this_need"] as? Bool == true)
+        #expect((forNeed["excluded_by"] as? [String: Any])?["code"] as? String == rule, "\(name)")
+        #expect(((forNeed["excluded_by"] as? [String: Any])?["text"] as? String)?.isEmpty == false, "the rule is said in words too")
+        #expect(forNeed["score"] == nil, "an excluded service has no score")
+        let human = try Self.match(["--explain", id])
         #expect(human.status == 0)
-        #expect(human.stdout.contains("score"))
+        #expect(human.stdout.split(separator: "\n").contains { $0.hasPrefix("  excluded: ") && $0.hasSuffix("[\(rule)]") }, "\(human.stdout)")
+    }
+
+    @Test func aListedServiceIsNotExcludedForTheNeedItIsListedUnder() throws {
+        let all = try Self.match(["--json", "--limit", "50"]).json()
+        let groups = try #require(all["matches"] as? [[String: Any]])
+        var explained = 0
+        for group in groups {
+            let domain = try #require((group["need"] as? [String: Any])?["domain"] as? String)
+            for result in (group["results"] as? [[String: Any]] ?? []).prefix(2) {
+                let id = try #require(result["service_id"] as? String)
+                let json = try Self.match(["--json", "--explain", id]).json()
+                let forNeed = try #require((json["needs"] as? [[String: Any]])?.first { ($0["need"] as? [String: Any])?["domain"] as? String == domain })
+                #expect(forNeed["excluded_by"] == nil, "\(id) is listed for \(domain)")
+                #expect(forNeed["score"] is NSNumber, "\(id) has a score for \(domain)")
+                explained += 1
+            }
+        }
+        #expect(explained >= 3)
+    }
+
+    @Test func asOfMovesTheDayFreshnessIsCountedFrom() throws {
+        let ranked = try Self.match(["--json"]).json()
+        let first = try #require(((ranked["matches"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])?.first)
+        let id = try #require(first["service_id"] as? String)
+        /// The codes of the factors and warnings that explain `id` as of `day`.
+        func codes(_ day: String) throws -> Set<String> {
+            let json = try CLIRunner.run(["match", "--profile", "config/profiles/example.json", "--as-of", day, "--directory"] + Self.samples
+                                         + ["--json", "--explain", id]).json()
+            let needs = json["needs"] as? [[String: Any]] ?? []
+            return Set(needs.flatMap { need in
+                ((need["breakdown"] as? [[String: Any]] ?? []) + (need["warnings"] as? [[String: Any]] ?? [])).compactMap { $0["code"] as? String }
+            })
+        }
+        #expect(!(try codes(Self.asOf)).contains("stale"), "\(id) was verified recently as of \(Self.asOf)")
+        #expect(try codes("2031-01-01").contains("stale"), "four years on, \(id) is stale")
+        let bad = try CLIRunner.run(["match", "--profile", "config/profiles/example.json", "--as-of", "2026-13-01", "--directory"] + Self.samples)
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--as-of: expected a day as YYYY-MM-DD"))
     }
 
     @Test func anUnknownServiceToExplainIsAnError() throws {

@@ -16,13 +16,13 @@ import Testing
         let ready = try DeliverCommandTests.get(base + "/readyz")
         #expect(ready["status"] as? String == "ready")
 
-        let asked = Date()
         _ = Glibc.kill(serve.process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(10)
+        // The poller pauses 300 s between rounds: a stop that waited for it would still be running long
+        // after this bound, which is only there so a broken build fails instead of hanging (no timing is measured).
+        let deadline = Date().addingTimeInterval(60)
         while serve.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(!serve.process.isRunning, "still running 10 s after SIGTERM")
+        #expect(!serve.process.isRunning, "still running a minute after SIGTERM: an idle pause holds up the shutdown")
         if serve.process.isRunning { serve.kill() } else { serve.process.waitUntilExit() }
         #expect(serve.process.terminationStatus == 0)
-        #expect(Date().timeIntervalSince(asked) < 5, "idle pauses (the poller's 300 s) do not hold up a shutdown")
     }
 }

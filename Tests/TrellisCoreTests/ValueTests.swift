@@ -23,36 +23,6 @@ import Testing
     }
 }
 
-@Suite struct CalendarDayTests {
-    @Test func readsISODates() {
-        #expect(CalendarDay(iso: "2016-04-14")?.description == "2016-04-14")
-        #expect(CalendarDay(iso: "2016-04-14T05:01:43.82-05:00") == CalendarDay(year: 2016, month: 4, day: 14))
-        #expect(CalendarDay(iso: "2016-02-30") == nil)
-        #expect(CalendarDay(iso: "14/04/2016") == nil)
-        #expect(CalendarDay(iso: "") == nil)
-    }
-
-    @Test func knownEpochDays() {
-        #expect(CalendarDay(year: 1970, month: 1, day: 1)?.daysSinceEpoch == 0)
-        #expect(CalendarDay(year: 2000, month: 3, day: 1)?.daysSinceEpoch == 11_017)
-        #expect(CalendarDay(year: 2026, month: 11, day: 22)?.adding(days: 10).description == "2026-12-02")
-    }
-
-    @Test func daysRoundTripThroughTheEpoch() async {
-        await propertyCheck(input: Gen.int(in: -200_000...200_000)) { days in
-            let day = CalendarDay(daysSinceEpoch: days)
-            #expect(day.daysSinceEpoch == days)
-            #expect(CalendarDay(iso: day.description) == day)
-        }
-    }
-
-    @Test func orderFollowsTime() async {
-        await propertyCheck(input: Gen.int(in: -100_000...100_000), Gen.int(in: -100_000...100_000)) { a, b in
-            #expect((CalendarDay(daysSinceEpoch: a) < CalendarDay(daysSinceEpoch: b)) == (a < b))
-        }
-    }
-}
-
 @Suite struct CoordinateTests {
     @Test func outOfRangePointsAreRefused() {
         #expect(Coordinate(latitude: 100, longitude: 101) == nil)

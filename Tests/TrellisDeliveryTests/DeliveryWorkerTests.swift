@@ -141,7 +141,7 @@ import TrellisStore
         let attempt = try #require(try await rig.store.deliveryAttempts(referralID: referral.id).first)
         #expect(attempt.errorClass == "timeout")
         #expect(attempt.outcome == .retry)
-        #expect((450...5_000).contains(attempt.durationMS))
+        #expect(attempt.durationMS >= 450, "it waited for its time limit rather than failing at once")
         #expect(try await rig.outbox(referral).state == .pending)
     }
 

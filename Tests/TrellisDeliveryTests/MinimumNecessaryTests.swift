@@ -75,7 +75,7 @@ import TrellisDelivery
     @Test func substanceUseCarriesTheRedisclosureNoticeAndSecurityLabel() throws {
         let bundle = try Self.render([.substanceUse], .fhirR4)
         #expect(bundle.contains("42cfrpart2"))
-        #expect(bundle.contains("prohibit you from making any further disclosure"))
+        #expect(bundle.contains("prohibit you from making any other use or disclosure of this record"))
         let document = try Self.render([.substanceUse], .json)
         #expect(document.contains("redisclosure_notice"))
     }
@@ -92,7 +92,7 @@ import TrellisDelivery
         let path = try DeliveryFixtures.temporaryFile(Data(lines.utf8), suffix: ".jsonl")
         let result = try DeliveryFixtures.validate("validate_fhir.py", [path, "Bundle"])
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains("valid \(Self.categorySets.count)"))
+        #expect(result.output.split(separator: "\n").last == "valid \(Self.categorySets.count)", "\(result.output)")
     }
 
     @Test func theBundleIsAGravityStyleReferral() throws {

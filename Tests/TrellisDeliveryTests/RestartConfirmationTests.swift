@@ -14,7 +14,7 @@ import TrellisTestSupport
         let rig = try await DeliveryRig.make()
         let referral = try #require(try await rig.refer(1).first)
         // The first worker claims it, sends it, and dies before recording anything.
-        let lost = try await rig.store.claimDeliveries(owner: "worker-that-died", now: Date(), lease: 0.05, limit: 10,
+        let lost = try await rig.store.claimDeliveries(owner: "worker-that-died", now: Date(), lease: 10, limit: 10,
                                                         context: AuditContext(actor: "system:delivery", purpose: "coordination"))
         #expect(lost.map(\.referral.id) == [referral.id])
         // The agency got it and accepts it.
@@ -23,8 +23,8 @@ import TrellisTestSupport
         _ = try await rig.store.changeStatus(StatusChangeRequest(referralID: referral.id, status: .accepted, party: .agency, source: .callback,
                                                                  partnerMessage: .init(partnerID: "shelter", organizations: ["ORG-42"], messageID: "m-1")),
                                              context: AuditContext(actor: "partner:shelter", purpose: "coordination"))
-        try await Task.sleep(for: .milliseconds(100))  // the dead worker's lease runs out
-        let worker = try rig.worker([partner])
+        // The next worker runs a minute later, when the dead worker's lease is over.
+        let worker = try rig.worker([partner], now: { Date().addingTimeInterval(60) })
         _ = try await worker.deliverDue()
         let entry = try await rig.outbox(referral)
         #expect(entry.state == .delivered)

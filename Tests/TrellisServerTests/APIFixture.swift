@@ -82,7 +82,7 @@ struct APIFixture {
         return ByteBuffer(string: """
             {"profile": \(profileJSON), "service_id": "svc-\(organization)", "note": "prefers mornings",
              "consent": {"recipient": "\(organization)", "categories": ["contact", "needs"], "method": "verbal",
-                         "captured_by": "cw-a", "captured_at": "2026-11-01T00:00:00Z"}\(extra)}
+                         "captured_by": "cw-a", "captured_at": "\(Date().addingTimeInterval(-86_400).formatted(.iso8601))"}\(extra)}
             """)
     }
 

@@ -125,7 +125,7 @@ import TrellisTestSupport
     }
 
     /// The whole loop on 127.0.0.1: the worker delivers to the simulator, which accepts and calls back.
-    @Test func theLoopClosesThroughTheSimulatorsCallback() async throws {
+    @Test(.timeLimit(.minutes(1))) func theLoopClosesThroughTheSimulatorsCallback() async throws {
         // Start the server first so the simulator knows where to call back.
         let rig = try await DeliveryRig.make()
         let trellis = try await LoopbackServer.start { reportPort in
@@ -142,12 +142,9 @@ import TrellisTestSupport
 
         let tally = try await rig.worker([harbor]).drain(maxWait: 0)
         #expect(tally.delivered == 1)
-        var status = ReferralStatus.requested
-        // The simulator counts its callback once it has the answer, a moment after Trellis applied it.
-        for _ in 0..<200 where status == .requested || simulator.ledger.counts.callbacksSent == 0 {
-            try await Task.sleep(for: .milliseconds(20))
-            status = try await rig.store.referral(id: referral.id, context: AuditContext(actor: "cw-7")).status
-        }
+        // The simulator counts its callback once Trellis has answered it, so the answer is applied by then.
+        await simulator.ledger.wait { $0.counts.callbacksSent + $0.counts.callbacksFailed > 0 }
+        let status = try await rig.store.referral(id: referral.id, context: AuditContext(actor: "cw-7")).status
         #expect(status == .accepted)
         #expect(simulator.ledger.counts.callbacksSent == 1)
         partnerServer.stop()
@@ -155,7 +152,7 @@ import TrellisTestSupport
         await rig.close()
     }
 
-    @Test func aPartnerThatCannotCallBackIsPolled() async throws {
+    @Test(.timeLimit(.minutes(1))) func aPartnerThatCannotCallBackIsPolled() async throws {
         let simulator = try PartnerSimulator(settings: .init(secret: DeliveryFixtures.secret, acceptAfter: 0), logger: LoopbackServer.logger)
         let partnerServer = try await LoopbackServer.start(simulator.router())
         let rig = try await DeliveryRig.make()
@@ -163,7 +160,8 @@ import TrellisTestSupport
         harbor.statusMode = .poll
         let referrals = try await rig.refer(2)
         _ = try await rig.worker([harbor]).drain(maxWait: 0)
-        try await Task.sleep(for: .milliseconds(50))
+        // The simulated agency accepts in a task of its own: wait until it has, rather than for a while.
+        await simulator.ledger.wait { $0.receipts.count == 2 && $0.receipts.allSatisfy { $0.status == "accepted" } }
         let poller = StatusPoller(store: rig.store, partners: try PartnerBook([harbor]), client: Self.client, logger: LoopbackServer.logger)
         #expect(try await poller.pollOnce() == 2)
         for referral in referrals {

@@ -35,7 +35,7 @@ import TrellisTestSupport
                                             passwordHash: hash, context: setup)
             }
             let matcher = Matcher(centroids: PostalCentroids(try ZCTAGazetteer.read(path: repository.appendingPathComponent("config/zcta/riverbend-zcta.txt").path)),
-                                  knownDetails: taxonomy.detailsByDomain, today: CalendarDay.today)
+                                  knownDetails: taxonomy.detailsByDomain, today: APIFixture.matcher.today)
             let matching = try await MatchingService.load(from: rig.store, matcher: matcher)
             let web = try await WebInterface.load(WebSettings(webDirectory: repository.appendingPathComponent("web").path, secureCookies: secureCookies))
             let uploads = DirectoryUploads(reader: reader, spoolDirectory: rig.folder.path)

@@ -58,11 +58,13 @@ public struct DeliveryRig: Sendable {
         return settings
     }
 
-    public func worker(_ partners: [Partner], settings: DeliverySettings = DeliveryRig.settings()) throws -> DeliveryWorker {
+    /// A worker whose clock is `now` (a test moves it past a lease instead of waiting the lease out).
+    public func worker(_ partners: [Partner], settings: DeliverySettings = DeliveryRig.settings(),
+                       now: @escaping @Sendable () -> Date = Date.init) throws -> DeliveryWorker {
         var logger = Logger(label: "trellis.tests.delivery")
         logger.logLevel = .error
         return DeliveryWorker(store: store, partners: try PartnerBook(partners), client: CurlClient(concurrency: settings.concurrency),
-                              settings: settings, logger: logger)
+                              settings: settings, logger: logger, now: now)
     }
 
     public func outbox(_ referral: Referral) async throws -> OutboxEntry {

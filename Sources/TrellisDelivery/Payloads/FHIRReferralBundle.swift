@@ -14,6 +14,15 @@ public enum FHIRReferralBundle {
     static let needSystem = "urn:trellis:need"
     static let consentCategorySystem = "urn:trellis:consent-category"
     static let actCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+    static let confidentiality = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
+
+    /// The security labels of a payload carrying 42 CFR Part 2 information (HL7 DS4P): restricted
+    /// confidentiality, the Part 2 privacy law, and no redisclosure without the person's consent.
+    static var part2Labels: [[String: Any]] { [
+        ["system": confidentiality, "code": "R", "display": "restricted"],
+        ["system": actCode, "code": "42CFRPart2", "display": "42 CFR Part2"],
+        ["system": actCode, "code": "NORDSCLCD", "display": "no redisclosure without consent directive"],
+    ] }
 
     public static func render(_ d: ReferralDisclosure) throws -> Data {
         let ids = (serviceRequest: uuid(d.referralID, "ServiceRequest"), task: uuid(d.referralID, "Task"),
@@ -22,8 +31,7 @@ public enum FHIRReferralBundle {
         let requester: [String: Any] = ["identifier": ["system": userSystem, "value": d.requester], "display": "Case worker \(d.requester)"]
         let performer: [String: Any] = ["identifier": ["system": organizationSystem, "value": d.organizationID], "display": d.organizationName]
         let authored = timestamp(d.requestedAt)
-        let part2 = d.activeSubstanceUse != nil
-        let part2Label: [[String: Any]] = [["system": actCode, "code": "42CFRPart2", "display": "42 CFR Part2"]]
+        let part2 = d.substanceUse != nil
 
         var serviceRequest: [String: Any] = [
             "resourceType": "ServiceRequest",
@@ -34,7 +42,7 @@ public enum FHIRReferralBundle {
                 ["coding": [["system": sdohCategories, "code": sdohCategory(domain)]], "text": domain.title] as [String: Any]
             },
             "code": ["coding": [["system": needSystem, "code": d.needDomains.map(\.rawValue).joined(separator: "+")]],
-                     "text": "Referral to \(d.serviceName)"] as [String: Any],
+                     "text": d.serviceNameWithheld ? d.serviceName : "Referral to \(d.serviceName)"] as [String: Any],
             "subject": patientRef,
             "authoredOn": authored,
             "requester": requester,
@@ -44,8 +52,7 @@ public enum FHIRReferralBundle {
         var notes: [String] = []
         if let needs = d.needs {
             if let priority = needs.needs.map(\.urgency).max() { serviceRequest["priority"] = fhirPriority(priority) }
-            notes.append("Needs: " + needs.needs.map { [$0.domain.title, $0.detail, $0.urgency.rawValue].compactMap { $0 }.joined(separator: ", ") }
-                .joined(separator: "; "))
+            notes.append("Needs: " + needs.needs.map(needText).joined(separator: "; "))
             var preferences: [String] = []
             if needs.telehealthOK { preferences.append("telehealth is fine") }
             if needs.peerRunPreferred { preferences.append("prefers a peer-run program") }
@@ -66,10 +73,12 @@ public enum FHIRReferralBundle {
             notes.append("Circumstances: " + (facts.isEmpty ? "none recorded" : facts.joined(separator: "; ")))
         }
         if let note = d.clinicalNotes { notes.append("Case worker's note: \(note)") }
-        if let substanceUse = d.activeSubstanceUse {
-            notes.append("Substance use: \(substanceUse ? "active substance use" : "no active substance use recorded").")
+        if let substanceUse = d.substanceUse {
+            var text = "Substance use: \(substanceUse.activeSubstanceUse ? "active substance use" : "no active substance use recorded")"
+            if !substanceUse.needs.isEmpty { text += "; substance-use needs: " + substanceUse.needs.map(needText).joined(separator: "; ") }
+            notes.append(text + ".")
             notes.append(ReferralDisclosure.part2Notice)
-            serviceRequest["meta"] = ["security": part2Label]
+            serviceRequest["meta"] = ["security": part2Labels]
         }
         if !notes.isEmpty { serviceRequest["note"] = notes.map { ["text": $0] } }
 
@@ -90,7 +99,8 @@ public enum FHIRReferralBundle {
         let bundle: [String: Any] = [
             "resourceType": "Bundle",
             "id": uuid(d.referralID, "Bundle"),
-            "meta": part2 ? ["security": part2Label] as [String: Any] : ["tag": [["system": referralSystem, "code": "referral"]]] as [String: Any],
+            "meta": part2 ? ["tag": [["system": referralSystem, "code": "referral"]], "security": part2Labels] as [String: Any]
+                : ["tag": [["system": referralSystem, "code": "referral"]]] as [String: Any],
             "type": "transaction",
             "timestamp": authored,
             "entry": [
@@ -101,6 +111,11 @@ public enum FHIRReferralBundle {
             ],
         ]
         return try JSONSerialization.data(withJSONObject: bundle, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    /// "Clinical care, counseling, soon": the domain's title, the detail when there is one, the urgency.
+    static func needText(_ need: NeedsProfile.Need) -> String {
+        [need.domain.title, need.detail, need.urgency.rawValue].compactMap { $0 }.joined(separator: ", ")
     }
 
     static func patient(_ d: ReferralDisclosure) -> [String: Any] {

@@ -43,17 +43,30 @@ public struct ReferralDisclosure: Hashable, Sendable {
         public var insurance: [String]
     }
 
-    /// 42 CFR Part 2 §2.32: the notice that must accompany a disclosure of substance-use information.
+    /// Substance-use information (42 CFR Part 2), present only under a consent naming this recipient
+    /// for the `substance_use` category; a payload carrying it is labelled and carries `part2Notice`.
+    public struct SubstanceUse: Hashable, Sendable {
+        public var activeSubstanceUse: Bool
+        /// The substance-use needs this referral is for (their detail is `substance_use`).
+        public var needs: [NeedsProfile.Need]
+    }
+
+    /// 42 CFR 2.32(a)(1), Statement 1 as amended in 2024 (89 FR 12472; compliance from 16 February 2026):
+    /// the notice that must accompany every disclosure made with the patient's written consent.
     public static let part2Notice = """
-        This information has been disclosed to you from records protected by federal confidentiality rules \
-        (42 CFR part 2). The federal rules prohibit you from making any further disclosure of information in \
-        this record that identifies a patient as having or having had a substance use disorder either directly, \
-        by reference to publicly available information, or through verification of such identification by \
-        another person unless further disclosure is expressly permitted by the written consent of the \
-        individual whose information is being disclosed or as otherwise permitted by 42 CFR part 2. A general \
-        authorization for the release of medical or other information is NOT sufficient for this purpose \
-        (see §2.31). The federal rules restrict any use of the information to investigate or prosecute with \
-        regard to a crime any patient with a substance use disorder, except as provided at §§2.12(c)(5) and 2.65.
+        This record which has been disclosed to you is protected by Federal confidentiality rules (42 CFR part 2). \
+        These rules prohibit you from using or disclosing this record, or testimony that describes the information \
+        contained in this record, in any civil, criminal, administrative, or legislative proceedings by any Federal, \
+        State, or local authority, against the patient, unless authorized by the consent of the patient, except as \
+        provided at 42 CFR 2.12(c)(5) or as authorized by a court in accordance with 42 CFR 2.64 or 2.65. In addition, \
+        the Federal rules prohibit you from making any other use or disclosure of this record unless at least one of \
+        the following applies: (i) Further use or disclosure is expressly permitted by the written consent of the \
+        individual whose information is being disclosed in this record or as otherwise permitted by 42 CFR part 2. \
+        (ii) You are a covered entity or business associate and have received the record for treatment, payment, or \
+        health care operations, or (iii) You have received the record from a covered entity or business associate as \
+        permitted by 45 CFR part 164, subparts A and E. A general authorization for the release of medical or other \
+        information is NOT sufficient to meet the required elements of written consent to further use or redisclose \
+        the record (see 42 CFR 2.31).
         """
 
     public var referralID: String
@@ -61,7 +74,11 @@ public struct ReferralDisclosure: Hashable, Sendable {
     /// The case worker's user id.
     public var requester: String
     public var serviceID: String
+    /// The service's name; for a substance-use service without Part 2 consent, only its domain's
+    /// title ("Clinical care"), since the name itself says what the referral is for.
     public var serviceName: String
+    /// True when `serviceName` is that title instead of the name.
+    public var serviceNameWithheld: Bool
     public var organizationID: String
     public var organizationName: String
     public var partnerID: String
@@ -80,7 +97,7 @@ public struct ReferralDisclosure: Hashable, Sendable {
     /// The case worker's note for the agency.
     public var clinicalNotes: String?
     /// Present only under a consent naming this recipient for substance-use information.
-    public var activeSubstanceUse: Bool?
+    public var substanceUse: SubstanceUse?
 
     /// What may go to `partner` for `referral` at `now`. Nil when the consent is not in force for the
     /// referral's organization: then nothing at all may be sent.
@@ -91,8 +108,12 @@ public struct ReferralDisclosure: Hashable, Sendable {
         referralID = referral.id
         requestedAt = referral.requestedAt ?? referral.createdAt
         requester = referral.createdBy
+        // Substance-use needs and the name of a substance-use service go out only under Part 2 consent.
+        let part2 = allowed.contains(.substanceUse)
+        let referralNeeds = profile.needs.filter { referral.needDomains.contains($0.domain) }
         serviceID = service.id
-        serviceName = service.name
+        serviceNameWithheld = service.isSubstanceUseService && !part2
+        serviceName = serviceNameWithheld ? service.substanceUseNeutralTitle : service.name
         organizationID = referral.organizationID
         organizationName = service.organizationName
         partnerID = partner.id
@@ -115,7 +136,10 @@ public struct ReferralDisclosure: Hashable, Sendable {
                                             county: person.county, state: person.state, postalCode: postalCode)
             case .needs:
                 let preferences = profile.preferences
-                needs = Needs(needs: profile.needs.filter { referral.needDomains.contains($0.domain) },
+                // Without Part 2 consent a substance-use need is its domain and urgency: "clinical care".
+                needs = Needs(needs: referralNeeds.map { need in
+                                  part2 || !need.isSubstanceUse ? need : NeedsProfile.Need(need.domain, urgency: need.urgency)
+                              },
                               telehealthOK: preferences.telehealthOK, peerRunPreferred: preferences.peerRunPreferred,
                               providerGender: preferences.providerGender,
                               faithTradition: referral.needDomains.contains(.faith) ? preferences.faithTradition : nil)
@@ -128,7 +152,8 @@ public struct ReferralDisclosure: Hashable, Sendable {
             case .clinicalNotes:
                 clinicalNotes = note
             case .substanceUse:
-                activeSubstanceUse = profile.circumstances.activeSubstanceUse
+                substanceUse = SubstanceUse(activeSubstanceUse: profile.circumstances.activeSubstanceUse,
+                                            needs: referralNeeds.filter(\.isSubstanceUse))
             }
         }
     }

@@ -36,11 +36,7 @@ public enum ReferralDocument {
             "consent": consent(d),
         ]
         if let needs = d.needs {
-            document["needs"] = needs.needs.map { need in
-                var item: [String: Any] = ["domain": need.domain.rawValue, "urgency": need.urgency.rawValue]
-                item["detail"] = need.detail
-                return item
-            }
+            document["needs"] = needs.needs.map(needItem)
             var preferences: [String: Any] = ["telehealth_ok": needs.telehealthOK, "peer_run_preferred": needs.peerRunPreferred]
             preferences["provider_gender"] = needs.providerGender?.rawValue
             preferences["faith_tradition"] = needs.faithTradition
@@ -57,10 +53,23 @@ public enum ReferralDocument {
             document["circumstances"] = circumstances
         }
         if let note = d.clinicalNotes { document["clinical_notes"] = note }
-        if let substanceUse = d.activeSubstanceUse {
-            document["substance_use"] = ["active_substance_use": substanceUse, "redisclosure_notice": ReferralDisclosure.part2Notice]
+        if let substanceUse = d.substanceUse {
+            var part2: [String: Any] = ["active_substance_use": substanceUse.activeSubstanceUse, "redisclosure_notice": ReferralDisclosure.part2Notice]
+            if !substanceUse.needs.isEmpty { part2["needs"] = substanceUse.needs.map(needItem) }
+            document["substance_use"] = part2
+            document["security_labels"] = securityLabels
         }
         return try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    /// The HL7 codes the FHIR Bundle carries as its security labels: restricted (v3-Confidentiality),
+    /// 42CFRPart2 and NORDSCLCD (v3-ActCode).
+    static let securityLabels = ["R", "42CFRPart2", "NORDSCLCD"]
+
+    static func needItem(_ need: NeedsProfile.Need) -> [String: Any] {
+        var item: [String: Any] = ["domain": need.domain.rawValue, "urgency": need.urgency.rawValue]
+        item["detail"] = need.detail
+        return item
     }
 
     static func consent(_ d: ReferralDisclosure) -> [String: Any] {

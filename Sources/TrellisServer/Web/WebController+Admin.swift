@@ -39,6 +39,8 @@ extension WebController {
         let user = try await access.require(AccessControl.administrators, context, to: "import directories")
         guard let uploads, let matching else { throw APIError(.serviceUnavailable, code: "unavailable", "uploads are not enabled on this server") }
         guard let boundary = MultipartSpool.boundary(request.headers[.contentType]) else {
+            // Like every other form: refused without this session's token before anything else is said about it.
+            _ = try await form(request, context)
             throw APIError.invalid("send the file from the upload form (multipart/form-data)")
         }
         let path = uploads.spoolPath()

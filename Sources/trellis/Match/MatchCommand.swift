@@ -35,11 +35,17 @@ struct MatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Scoring weights (default: config/scoring.json).", valueName: "file"))
     var scoring: String?
 
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Rank as of this day (YYYY-MM-DD; default today in UTC): records' freshness is counted from it.", valueName: "date"))
+    var asOf: String?
+
     @OptionGroup var reading: DirectoryReadingOptions
 
     func validate() throws {
         guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
         guard !directory.isEmpty else { throw ValidationError("name at least one --directory file") }
+        if let asOf, CalendarDay(iso: asOf) == nil || asOf.utf8.count != 10 {
+            throw ValidationError("--as-of: expected a day as YYYY-MM-DD, got \"\(asOf)\"")
+        }
     }
 
     func run() throws {
@@ -64,7 +70,7 @@ struct MatchCommand: ParsableCommand {
             }
         }
         let matcher = Matcher(configuration: try Self.scoringConfiguration(scoring), centroids: try Self.centroids(zcta),
-                              knownDetails: taxonomy.detailsByDomain, today: CalendarDay.today)
+                              knownDetails: taxonomy.detailsByDomain, today: asOf.flatMap { CalendarDay(iso: $0) } ?? CalendarDay.today)
         let index = DirectoryIndex(services: merged.services.values)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
