@@ -69,14 +69,14 @@ public final class FailedAuthentications: Sendable {
         return entries.count
     }
 
-    /// `N failed authentications from ADDRESS in the minute from T (token 3, signature 2)`.
+    /// `failed authentications: 5 in the minute from T (signature 2, token 3)`; the address is the record's.
     static func entry(_ key: Key, _ kinds: [Kind: Int], now: Date) -> AuditEntry {
         let total = kinds.values.reduce(0, +)
         let start = Date(timeIntervalSince1970: TimeInterval(key.minute) * 60).formatted(.iso8601)
         let parts = kinds.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
         let context = AuditContext(actor: "anonymous", sourceAddress: key.address, purpose: "security", now: now)
         return context.entry(.execute, "session", "failed-authentications", outcome: .denied,
-                             detail: "\(total) failed authentications in the minute from \(start) (\(parts))")
+                             detail: "failed authentications: \(total) in the minute from \(start) (\(parts))")
     }
 
     static func minute(of date: Date) -> Int64 {
