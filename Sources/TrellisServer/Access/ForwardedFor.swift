@@ -62,9 +62,9 @@ public struct ForwardedFor: Sendable {
         return trimmed
     }
 
-    private static func format<T>(_ family: Int32, _ address: inout T, length: Int) -> String? {
+    private static func format(_ family: Int32, _ address: UnsafeRawPointer, length: Int) -> String? {
         var buffer = [CChar](repeating: 0, count: length)
-        guard inet_ntop(family, &address, &buffer, socklen_t(length)) != nil else { return nil }
+        guard inet_ntop(family, address, &buffer, socklen_t(length)) != nil else { return nil }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
