@@ -14,7 +14,7 @@ public struct PartnerAnswerController: Sendable {
     /// Bad signatures and tokens are counted here, not written per request.
     let failures: FailedAuthentications
 
-    public init(store: any TrellisStore, failures: FailedAuthentications = FailedAuthentications()) {
+    public init(store: any TrellisStore, failures: FailedAuthentications) {
         answers = PartnerAnswers(store: store)
         self.store = store
         self.failures = failures
@@ -52,7 +52,7 @@ public struct PartnerAnswerController: Sendable {
     }
 
     func answer(_ request: Request, _ context: TrellisRequestContext,
-                       _ apply: (Data, @escaping (String) -> String?) async throws -> Referral) async -> Response {
+                _ apply: (Data, @escaping (String) -> String?) async throws -> Referral) async -> Response {
         var request = request
         let body: Data
         do { body = Data(buffer: try await request.collectBody(upTo: 256 * 1_024)) } catch {

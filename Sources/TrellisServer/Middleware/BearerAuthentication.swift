@@ -14,7 +14,7 @@ public struct BearerAuthentication: RouterMiddleware {
     let failures: FailedAuthentications
     let cache = TokenCache()
 
-    public init(store: any TrellisStore, failures: FailedAuthentications = FailedAuthentications()) {
+    public init(store: any TrellisStore, failures: FailedAuthentications) {
         self.store = store
         self.failures = failures
     }
