@@ -186,6 +186,7 @@ let package = Package(
             dependencies: [
                 "TrellisServer", "TrellisDelivery", "TrellisStore", "TrellisMatching", "TrellisPartnerSimulator", "TrellisTestSupport",
                 "TrellisDirectory",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import Foundation
 import TrellisCore
 
 /// The hard rules. A service that breaks one is excluded for the need, and the rule says why.
@@ -57,7 +58,7 @@ enum EligibilityRules {
             break
         }
         if let limit = s.eligibility.monthlyIncomeLimit, let income = profile.person.monthlyIncome, income > limit {
-            return .excluded(rule("income_over_limit", "Income limit $\(Int(limit)) a month; the person's income is $\(Int(income))", explain))
+            return .excluded(rule("income_over_limit", "Income limit $\(dollars(limit)) a month; the person's income is $\(dollars(income))", explain))
         }
         switch paymentAccepted(s, person: person) {
         case false?:
@@ -86,6 +87,12 @@ enum EligibilityRules {
     }
 
     /// Texts are built only when someone will read them: the ranking pass needs codes alone.
+    /// Whole dollars; a sum too large for a whole number (from a request or a directory) is written
+    /// in exponent form instead of trapping.
+    static func dollars(_ amount: Double) -> String {
+        amount < 1e15 ? String(Int(amount)) : String(format: "%.3g", amount)
+    }
+
     private static func rule(_ code: String, _ text: @autoclosure () -> String, _ explain: Bool) -> MatchReason {
         MatchReason(code: code, text: explain ? text() : "", weight: 0)
     }

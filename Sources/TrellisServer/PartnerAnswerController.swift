@@ -11,10 +11,13 @@ public import TrellisStore
 public struct PartnerAnswerController: Sendable {
     let answers: PartnerAnswers
     let store: any TrellisStore
+    /// Bad signatures and tokens are counted here, not written per request.
+    let failures: FailedAuthentications
 
-    public init(store: any TrellisStore) {
+    public init(store: any TrellisStore, failures: FailedAuthentications) {
         answers = PartnerAnswers(store: store)
         self.store = store
+        self.failures = failures
     }
 
     public func addRoutes(to router: Router<TrellisRequestContext>) {
@@ -23,8 +26,7 @@ public struct PartnerAnswerController: Sendable {
             if let bearer = request.headers[.authorization], bearer.lowercased().hasPrefix("bearer ") {
                 // A partner token instead of a signature: it must be this partner's.
                 let secret = String(bearer.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-                let audit = AuditContext(actor: "anonymous", sourceAddress: context.sourceAddress, purpose: "security")
-                guard let user = try await store.user(bearing: secret, context: audit) else {
+                guard let user = try await BearerAuthentication.user(bearing: secret, store: store, failures: failures, kind: .token, context: context) else {
                     throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""], message: "the token is not valid")
                 }
                 guard user.role == .partner, user.organizationID == partner else {
@@ -33,24 +35,24 @@ public struct PartnerAnswerController: Sendable {
                     throw APIError.forbidden("this token does not answer for partner \(partner)")
                 }
                 let key = try request.idempotencyKey()
-                return await Self.answer(request, context) { body, _ in
+                return await answer(request, context) { body, _ in
                     try await answers.statusUpdate(partnerID: partner, body: body, messageID: key, sourceAddress: context.sourceAddress)
                 }
             }
-            return await Self.answer(request, context) { body, headers in
+            return await answer(request, context) { body, headers in
                 try await answers.statusUpdate(partnerID: partner, body: body, headers: headers, sourceAddress: context.sourceAddress)
             }
         }
         router.put("/fhir/Task/:id") { request, context in
             let id = try context.parameters.require("id")
-            return await Self.answer(request, context) { body, headers in
+            return await answer(request, context) { body, headers in
                 try await answers.taskUpdate(referralID: id, body: body, headers: headers, sourceAddress: context.sourceAddress)
             }
         }
     }
 
-    static func answer(_ request: Request, _ context: TrellisRequestContext,
-                       _ apply: (Data, @escaping (String) -> String?) async throws -> Referral) async -> Response {
+    func answer(_ request: Request, _ context: TrellisRequestContext,
+                _ apply: (Data, @escaping (String) -> String?) async throws -> Referral) async -> Response {
         var request = request
         let body: Data
         do { body = Data(buffer: try await request.collectBody(upTo: 256 * 1_024)) } catch {
@@ -61,6 +63,7 @@ public struct PartnerAnswerController: Sendable {
             let referral = try await apply(body) { name in HTTPField.Name(name).flatMap { headers[$0] } }
             return JSONResponse.make(.ok, ["referral_id": referral.id, "status": referral.status.rawValue, "version": referral.version])
         } catch let error as PartnerAnswerError {
+            if case .signature = error { failures.record(.signature, address: context.sourceAddress) }
             context.logger.info("partner answer refused", metadata: ["http.status": "\(error.httpStatus)", "answer.error": "\(error.code)"])
             return JSONResponse.error(error.httpStatus, code: error.code, error.description, field: error.field)
         } catch {
@@ -73,8 +76,13 @@ public struct PartnerAnswerController: Sendable {
 extension PartnerAnswerError {
     /// The field at fault, when one is.
     var field: String? {
-        if case .refused(.transition(_, .reasonRequired)) = self { return "reason" }
-        return nil
+        switch self {
+        case .refused(.transition(_, .reasonRequired)): "reason"
+        case .signature(.missingHeader(let name)): name
+        case .signature(.badTimestamp), .signature(.outsideTolerance): "webhook-timestamp"
+        case .signature(.tooManySignatures), .signature(.noMatchingSignature): "webhook-signature"
+        default: nil
+        }
     }
 
     /// A stable code for programs (and logs: the message may name a referral, never a person).

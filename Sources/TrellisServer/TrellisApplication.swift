@@ -16,6 +16,12 @@ public struct TrellisServerParts: Sendable {
     public var openAPIDocument: String?
     /// Watches the database; while it does not answer, requests get 503 at once.
     public var databaseHealth: DatabaseHealth?
+    /// Which peers' `X-Forwarded-For` names the client (`--trusted-proxy`); by default none.
+    public var forwardedFor = ForwardedFor.direct
+    /// Failed authentications, counted per address and minute and audited by `SecurityUpkeep`.
+    public var failedAuthentications = FailedAuthentications()
+    /// The web sign-in's limits, pruned by `SecurityUpkeep`.
+    public var signInLimiter = SignInLimiter()
 
     public init(store: any TrellisStore, matching: MatchingService? = nil, uploads: DirectoryUploads? = nil, web: WebInterface? = nil) {
         self.store = store
@@ -32,13 +38,18 @@ public enum TrellisApplication {
         let store = parts.store
         let router = Router(context: TrellisRequestContext.self)
         router.add(middleware: PrivateResponseMiddleware())
+        router.add(middleware: ClientAddressMiddleware(parts.forwardedFor))
         router.add(middleware: ErrorEnvelopeMiddleware())
         _ = ServerMetrics.registry  // the metrics backend, before the middleware makes its counters
         router.add(middleware: MetricsMiddleware())
         if let health = parts.databaseHealth { router.add(middleware: DatabaseGate(health: health)) }
         let matching = parts.matching
         HealthController(store: store, health: parts.databaseHealth, servedServices: { matching?.catalog.health.services }).addRoutes(to: router)
-        MetricsController(store: store).addRoutes(to: router)
+        let failures = parts.failedAuthentications
+        // One token cache for the API and the administrator's pages, which empty it of a user they cut off.
+        let tokens = TokenCache()
+        let bearer = BearerAuthentication(store: store, failures: failures, cache: tokens)
+        MetricsController(store: store).addRoutes(to: router, behind: bearer)
         if let document = parts.openAPIDocument {
             router.get("/openapi.yaml") { _, _ in
                 guard let data = FileManager.default.contents(atPath: document) else { throw APIError.notFound("the API description is missing") }
@@ -46,10 +57,8 @@ public enum TrellisApplication {
             }
         }
         // Partners prove who they are by signature, not by a person's token.
-        PartnerAnswerController(store: store).addRoutes(to: router)
-        // One token cache for the API and the administrator's pages, which empty it of a user they cut off.
-        let tokens = TokenCache()
-        let signedIn = router.group("/v1").add(middleware: BearerAuthentication(store: store, cache: tokens))
+        PartnerAnswerController(store: store, failures: failures).addRoutes(to: router)
+        let signedIn = router.group("/v1").add(middleware: bearer)
         AccountController().addRoutes(to: signedIn)
         ReferralController(store: store).addRoutes(to: signedIn)
         ReportController(store: store).addRoutes(to: signedIn)
@@ -63,7 +72,8 @@ public enum TrellisApplication {
         }
         if let web = parts.web {
             web.addStaticRoutes(to: router)
-            WebController(store: store, matching: parts.matching, uploads: parts.uploads, settings: web.settings, pages: web.pages, tokens: tokens)
+            WebController(store: store, matching: parts.matching, uploads: parts.uploads, settings: web.settings, pages: web.pages,
+                          tokens: tokens, limiter: parts.signInLimiter, failures: failures)
                 .addRoutes(to: router)
         }
         return router
@@ -77,10 +87,27 @@ public enum TrellisApplication {
                             services: [any Service] = [], logger: Logger,
                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         // A connection that sends nothing for a minute is closed, so idle or stalled clients cannot hold sockets.
-        Application(router: router(parts), server: .http1(configuration: .init(idleTimeout: .seconds(60))),
-                    configuration: .init(address: .hostname(host, port: port), serverName: "trellis"),
-                    services: services + (parts.databaseHealth.map { [$0] } ?? []), onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+        let upkeep = SecurityUpkeep(failures: parts.failedAuthentications, limiter: parts.signInLimiter, audit: parts.store.audit, logger: logger)
+        return Application(router: router(parts), server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+                           configuration: .init(address: .hostname(host, port: port), serverName: "trellis"),
+                           services: services + (parts.databaseHealth.map { [$0] } ?? []) + [upkeep],
+                           onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
+
+    /// `/metrics` alone, open to anyone who can reach it, on `port` of the loopback address only
+    /// (`--metrics-port`): for a Prometheus beside the server, without an administrator's token.
+    public static func metrics(store: any TrellisStore, port: Int, logger: Logger,
+                               onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router(context: TrellisRequestContext.self)
+        router.add(middleware: ErrorEnvelopeMiddleware())
+        _ = ServerMetrics.registry
+        MetricsController(store: store).addOpenRoutes(to: router)
+        return Application(router: router, configuration: .init(address: .hostname(loopback, port: port), serverName: "trellis-metrics"),
+                           onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+    }
+
+    /// Where the metrics port listens: never anywhere else.
+    public static let loopback = "127.0.0.1"
 
     public static func make(store: any TrellisStore, matching: MatchingService? = nil, host: String = "127.0.0.1", port: Int,
                             services: [any Service] = [], logger: Logger,

@@ -8,6 +8,8 @@ public struct TrellisRequestContext: RequestContext, RemoteAddressRequestContext
     public let remoteAddress: SocketAddress?
     /// The person the request's bearer token belongs to, once `BearerAuthentication` has run.
     public var user: UserAccount?
+    /// The client's address as a trusted reverse proxy forwarded it (`ClientAddressMiddleware`).
+    var forwardedClient: String?
     /// The web session's secret, once `SessionAuthentication` has run (its CSRF token derives from it).
     var sessionSecret: String?
 
@@ -16,6 +18,7 @@ public struct TrellisRequestContext: RequestContext, RemoteAddressRequestContext
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// The peer's IP address, as the audit trail records it.
-    var sourceAddress: String? { remoteAddress?.ipAddress }
+    /// The client's IP address, as the audit trail and the limits record it: the peer's, or the one a
+    /// trusted proxy forwarded.
+    var sourceAddress: String? { forwardedClient ?? remoteAddress?.ipAddress }
 }

@@ -25,4 +25,51 @@ import Testing
         if serve.process.isRunning { serve.kill() } else { serve.process.waitUntilExit() }
         #expect(serve.process.terminationStatus == 0)
     }
+
+    /// The response headers of a GET, as curl prints them (lower-cased names).
+    static func headers(_ url: String, _ extra: [String] = []) throws -> [String] {
+        let result = try CLIRunner.runTool(URL(fileURLWithPath: "/usr/bin/env"), ["curl", "-sS", "-o", "/dev/null", "-D", "-"] + extra + [url])
+        return result.stdout.split(separator: "\r\n").map { $0.lowercased() }
+    }
+
+    @Test func sessionCookiesAreSecureUnlessInsecureCookiesIsAskedOnLoopback() throws {
+        var w = try ReferralCommandTests.Workspace(.sqlite)
+        defer { w.remove() }
+        try w.storeDirectory()
+        let web = CLIRunner.repository.appendingPathComponent("web").path
+        for (extra, secure) in [([String](), true), (["--insecure-cookies"], false)] {
+            let serve = try DeliverCommandTests.Running(["serve", "--db", w.db, "--port", "0", "--no-delivery", "--web", web] + extra,
+                                                        environment: w.environment)
+            defer { serve.stop() }
+            let line = serve.firstLine()
+            let base = try #require(line.range(of: "http://").map { String(line[$0.lowerBound...]) }, "\(line)")
+            let cookie = try #require(try Self.headers(base + "/sign-in").first { $0.hasPrefix("set-cookie: trellis_signin=") })
+            #expect(cookie.contains("; secure") == secure, "\(extra): \(cookie)")
+        }
+        let refused = try CLIRunner.run(["serve", "--db", w.db, "--host", "0.0.0.0", "--port", "0", "--insecure-cookies"], environment: w.environment)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("loopback"), "\(refused.stderr)")
+        let badProxy = try CLIRunner.run(["serve", "--db", w.db, "--port", "0", "--trusted-proxy", "proxy.example"], environment: w.environment)
+        #expect(badProxy.status != 0)
+        #expect(badProxy.stderr.contains("proxy.example is not an IP address"), "\(badProxy.stderr)")
+    }
+
+    @Test func metricsNeedAnAdministratorsTokenExceptOnTheLoopbackMetricsPort() throws {
+        var w = try ReferralCommandTests.Workspace(.sqlite)
+        defer { w.remove() }
+        try w.storeDirectory()
+        let serve = try DeliverCommandTests.Running(["serve", "--db", w.db, "--port", "0", "--no-delivery", "--metrics-port", "0"],
+                                                    environment: w.environment)
+        defer { serve.stop() }
+        let lines = [serve.firstLine(), serve.firstLine()]
+        func url(after marker: String) throws -> String {
+            let line = try #require(lines.first { $0.contains(marker) }, "\(lines)")
+            return try #require(line.range(of: "http://").map { String(line[$0.lowerBound...]) })
+        }
+        let base = try url(after: "listening on")
+        let metrics = try url(after: "metrics on")
+        #expect(metrics.hasPrefix("http://127.0.0.1:") && metrics.hasSuffix("/metrics"))
+        #expect(try Self.headers(base + "/metrics").first?.hasPrefix("http/1.1 401") == true)
+        #expect(try Self.headers(metrics).first?.hasPrefix("http/1.1 200") == true)
+    }
 }

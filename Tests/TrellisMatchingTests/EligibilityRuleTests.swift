@@ -44,6 +44,9 @@ import TrellisCore
         Case(name: "a city the profile cannot be compared with", service: { $0.areasServed = [.city("Omaha", state: "NE")] }, excludedBy: nil),
         Case(name: "income over the limit", service: { $0.eligibility.monthlyIncomeLimit = 800 }, excludedBy: "income_over_limit"),
         Case(name: "income under the limit", service: { $0.eligibility.monthlyIncomeLimit = 2500 }, excludedBy: nil),
+        // A request's number beyond any whole number is explained, never converted with a trap.
+        Case(name: "an income too large for a whole number", service: { $0.eligibility.monthlyIncomeLimit = 800 },
+             profile: { $0.person.monthlyIncome = 1e300 }, excludedBy: "income_over_limit"),
         Case(name: "payment the person lacks", service: { $0.eligibility.paymentAccepted = ["medicare", "private insurance"] },
              excludedBy: "payment_not_accepted"),
         Case(name: "payment the person has", service: { $0.eligibility.paymentAccepted = ["Medicaid", "Medicare"] }, excludedBy: nil),

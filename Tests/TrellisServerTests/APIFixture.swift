@@ -38,6 +38,8 @@ struct APIFixture {
     let rig: DeliveryRig
     let matching: MatchingService
     let tokens: [Caller: String]
+    /// The application's count of failed authentications, to flush in a test.
+    let failures = FailedAuthentications()
     var store: SQLiteStore { rig.store }
 
     static func make() async throws -> APIFixture {
@@ -57,7 +59,9 @@ struct APIFixture {
     func app() throws -> some ApplicationProtocol {
         let taxonomy = try TaxonomyMap(json: Data(contentsOf: DeliveryFixtures.repository.appendingPathComponent("config/taxonomy-map.json")))
         let uploads = DirectoryUploads(reader: DirectoryReader(taxonomy: taxonomy), spoolDirectory: rig.folder.path, limitBytes: 4 * 1_024 * 1_024)
-        return TrellisApplication.make(TrellisServerParts(store: rig.store, matching: matching, uploads: uploads), port: 0, logger: LoopbackServer.logger)
+        var parts = TrellisServerParts(store: rig.store, matching: matching, uploads: uploads)
+        parts.failedAuthentications = failures
+        return TrellisApplication.make(parts, port: 0, logger: LoopbackServer.logger)
     }
 
     /// Runs `body` against the application.
@@ -73,7 +77,8 @@ struct APIFixture {
     }
 
     /// A referral body for the rig's service at `organization`, under consent to it.
-    static func referralBody(to organization: String = "ORG-42", ref: String = "P-1042", extra: String = "") throws -> ByteBuffer {
+    static func referralBody(to organization: String = "ORG-42", ref: String = "P-1042", extra: String = "", capturedBy: String = "cw-a",
+                             capturedAt: Date = Date().addingTimeInterval(-86_400)) throws -> ByteBuffer {
         var profile = DeliveryFixtures.profile
         profile.person.ref = ref
         let encoder = JSONEncoder()
@@ -82,7 +87,7 @@ struct APIFixture {
         return ByteBuffer(string: """
             {"profile": \(profileJSON), "service_id": "svc-\(organization)", "note": "prefers mornings",
              "consent": {"recipient": "\(organization)", "categories": ["contact", "needs"], "method": "verbal",
-                         "captured_by": "cw-a", "captured_at": "\(Date().addingTimeInterval(-86_400).formatted(.iso8601))"}\(extra)}
+                         "captured_by": "\(capturedBy)", "captured_at": "\(capturedAt.formatted(.iso8601))"}\(extra)}
             """)
     }
 

@@ -120,7 +120,7 @@ import TrellisTestSupport
         _ = try await fixture.rig.refer(2)
         try await fixture.test { client in
             _ = try await client.execute(uri: "/v1/referrals", method: .get, headers: fixture.headers(.admin))
-            let response = try await client.execute(uri: "/metrics", method: .get)
+            let response = try await client.execute(uri: "/metrics", method: .get, headers: fixture.headers(.admin))
             let text = String(buffer: response.body)
             #expect(response.status == .ok)
             #expect(text.contains(#"trellis_referrals{status="requested"} 2"#))

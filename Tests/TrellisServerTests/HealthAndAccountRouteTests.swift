@@ -9,10 +9,12 @@ import TrellisTestSupport
 @Suite(.serialized) struct HealthAndAccountRouteTests {
     static let client = CurlClient(concurrency: 2)
 
-    static func start(directory: Bool = true) async throws -> (DeliveryRig, Int, LoopbackServer) {
+    static func start(directory: Bool = true, failures: FailedAuthentications = FailedAuthentications()) async throws -> (DeliveryRig, Int, LoopbackServer) {
         let rig = try await DeliveryRig.make(directory: directory)
-        let server = try await LoopbackServer.start { reportPort in
-            TrellisApplication.make(store: rig.store, port: 0, logger: LoopbackServer.logger, onRunning: reportPort)
+        var parts = TrellisServerParts(store: rig.store)
+        parts.failedAuthentications = failures
+        let server = try await LoopbackServer.start { [parts] reportPort in
+            TrellisApplication.make(parts, port: 0, logger: LoopbackServer.logger, onRunning: reportPort)
         }
         return (rig, server.port, server)
     }
@@ -52,7 +54,8 @@ import TrellisTestSupport
     }
 
     @Test func aBearerTokenSignsInAndEveryOtherCallIsTurnedAway() async throws {
-        let (rig, port, server) = try await Self.start()
+        let failures = FailedAuthentications()
+        let (rig, port, server) = try await Self.start(failures: failures)
         let admin = AuditContext(actor: "admin-1", purpose: "security")
         try await rig.store.addUser(UserAccount(id: "cw-9", name: "Dana Ruiz", role: .caseworker, organizationID: "ORG-COUNTY", createdAt: Date()),
                                     passwordHash: nil, context: admin)
@@ -69,9 +72,14 @@ import TrellisTestSupport
         let forged = try await Self.get(port, "/v1/me", token: "trt_" + String(repeating: "A", count: 43))
         #expect(forged.status == 401)
 
-        let signIns = try await rig.store.audit.records(after: 0, limit: 1_000).map(\.event).filter { $0.entity == "session" }
+        var signIns = try await rig.store.audit.records(after: 0, limit: 1_000).map(\.event).filter { $0.entity == "session" }
         #expect(signIns.contains { $0.entityID == "cw-9" && $0.outcome == .success && $0.sourceAddress == "127.0.0.1" })
-        #expect(signIns.contains { $0.outcome == .denied })
+        #expect(!signIns.contains { $0.outcome == .denied }, "refusals are counted, not written one by one")
+        #expect(failures.pending == 1, "the made-up token; no token at all is no attempt")
+        try await failures.flush(to: rig.store.audit, everything: true)
+        signIns = try await rig.store.audit.records(after: 0, limit: 1_000).map(\.event).filter { $0.entity == "session" }
+        #expect(signIns.contains { $0.outcome == .denied && $0.entityID == "failed-authentications" && $0.sourceAddress == "127.0.0.1"
+                                   && $0.detail?.hasPrefix("failed authentications: 1 in the minute from ") == true })
         server.stop()
         await rig.close()
     }

@@ -85,12 +85,15 @@ import TrellisCore
             let token = try await store.issueToken(userID: "cw-7", expiresAt: nil, context: AuditContext(actor: "admin-1"))
             #expect(token.secret.hasPrefix("trt_") && token.secret.count > 40)
             #expect(try await store.user(bearing: token.secret, context: AuditContext(actor: "anonymous", sourceAddress: "127.0.0.1")) == user)
+            // An unknown token is only read: the server counts such refusals, the store writes nothing.
+            let before = try #require(try await store.audit.head()).event.sequence
             #expect(try await store.user(bearing: token.secret + "x", context: AuditContext(actor: "anonymous", sourceAddress: "127.0.0.1")) == nil)
-            let head = try #require(try await store.audit.head())
-            #expect(head.event.outcome == .denied && head.event.entity == "session" && head.event.sourceAddress == "127.0.0.1")
+            #expect(try await store.audit.head()?.event.sequence == before)
 
             let expiring = try await store.issueToken(userID: "cw-7", expiresAt: Date().addingTimeInterval(-1), context: AuditContext(actor: "admin-1"))
-            #expect(try await store.user(bearing: expiring.secret, context: AuditContext(actor: "anonymous")) == nil)
+            #expect(try await store.user(bearing: expiring.secret, context: AuditContext(actor: "anonymous", sourceAddress: "127.0.0.1")) == nil)
+            let head = try #require(try await store.audit.head())
+            #expect(head.event.outcome == .denied && head.event.entity == "session" && head.event.sourceAddress == "127.0.0.1")
             await #expect(throws: StoreError.userNotFound("nobody")) {
                 try await store.issueToken(userID: "nobody", expiresAt: nil, context: AuditContext(actor: "admin-1"))
             }

@@ -422,7 +422,7 @@ class Flow:
         self.log(f"partner simulator at {endpoint}, answering for {len(orgs)} organizations")
         serve = self.procs.start("trellis serve", [
             self.trellis, "serve", "--db", str(self.db), "--port", str(port), "--partners", str(partners),
-            "--backoff-scale", "0.01"], serve_log, self.env)
+            "--backoff-scale", "0.01", "--insecure-cookies"], serve_log, self.env)  # plain HTTP on loopback
         base = f"http://127.0.0.1:{port}"
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         deadline = time.monotonic() + 60

@@ -1,7 +1,8 @@
 """A case worker's way through a running Trellis in a real headless browser: sign in, fill a needs
 profile, find services, refer to the first housing match with consent to share the needs, send, and
 wait until the agency accepts. For a server someone else started (scripts/run), unlike
-browser_flow.py, which starts its own.
+browser_flow.py, which starts its own; over plain http that server must run with --insecure-cookies
+(scripts/run does), or the browser keeps the Secure session cookie to itself.
 
   browser_smoke.py --base http://127.0.0.1:8080 --user casey --password SECRET [--out DIR]
 

@@ -542,7 +542,9 @@ class Server:
     def __init__(self, store, port, log_path, partners=None, backoff_scale=None, extra=()):
         self.store, self.port, self.log_path = store, port, Path(log_path)
         self.base = "http://127.0.0.1:%d" % port
-        self.argv = [store.trellis_bin, "serve", "--db", store.url, "--port", str(port)]
+        # /metrics needs an administrator's token on the main port: scrape the loopback metrics port instead.
+        self.metrics_base = "http://127.0.0.1:%d" % free_port()
+        self.argv = [store.trellis_bin, "serve", "--db", store.url, "--port", str(port), "--metrics-port", self.metrics_base.rsplit(":", 1)[1]]
         if partners:
             self.argv += ["--partners", str(partners)]
         if backoff_scale is not None:

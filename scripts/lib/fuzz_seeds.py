@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seeds a fuzz target's corpus and writes its libFuzzer dictionary (used by scripts/fuzz).
 
-    fuzz_seeds.py TARGET CORPUS_DIR DICT_FILE      (TARGET: airs, hsds or profile)
+    fuzz_seeds.py TARGET CORPUS_DIR DICT_FILE      (TARGET: airs, hsds, profile or headers)
 
 Prints the number of seed files copied. Standard library only; the OpenAPI document's examples are
 read when PyYAML can be imported, and skipped (with a note on stderr) otherwise.
@@ -147,13 +147,28 @@ def seed_profile(corpus):
     return count, tokens
 
 
+def seed_headers(corpus):
+    """Four lines: webhook-timestamp, webhook-signature, X-Forwarded-For, the bearer token."""
+    mac = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+    seeds = [
+        ["1614265330", mac, "198.51.100.7", "trt_" + "A" * 43],
+        ["-9223372036854775808", " ".join([mac] * 9), "203.0.113.9, 198.51.100.7, 10.0.0.2", "trt_short"],
+        ["9223372036854775807", mac + " v2,abc", "[2001:db8::1]:443", "Bearer trt_" + "_-" * 21 + "x"],
+        ["000000000001", "v1,", "198.51.100.7:4711\r10.0.0.2", ""],
+    ]
+    count = sum(add_seed(corpus, "\n".join(seed).encode()) for seed in seeds)
+    tokens = {"v1,", " v1,", "trt_", "\n", "\r", ", ", "[", "]:", "::ffff:", "127.0.0.1", "10.0.0.2", "::1", "9223372036854775807",
+              "-9223372036854775808", "999999999999", "1e9", "=", "+", "/", "-", "_", "%"}
+    return count, tokens
+
+
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("airs", "hsds", "profile"):
+    if len(sys.argv) != 4 or sys.argv[1] not in ("airs", "hsds", "profile", "headers"):
         print(__doc__, file=sys.stderr)
         return 2
     corpus = pathlib.Path(sys.argv[2])
     corpus.mkdir(parents=True, exist_ok=True)
-    count, tokens = {"airs": seed_airs, "hsds": seed_hsds, "profile": seed_profile}[sys.argv[1]](corpus)
+    count, tokens = {"airs": seed_airs, "hsds": seed_hsds, "profile": seed_profile, "headers": seed_headers}[sys.argv[1]](corpus)
     write_dictionary(pathlib.Path(sys.argv[3]), tokens)
     print(count)
     return 0

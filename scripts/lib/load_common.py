@@ -391,8 +391,10 @@ class Server:
         self.base = "http://127.0.0.1:%d" % self.port
         self.log_path = work / ("%s.log" % name)
         self.out = open(self.log_path, "w")
+        # /metrics needs an administrator's token on the main port: scrape the loopback metrics port instead.
+        self.metrics_base = "http://127.0.0.1:%d" % free_port()
         self.argv = [trellis, "serve", "--db", db, "--config", config, "--port", str(self.port), "--partners",
-                     str(partners_file), *extra]
+                     str(partners_file), "--metrics-port", self.metrics_base.rsplit(":", 1)[1], *extra]
         self.proc = None
 
     def start(self, timeout=300):

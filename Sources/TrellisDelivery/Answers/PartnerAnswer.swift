@@ -115,15 +115,10 @@ public struct PartnerAnswers: Sendable {
     /// `PUT /fhir/Task/{id}`: the partner is the one the referral was sent to; its secrets must have signed.
     public func taskUpdate(referralID: String, body: Data, headers: (String) -> String?, sourceAddress: String?,
                            now: Date = Date()) async throws(PartnerAnswerError) -> Referral {
-        let organization: String
-        do {
-            organization = try await store.referral(id: referralID, context: AuditContext(actor: "system:partner-api", sourceAddress: sourceAddress,
-                                                                                          purpose: "coordination", now: now)).organizationID
-        } catch let error as StoreError {
-            throw .refused(error)
-        } catch {
-            throw .unavailable("\(error)")
-        }
+        // Whose secrets must have signed, read without a write: an unsigned PUT costs no transaction.
+        let recipient: String?
+        do { recipient = try await store.recipientOrganization(referralID: referralID) } catch { throw .unavailable("\(error)") }
+        guard let organization = recipient else { throw .refused(.referralNotFound(referralID)) }
         let found: Partner?
         do { found = try await store.partner(answeringFor: organization) } catch { throw .unavailable("\(error)") }
         guard let partner = found else { throw .unknownPartner("for \(organization)") }

@@ -31,7 +31,7 @@ public struct ReferralController: Sendable {
         var request = request
         let key = try request.idempotencyKey()
         let submission = try await request.decodeJSON(ReferralSubmission.self, limit: Self.bodyLimit, what: "a referral")
-        var new = submission.newReferral(by: user)
+        var new = try submission.newReferral(by: user, now: Date())
         new.requestKey = key  // a retry with the same key answers with the referral the first attempt made
         let referral = try await store.createReferral(new, context: access.audit(user, context))
         return try JSONResponse.encode(.created, ReferralView(referral, now: Date()), headers: [.location: "/v1/referrals/\(referral.id)"])

@@ -32,9 +32,23 @@ struct ReferralSubmission: Decodable, Sendable {
         draft = try c.decodeIfPresent(Bool.self, forKey: .draft) ?? false
     }
 
-    func newReferral(by user: UserAccount) -> NewReferral {
-        NewReferral(profile: profile, serviceID: serviceID, consent: consent, draft: draft, note: note, source: .api,
-                    referrerOrganizationID: user.organizationID)
+    /// How old a consent may be when a referral is made under it: older, it is recorded again.
+    static let consentMaximumAge: TimeInterval = 30 * 86_400
+
+    /// The referral `user` makes at `now`. The consent is recorded as captured by `user`, whatever the
+    /// body's `captured_by` says, and its `captured_at` must lie within the last 30 days.
+    func newReferral(by user: UserAccount, now: Date) throws -> NewReferral {
+        var consent = consent
+        consent.capturedBy = user.id
+        guard consent.capturedAt <= now else {
+            throw APIError(.unprocessableContent, code: "consent_not_in_force", "consent.captured_at is in the future", field: "consent.captured_at")
+        }
+        guard now.timeIntervalSince(consent.capturedAt) <= Self.consentMaximumAge else {
+            throw APIError(.unprocessableContent, code: "consent_not_in_force",
+                           "consent.captured_at is more than 30 days ago: record the person's consent again", field: "consent.captured_at")
+        }
+        return NewReferral(profile: profile, serviceID: serviceID, consent: consent, draft: draft, note: note, source: .api,
+                           referrerOrganizationID: user.organizationID)
     }
 }
 

@@ -31,7 +31,8 @@ enum ProfileForm {
         var preferences: [String: Any] = ["faith_based": form.isChecked("faith_opt_in") ? "opt_in" : "not_offered",
                                           "telehealth_ok": form.isChecked("telehealth_ok"), "peer_run_preferred": form.isChecked("peer_run_preferred")]
         if let tradition = form["faith_tradition"] { preferences["faith_tradition"] = tradition }
-        if let distance = form["max_distance_km"] { preferences["max_distance_km"] = Double(distance) ?? distance }
+        if let distance = form["max_distance_km"] { preferences["max_distance_km"] = Double(distance).flatMap { $0.isFinite ? $0 : nil } ?? distance }
+        // "1e999" reads as infinity, which JSON cannot carry: it stays text above, refused by the decoder by name.
         let object: [String: Any] = ["person": person, "needs": needs, "circumstances": circumstances, "preferences": preferences]
         let data = try JSONSerialization.data(withJSONObject: object)
         do {

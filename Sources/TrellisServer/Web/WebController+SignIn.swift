@@ -14,7 +14,8 @@ extension WebController {
         return pages.render("sign-in", values, title: "Sign in", context: context, status: status, headers: headers)
     }
 
-    /// Checks the password with bcrypt, counts failures per user name and address, and on success
+    /// Checks the password with bcrypt, counts failures per user name and address (`SignInLimiter`),
+    /// audits each refused password (the limiter bounds how many), and on success
     /// issues a session token (stored hashed) in an HttpOnly, SameSite=Strict cookie.
     func signIn(_ request: Request, _ context: TrellisRequestContext) async throws -> Response {
         var request = request
@@ -26,8 +27,8 @@ extension WebController {
             return signInPage(context: context, message: "The sign-in form expired. Please try again.", username: username, status: .forbidden)
         }
         if let wait = limiter.retryAfter(user: username, address: address) {
-            try await store.audit.append(AuditContext(actor: "anonymous", sourceAddress: address, purpose: "security")
-                .entry(.execute, "session", username.isEmpty ? "unknown" : username, outcome: .denied, detail: "sign-in rate limited"))
+            // Counted, not written per attempt: a refused flood costs no database write.
+            failures.record(.signIn, address: context.sourceAddress)
             return signInPage(context: context, message: "Too many failed sign-ins. Try again in \(wait / 60 + 1) minutes.",
                               username: username, status: .tooManyRequests, retryAfter: wait)
         }

@@ -15,13 +15,14 @@ struct WebController: Sendable {
     let pages: WebPages
     /// The API's token cache: emptied of a user disabled here, so the next request is refused.
     var tokens = TokenCache()
-    let limiter = SignInLimiter()
+    let limiter: SignInLimiter
+    let failures: FailedAuthentications
     var access: AccessControl { AccessControl(store: store) }
 
     func addRoutes(to router: Router<TrellisRequestContext>) {
         router.get("/sign-in") { _, context in signInPage(context: context) }
         router.post("/sign-in") { request, context in try await signIn(request, context) }
-        let pages = router.group().add(middleware: SessionAuthentication(store: store))
+        let pages = router.group().add(middleware: SessionAuthentication(store: store, failures: failures))
         pages.post("/sign-out") { request, context in try await page(context) { try await signOut(request, context) } }
         pages.get("/") { _, context in try await page(context) { try await profilePage(context) } }
         pages.post("/matches") { request, context in try await page(context) { try await matches(request, context) } }

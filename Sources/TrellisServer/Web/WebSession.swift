@@ -67,13 +67,14 @@ enum WebSession {
 struct SessionAuthentication: RouterMiddleware {
     typealias Context = TrellisRequestContext
     let store: any TrellisStore
+    /// A made-up or ended session cookie is counted here, not written per request.
+    let failures: FailedAuthentications
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let secret = WebSession.cookieValue(WebSession.cookieName, in: request), !secret.isEmpty else {
             return Response.redirect(to: "/sign-in", type: .normal)
         }
-        let audit = AuditContext(actor: "anonymous", sourceAddress: context.sourceAddress, purpose: "security")
-        guard let user = try await store.user(bearing: secret, context: audit) else {
+        guard let user = try await BearerAuthentication.user(bearing: secret, store: store, failures: failures, kind: .session, context: context) else {
             return Response.redirect(to: "/sign-in", type: .normal)
         }
         var context = context

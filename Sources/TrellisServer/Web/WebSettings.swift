@@ -4,7 +4,7 @@ public import Foundation
 public struct WebSettings: Sendable {
     public var templatesDirectory: String
     public var staticDirectory: String
-    /// `Secure` on the session cookie: on everywhere but plain HTTP on loopback.
+    /// `Secure` on the session cookies: on unless `--insecure-cookies` (see `secureCookies(host:insecureRequested:)`).
     public var secureCookies: Bool
     /// How long a web session lasts without signing in again.
     public var sessionLifetime: TimeInterval
@@ -21,8 +21,17 @@ public struct WebSettings: Sendable {
         self.init(templatesDirectory: webDirectory + "/templates", staticDirectory: webDirectory + "/static", secureCookies: secureCookies)
     }
 
-    /// Secure cookies unless the server listens only on loopback (where there is no TLS to demand).
-    public static func cookiesNeedTLS(host: String) -> Bool {
-        !["127.0.0.1", "localhost", "::1"].contains(host)
+    /// Whether session cookies are `Secure`: always, unless plain-HTTP development was asked for
+    /// explicitly (`--insecure-cookies`), which only a server listening on loopback may ask.
+    public static func secureCookies(host: String, insecureRequested: Bool) throws(WebSetupError) -> Bool {
+        guard insecureRequested else { return true }
+        guard isLoopback(host) else {
+            throw WebSetupError(message: "--insecure-cookies is for plain-HTTP development on loopback only, and \(host) is not a loopback address")
+        }
+        return false
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || (host.hasPrefix("127.") && ForwardedFor.ipAddress(host) == host)
     }
 }

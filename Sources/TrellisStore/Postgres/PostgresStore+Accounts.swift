@@ -105,8 +105,11 @@ extension PostgresStore {
 
     public func user(bearing secret: String, context: AuditContext) async throws -> UserAccount? {
         let logger = self.logger
+        let hash = TokenHash.of(secret)
+        // An unknown token is answered from a read: no write transaction, no audit record (the caller counts refusals).
+        let found = try await client.query("SELECT EXISTS (SELECT 1 FROM api_token WHERE token_hash = \(hash))", logger: logger)
+        guard try found.first?.decode(Bool.self) == true else { return nil }
         return try await transaction { connection, audit in
-            let hash = TokenHash.of(secret)
             guard let row = try await Self.first(connection.query("""
                 SELECT u.id, u.name, u.role, u.organization_id, u.created_at, u.disabled_at, t.id FROM api_token t JOIN app_user u ON u.id = t.user_id
                 WHERE t.token_hash = \(hash) AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > \(context.now)) AND u.disabled_at IS NULL

@@ -94,12 +94,18 @@ extension SQLiteStore {
     }
 
     public func user(bearing secret: String, context: AuditContext) async throws -> UserAccount? {
-        try await transaction { db, audit in
+        // An unknown token is answered from a read: no write transaction, no audit record (the caller counts refusals).
+        let known = try await pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM api_token WHERE token_hash = ?)", arguments: [TokenHash.of(secret)]) ?? false
+        }
+        guard known else { return nil }
+        return try await transaction { db, audit in
             let row = try Row.fetchOne(db, sql: """
                 SELECT u.*, t.id AS token_id FROM api_token t JOIN app_user u ON u.id = t.user_id
                 WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled_at IS NULL
                 """, arguments: [TokenHash.of(secret), context.now])
             guard let row else {
+                // A known token that is revoked, expired or whose user is disabled: a refusal worth its own record.
                 try audit.append(context.entry(.execute, "session", "token", outcome: .denied, purpose: "security", detail: "sign-in refused"), in: db)
                 return nil
             }

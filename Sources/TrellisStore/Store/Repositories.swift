@@ -20,6 +20,9 @@ public protocol ReferralRepository: Sendable {
     /// The person's details, opened from their sealed form. Audited as a read.
     func person(referralID: String, context: AuditContext) async throws -> PersonDetails
     func outboxEntry(referralID: String) async throws -> OutboxEntry?
+    /// The organization a referral was sent to, read without an audit record (an id, no person's
+    /// data): a partner's unauthenticated answer finds whose secrets must have signed it without a write.
+    func recipientOrganization(referralID: String) async throws -> String?
     /// Per agency and overall, for referrals sent in `from..<to` (only those `referrerOrganizationID`
     /// made, when given: a supervisor's view).
     func loopClosureReport(from: Date, to: Date, now: Date, referrerOrganizationID: String?) async throws -> LoopClosureReport
@@ -51,7 +54,9 @@ public protocol UserRepository: Sendable {
     func passwordHash(userID: String) async throws -> String?
     /// A new token for the user; the secret is in the result and nowhere else.
     func issueToken(userID: String, expiresAt: Date?, kind: TokenRecord.Kind, context: AuditContext) async throws -> IssuedToken
-    /// The user a token belongs to, when it is valid. Audited as a sign-in, successful or not.
+    /// The user a token belongs to, when it is valid. A valid token's use is audited as a sign-in (and
+    /// a known token refused for being revoked, expired or its user disabled); an unknown one is only
+    /// read, never written: callers count refusals (a flood of made-up tokens must not queue writes).
     func user(bearing secret: String, context: AuditContext) async throws -> UserAccount?
     /// Ends a token (a web session signing out). False when no such token was in force.
     func revokeToken(secret: String, context: AuditContext) async throws -> Bool

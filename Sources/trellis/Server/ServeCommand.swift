@@ -21,7 +21,10 @@ struct ServeCommand: AsyncParsableCommand {
         listed in serve.first_start_directories. Web pages are at /, the API under /v1 (schemas/openapi.yaml, \
         served at /openapi.yaml), partners answer at POST /v1/partners/{partner}/status and PUT /fhir/Task/{id}. \
         SIGTERM or SIGINT stops everything gracefully: requests and deliveries in flight finish first, and a \
-        delivery cut short is taken up again after its lease by the next start.
+        delivery cut short is taken up again after its lease by the next start. Session cookies are Secure \
+        unless --insecure-cookies (serve.insecure_cookies) asks otherwise on loopback; /metrics needs an \
+        administrator's token unless read on --metrics-port (serve.metrics_port, 127.0.0.1 only); \
+        X-Forwarded-For is believed only from --trusted-proxy addresses (serve.trusted_proxy).
         """)
 
     @OptionGroup var store: StoreOptions
@@ -44,9 +47,24 @@ struct ServeCommand: AsyncParsableCommand {
     var lease: Double = 120
     @Option(name: .customLong("per-partner"), help: ArgumentHelp("Delivery requests in flight at once to one partner (of 8).", valueName: "n"))
     var perPartner: Int = 4
+    @Flag(name: .customLong("insecure-cookies"), help: """
+        Session cookies without Secure, for plain-HTTP development on loopback only (refused with any other --host).
+        """)
+    var insecureCookies = false
+    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp("""
+        A reverse proxy's address: only from it is X-Forwarded-For taken as the client's address (for the audit \
+        trail and the sign-in limits). May be given more than once.
+        """, valueName: "address"))
+    var trustedProxies: [String] = []
+    @Option(name: .customLong("metrics-port"), help: ArgumentHelp("""
+        Also serve /metrics without a token on this port of 127.0.0.1 (0: any free port, printed on start). \
+        On the main port /metrics needs an administrator's token.
+        """, valueName: "port"))
+    var metricsPort: Int?
 
     func validate() throws {
         if let port { guard (0...65_535).contains(port) else { throw ValidationError("--port is 0 to 65535") } }
+        if let metricsPort { guard (0...65_535).contains(metricsPort) else { throw ValidationError("--metrics-port is 0 to 65535") } }
         guard (pollEvery ?? 1) > 0, backoffScale > 0, overdueEvery > 0 else {
             throw ValidationError("--poll-every, --overdue-every and --backoff-scale must be above 0")
         }
@@ -72,6 +90,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let host = self.host ?? settings.host
         let port = self.port ?? settings.port
+        let secureCookies: Bool
+        let forwardedFor: ForwardedFor
+        do {
+            secureCookies = try WebSettings.secureCookies(host: host, insecureRequested: insecureCookies || settings.insecureCookies)
+            forwardedFor = try ForwardedFor(trustedProxies: trustedProxies.isEmpty ? settings.trustedProxies : trustedProxies)
+        } catch {
+            Terminal.error("trellis: \(error)")
+            throw ExitCode.unreadable
+        }
+        let metricsPort = self.metricsPort ?? settings.metricsPort
         var partnerOptions = partners
         partnerOptions.partners = partners.partners ?? settings.partnersFile
         let storeSettings = try store.settings()
@@ -106,9 +134,15 @@ struct ServeCommand: AsyncParsableCommand {
             let uploads = DirectoryUploads(reader: reader, spoolDirectory: settings.spoolDirectory, limitBytes: settings.uploadLimitMB * 1_024 * 1_024)
             var parts = TrellisServerParts(store: store, matching: matching, uploads: uploads)
             parts.databaseHealth = DatabaseHealth(store: store, logger: logger)
+            parts.forwardedFor = forwardedFor
+            if let metricsPort {
+                services.append(TrellisApplication.metrics(store: store, port: metricsPort, logger: logger) { port in
+                    FileHandle.standardOutput.write(Data("trellis metrics on http://\(TrellisApplication.loopback):\(port)/metrics\n".utf8))
+                })
+            }
             parts.openAPIDocument = ConfigFiles.locate("schemas/openapi.yaml", explicit: nil, environment: "TRELLIS_OPENAPI")
             if let folder = web ?? settings.webDirectory ?? ConfigFiles.locate("web", explicit: nil, environment: "TRELLIS_WEB") {
-                var webSettings = WebSettings(webDirectory: folder, secureCookies: settings.secureCookies ?? WebSettings.cookiesNeedTLS(host: host))
+                var webSettings = WebSettings(webDirectory: folder, secureCookies: secureCookies)
                 webSettings.sessionLifetime = settings.sessionHours * 3_600
                 do { parts.web = try await WebInterface.load(webSettings) } catch {
                     throw CommandFailure("\(error)")

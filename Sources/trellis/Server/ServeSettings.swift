@@ -17,7 +17,12 @@ struct ServeSettings {
     var delivery = true
     /// Directories imported on first start, when the database holds none.
     var sampleDirectories: [String] = []
-    var secureCookies: Bool?
+    /// Session cookies without `Secure` (`serve.insecure_cookies`, or the older `serve.secure_cookies: false`).
+    var insecureCookies = false
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`serve.trusted_proxy`: one address or a list).
+    var trustedProxies: [String] = []
+    /// A second port, on loopback only, serving /metrics without a token (`serve.metrics_port`).
+    var metricsPort: Int?
 
     static func read(configFile: String?) async throws -> ServeSettings {
         var providers: [any ConfigProvider] = [
@@ -37,9 +42,14 @@ struct ServeSettings {
         settings.sessionHours = try Self.double(config, "session_hours") ?? settings.sessionHours
         settings.pollEverySeconds = try Self.double(config, "poll_every_seconds") ?? settings.pollEverySeconds
         settings.delivery = try Self.bool(config, "delivery") ?? settings.delivery
-        settings.secureCookies = try Self.bool(config, "secure_cookies")
+        settings.insecureCookies = try Self.bool(config, "insecure_cookies") ?? (try Self.bool(config, "secure_cookies")).map { !$0 } ?? false
+        settings.trustedProxies = config.stringArray(forKey: "trusted_proxy") ?? config.string(forKey: "trusted_proxy").map { [$0] } ?? []
+        settings.metricsPort = try Self.int(config, "metrics_port")
         settings.sampleDirectories = config.stringArray(forKey: "first_start_directories") ?? []
         guard (0...65_535).contains(settings.port) else { throw CommandFailure("serve.port: \(settings.port) is not a port (0 to 65535)") }
+        if let metrics = settings.metricsPort, !(0...65_535).contains(metrics) {
+            throw CommandFailure("serve.metrics_port: \(metrics) is not a port (0 to 65535)")
+        }
         guard settings.uploadLimitMB > 0, settings.sessionHours > 0, settings.pollEverySeconds > 0 else {
             throw CommandFailure("serve.upload_limit_mb, serve.session_hours and serve.poll_every_seconds must be above 0")
         }
