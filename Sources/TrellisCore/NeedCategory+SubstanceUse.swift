@@ -4,7 +4,11 @@ extension NeedCategory {
     /// The detail that marks substance-use treatment in `config/taxonomy-map.json` (RX codes, "Detox").
     public static let substanceUseDetail = "substance_use"
 
-    public var isSubstanceUse: Bool { detail == Self.substanceUseDetail }
+    /// Details that disclose a substance use disorder as surely as treatment does: a sober-living house
+    /// (RX-8500.8000, filed under housing) takes only people in recovery from one.
+    public static let substanceUseDisclosingDetails: Set<String> = [substanceUseDetail, "sober_living"]
+
+    public var isSubstanceUse: Bool { detail.map(Self.substanceUseDisclosingDetails.contains) ?? false }
 }
 
 extension NeedsProfile.Need {

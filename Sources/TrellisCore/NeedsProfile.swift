@@ -98,7 +98,7 @@ extension NeedsProfile {
                                                         debugDescription: "\"\(code)\" is not a language code (BCP 47, e.g. \"es\")"))
             }
             languages = languages.compactMap(LanguageCode.fromName)
-            interpreterNeeded = try c.decodeIfPresent(Bool.self, forKey: .interpreterNeeded) ?? false
+            interpreterNeeded = try c.decodeIfPresentRefusingNull(Bool.self, forKey: .interpreterNeeded) ?? false
             location = try c.decodeIfPresent(Place.self, forKey: .location)
             county = try c.decodeIfPresent(String.self, forKey: .county)
             state = try c.decodeIfPresent(String.self, forKey: .state)
@@ -177,11 +177,11 @@ extension NeedsProfile {
         public init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            chronicallyHomeless = try c.decodeIfPresent(Bool.self, forKey: .chronicallyHomeless) ?? false
-            activeSubstanceUse = try c.decodeIfPresent(Bool.self, forKey: .activeSubstanceUse) ?? false
-            justiceInvolved = try c.decodeIfPresent(Bool.self, forKey: .justiceInvolved) ?? false
-            seriousMentalIllness = try c.decodeIfPresent(Bool.self, forKey: .seriousMentalIllness) ?? false
-            disability = try c.decodeIfPresent(Bool.self, forKey: .disability) ?? false
+            chronicallyHomeless = try c.decodeIfPresentRefusingNull(Bool.self, forKey: .chronicallyHomeless) ?? false
+            activeSubstanceUse = try c.decodeIfPresentRefusingNull(Bool.self, forKey: .activeSubstanceUse) ?? false
+            justiceInvolved = try c.decodeIfPresentRefusingNull(Bool.self, forKey: .justiceInvolved) ?? false
+            seriousMentalIllness = try c.decodeIfPresentRefusingNull(Bool.self, forKey: .seriousMentalIllness) ?? false
+            disability = try c.decodeIfPresentRefusingNull(Bool.self, forKey: .disability) ?? false
         }
     }
 
@@ -257,15 +257,15 @@ extension NeedsProfile {
         public init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            faithBased = try c.decodeIfPresent(FaithOption.self, forKey: .faithBased) ?? .notOffered
+            faithBased = try c.decodeIfPresentRefusingNull(FaithOption.self, forKey: .faithBased) ?? .notOffered
             faithTradition = try c.decodeIfPresent(String.self, forKey: .faithTradition)?.nonBlank?.lowercased()
             maxDistanceKm = try c.decodeIfPresent(Double.self, forKey: .maxDistanceKm)
             if let maxDistanceKm, !(maxDistanceKm > 0 && maxDistanceKm <= Self.longestDistanceKm) {
                 throw DecodingError.dataCorruptedError(forKey: .maxDistanceKm, in: c,
                                                        debugDescription: "a distance above 0 and at most \(Int(Self.longestDistanceKm)) km is expected")
             }
-            telehealthOK = try c.decodeIfPresent(Bool.self, forKey: .telehealthOK) ?? false
-            peerRunPreferred = try c.decodeIfPresent(Bool.self, forKey: .peerRunPreferred) ?? false
+            telehealthOK = try c.decodeIfPresentRefusingNull(Bool.self, forKey: .telehealthOK) ?? false
+            peerRunPreferred = try c.decodeIfPresentRefusingNull(Bool.self, forKey: .peerRunPreferred) ?? false
             providerGender = try c.decodeIfPresent(Gender.self, forKey: .providerGender)
             notes = try c.decodeIfPresent(String.self, forKey: .notes)
         }

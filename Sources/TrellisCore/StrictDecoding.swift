@@ -45,6 +45,7 @@ extension DecodingError {
         case is Double.Type: "a number"
         case is String.Type: "text"
         case is Bool.Type: "true or false"
+        case let vocabulary as any Vocabulary.Type: "one of \(vocabulary.words.joined(separator: ", "))"
         default: "a value of another kind"
         }
     }
@@ -53,5 +54,17 @@ extension DecodingError {
 extension String {
     fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
         split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// An optional field whose schema has a default but does not allow null: absent is the default,
+    /// null is refused ("expected true or false, found null") instead of read as absent.
+    public func decodeIfPresentRefusingNull<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard contains(key) else { return nil }
+        if try decodeNil(forKey: key) {
+            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [key], debugDescription: "null is not allowed here"))
+        }
+        return try decode(type, forKey: key)
     }
 }

@@ -24,7 +24,15 @@ public struct PartnerAnswerController: Sendable {
         router.post("/v1/partners/:partner/status") { request, context in
             let partner = try context.parameters.require("partner")
             if let bearer = request.headers[.authorization], bearer.lowercased().hasPrefix("bearer ") {
-                // A partner token instead of a signature: it must be this partner's.
+                // A partner token instead of a signature: it must be this partner's, and it comes alone.
+                // Signature headers beside it would be credentials nobody checks, so a request carrying
+                // both is refused rather than let a valid token excuse a forged signature.
+                if let header = Self.webhookHeaders.first(where: { request.headers[$0] != nil }) {
+                    failures.record(.signature, address: context.sourceAddress)
+                    return JSONResponse.error(401, code: "bad_signature",
+                                              "send a partner token or Standard Webhooks signature headers, not both",
+                                              field: header.rawName)
+                }
                 let secret = String(bearer.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
                 guard let user = try await BearerAuthentication.user(bearing: secret, store: store, failures: failures, kind: .token, context: context) else {
                     throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""], message: "the token is not valid")
@@ -50,6 +58,8 @@ public struct PartnerAnswerController: Sendable {
             }
         }
     }
+
+    static let webhookHeaders = ["webhook-id", "webhook-timestamp", "webhook-signature"].compactMap { HTTPField.Name($0) }
 
     func answer(_ request: Request, _ context: TrellisRequestContext,
                 _ apply: (Data, @escaping (String) -> String?) async throws -> Referral) async -> Response {

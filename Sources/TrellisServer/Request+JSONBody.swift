@@ -57,6 +57,14 @@ extension URI {
         FormData(query ?? "")[name]
     }
 
+    /// A parameter that must carry a value when it is given: nil when absent, refused by name when blank
+    /// (`near=` is a mistake to report, not a filter to drop).
+    func nonBlankText(_ name: String) throws -> String? {
+        guard has(name) else { return nil }
+        guard let text = text(name) else { throw APIError.invalid("\(name) needs a value", field: name) }
+        return text
+    }
+
     /// Whether the parameter is in the query at all, even with no value.
     func has(_ name: String) -> Bool {
         FormData(query ?? "").values[name] != nil

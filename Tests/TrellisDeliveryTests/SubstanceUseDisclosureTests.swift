@@ -208,4 +208,29 @@ import TrellisTestSupport
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.split(separator: "\n").last == "valid 4", "\(result.output)")
     }
+
+    /// A sober-living house takes only people in recovery, so its need and its name disclose a
+    /// substance use disorder as treatment does: without Part 2 consent the payload says "housing"
+    /// and the house stays unnamed.
+    @Test(arguments: [false, true], [Partner.PayloadFormat.fhirR4, .json])
+    func soberLivingIsSubstanceUseInformation(part2: Bool, format: Partner.PayloadFormat) throws {
+        let house = Service(
+            id: "svc-bluestem", name: "Bluestem Sober Living", organizationID: "ORG-42", organizationName: "Bluestem Recovery Homes",
+            taxonomyCodes: ["RX-8500.8000"], categories: [NeedCategory(.housing, "sober_living")],
+            provenance: Provenance(format: .hsds, source: "test", file: "test.json", recordKey: "svc-bluestem", line: 1))
+        var profile = DeliveryFixtures.profile
+        profile.needs = [NeedsProfile.Need(.housing, "sober_living", urgency: .soon)]
+        var referral = DeliveryFixtures.referral
+        referral.needDomains = [.housing]
+        referral.serviceID = house.id
+        let categories = Set(Consent.Category.allCases).subtracting(part2 ? [] : [.substanceUse])
+        let disclosure = try #require(ReferralDisclosure(referral: referral, consentID: "con-0002", consent: DeliveryFixtures.consent(categories),
+                                                         profile: profile, note: nil, service: house, partner: DeliveryFixtures.partner(),
+                                                         now: DeliveryFixtures.now))
+        let payload = String(decoding: try Self.render(disclosure, format), as: UTF8.self).lowercased()
+        #expect(payload.contains("sober_living") == part2)
+        #expect(payload.contains("bluestem sober living") == part2)
+        #expect(payload.contains("42cfrpart2") == part2)
+    }
 }
+

@@ -73,6 +73,7 @@ import TrellisTestSupport
     @Test(arguments: [
         ("/v1/services?near=north", "near"), ("/v1/services?radius_km=5", "radius_km"), ("/v1/services?domain=food", "domain"),
         ("/v1/services?per_page=0", "per_page"), ("/v1/services?sort=name", "sort"),
+        ("/v1/services?near=", "near"), ("/v1/services?near=41.26,-95.94&radius_km=", "radius_km"), ("/v1/services?domain=", "domain"),
     ])
     func aBadSearchNamesTheParameter(_ uri: String, _ field: String) async throws {
         let fixture = try await F.make()

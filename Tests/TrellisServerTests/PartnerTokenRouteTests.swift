@@ -47,4 +47,23 @@ import TrellisTestSupport
             #expect(unsigned.status == .unauthorized, "without a token the signature is required")
         }
     }
+
+    /// A token and signature headers together: the headers would go unchecked, so the pair is refused
+    /// and nothing changes (schemathesis's ignored_auth check found the token excusing a forged signature).
+    @Test(arguments: ["webhook-signature", "webhook-timestamp", "webhook-id"])
+    func aTokenBesideSignatureHeadersIsRefused(_ header: String) async throws {
+        let fixture = try await F.make()
+        let ours = try await AccessMatrixTests.refer(fixture, by: .caseworkerA, to: "ORG-42")
+        try await fixture.test { client in
+            var headers = fixture.headers(.partner42)
+            headers[.init("Idempotency-Key")!] = "answer-with-\(header)"
+            headers[.init(header)!] = header == "webhook-signature" ? "v1,bm90LWEtc2lnbmF0dXJl" : "-2"
+            let accept = ByteBuffer(string: #"{"referral_id": "\#(ours)", "status": "accepted"}"#)
+            let refused = try await client.execute(uri: "/v1/partners/p42/status", method: .post, headers: headers, body: accept)
+            #expect(refused.status == .unauthorized, "\(String(buffer: refused.body))")
+            #expect(try F.errorField(refused) == header)
+            let read = try F.json(try await client.execute(uri: "/v1/referrals/\(ours)", method: .get, headers: fixture.headers(.caseworkerA)))
+            #expect(read["status"] as? String == "requested", "nothing changed")
+        }
+    }
 }

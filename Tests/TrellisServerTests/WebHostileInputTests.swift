@@ -66,6 +66,7 @@ import TrellisTestSupport
         let users: [String: String] = [
             "/sign-in": "", "/sign-out": "cw-1", "/matches": "cw-1", "/referrals/new": "cw-1", "/referrals/{id}/cancel": "cw-1",
             "/admin/directories": "admin-1", "/admin/audit/verify": "admin-1",
+            "/admin/users/{id}/{action}": "admin-1", "/admin/tokens/{id}/revoke": "admin-1",
         ]
         #expect(pagePosts == Set(users.keys), "page POST routes without a CSRF check in this test: \(pagePosts.subtracting(users.keys))")
         let service = try await Self.firstService(site)
@@ -78,7 +79,8 @@ import TrellisTestSupport
         let snapshot = try await site.rig.store.latestSnapshot()?.id
         try await site.test { client in
             for route in pagePosts.sorted() {
-                let uri = route.replacingOccurrences(of: "{id}", with: ownReferral.id)
+                let uri = route.replacingOccurrences(of: "{id}", with: route.hasPrefix("/admin/users/") ? "cw-1" : ownReferral.id)
+                    .replacingOccurrences(of: "{action}", with: "disable")
                 var browser = Browser()
                 if let user = users[route], !user.isEmpty { _ = try await browser.signIn(client, as: user) }
                 let profile = String(decoding: try JSONEncoder().encode(DeliveryFixtures.profile), as: UTF8.self)

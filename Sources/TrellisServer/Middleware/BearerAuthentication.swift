@@ -14,8 +14,12 @@ public struct BearerAuthentication: RouterMiddleware {
     let failures: FailedAuthentications
     let cache: TokenCache
 
+    public init(store: any TrellisStore, failures: FailedAuthentications) {
+        self.init(store: store, failures: failures, cache: TokenCache())
+    }
+
     /// `cache` is shared with the administrator's pages, which empty it of a user they disable.
-    public init(store: any TrellisStore, failures: FailedAuthentications, cache: TokenCache = TokenCache()) {
+    init(store: any TrellisStore, failures: FailedAuthentications, cache: TokenCache) {
         self.store = store
         self.failures = failures
         self.cache = cache

@@ -29,7 +29,7 @@ struct ReferralSubmission: Decodable, Sendable {
         if let note, note.utf8.count > 4_000 {
             throw DecodingError.dataCorruptedError(forKey: .note, in: c, debugDescription: "a note is at most 4,000 bytes")
         }
-        draft = try c.decodeIfPresent(Bool.self, forKey: .draft) ?? false
+        draft = try c.decodeIfPresentRefusingNull(Bool.self, forKey: .draft) ?? false
     }
 
     /// How old a consent may be when a referral is made under it: older, it is recorded again.

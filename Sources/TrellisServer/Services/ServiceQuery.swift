@@ -26,20 +26,20 @@ struct ServiceQuery: Sendable {
         search = uri.text("search")
         if let search, search.utf8.count > 200 { throw APIError.invalid("search is at most 200 characters", field: "search") }
         taxonomy = uri.text("taxonomy")
-        if let text = uri.text("domain") {
+        if let text = try uri.nonBlankText("domain") {
             guard let domain = NeedDomain(rawValue: text) else {
                 throw APIError.invalid("domain is one of \(NeedDomain.allCases.map(\.rawValue).joined(separator: ", "))", field: "domain")
             }
             self.domain = domain
         }
-        if let text = uri.text("near") {
+        if let text = try uri.nonBlankText("near") {
             let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
             guard parts.count == 2, let lat = parts[0], let lon = parts[1], let point = Coordinate(latitude: lat, longitude: lon) else {
                 throw APIError.invalid("near is latitude,longitude in degrees (e.g. 41.26,-95.94)", field: "near")
             }
             near = point
         }
-        if let text = uri.text("radius_km") {
+        if let text = try uri.nonBlankText("radius_km") {
             guard let radius = Double(text), radius > 0, radius <= 500 else {
                 throw APIError.invalid("radius_km is a number above 0, at most 500", field: "radius_km")
             }

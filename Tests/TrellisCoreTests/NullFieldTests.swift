@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+import TrellisCore
+
+/// A field with a default but no null in its schema: absent means the default, null is refused by
+/// name (schemathesis's negative data found `"peer_run_preferred": null` read as absent).
+@Suite struct NullFieldTests {
+    static let fields: [(path: [String], name: String, reason: String)] = [
+        (["person", "interpreter_needed"], "person.interpreter_needed", "expected true or false, found null"),
+        (["circumstances", "chronically_homeless"], "circumstances.chronically_homeless", "expected true or false, found null"),
+        (["circumstances", "active_substance_use"], "circumstances.active_substance_use", "expected true or false, found null"),
+        (["circumstances", "justice_involved"], "circumstances.justice_involved", "expected true or false, found null"),
+        (["circumstances", "serious_mental_illness"], "circumstances.serious_mental_illness", "expected true or false, found null"),
+        (["circumstances", "disability"], "circumstances.disability", "expected true or false, found null"),
+        (["preferences", "telehealth_ok"], "preferences.telehealth_ok", "expected true or false, found null"),
+        (["preferences", "peer_run_preferred"], "preferences.peer_run_preferred", "expected true or false, found null"),
+        (["preferences", "faith_based"], "preferences.faith_based", "expected one of not_offered, opt_in, found null"),
+    ]
+
+    static func profile(setting path: [String]?) throws -> Data {
+        var document: [String: Any] = [
+            "person": ["ref": "P-1", "age": 30, "languages": ["en"]],
+            "needs": [["domain": "housing"]],
+            "circumstances": [String: Any](),
+            "preferences": [String: Any](),
+        ]
+        if let path {
+            var section = document[path[0]] as? [String: Any] ?? [:]
+            section[path[1]] = NSNull()
+            document[path[0]] = section
+        }
+        return try JSONSerialization.data(withJSONObject: document)
+    }
+
+    @Test(arguments: fields.indices)
+    func nullIsRefusedByName(index: Int) throws {
+        let field = Self.fields[index]
+        let error = try #require(throws: DecodingError.self) {
+            try JSONDecoder().decode(NeedsProfile.self, from: Self.profile(setting: field.path))
+        }
+        #expect(error.fieldAndReason.field == field.name)
+        #expect(error.fieldAndReason.reason == field.reason)
+    }
+
+    @Test func absentFieldsTakeTheirDefaults() throws {
+        let profile = try JSONDecoder().decode(NeedsProfile.self, from: Self.profile(setting: nil))
+        #expect(profile.preferences.peerRunPreferred == false)
+        #expect(profile.preferences.telehealthOK == false)
+        #expect(profile.preferences.faithBased == .notOffered)
+        #expect(profile.circumstances.chronicallyHomeless == false)
+    }
+}
