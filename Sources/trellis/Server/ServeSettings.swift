@@ -13,6 +13,9 @@ struct ServeSettings {
     var uploadLimitMB = 1_024
     var spoolDirectory = NSTemporaryDirectory()
     var sessionHours = 12.0
+    /// Automatic log-off: a web session unused this long ends.
+    var sessionIdleMinutes = 30
+    static let sessionIdleRange = 5...720
     var pollEverySeconds = 300.0
     var delivery = true
     /// Directories imported on first start, when the database holds none.
@@ -36,9 +39,13 @@ struct ServeSettings {
         settings.spoolDirectory = config.string(forKey: "upload_spool") ?? settings.spoolDirectory
         settings.sessionHours = try Self.double(config, "session_hours") ?? settings.sessionHours
         settings.pollEverySeconds = try Self.double(config, "poll_every_seconds") ?? settings.pollEverySeconds
+        settings.sessionIdleMinutes = try Self.int(config, "session_idle_minutes") ?? settings.sessionIdleMinutes
         settings.delivery = try Self.bool(config, "delivery") ?? settings.delivery
         settings.secureCookies = try Self.bool(config, "secure_cookies")
         settings.sampleDirectories = config.stringArray(forKey: "first_start_directories") ?? []
+        guard sessionIdleRange.contains(settings.sessionIdleMinutes) else {
+            throw CommandFailure("serve.session_idle_minutes: \(settings.sessionIdleMinutes) is not 5 to 720")
+        }
         guard (0...65_535).contains(settings.port) else { throw CommandFailure("serve.port: \(settings.port) is not a port (0 to 65535)") }
         guard settings.uploadLimitMB > 0, settings.sessionHours > 0, settings.pollEverySeconds > 0 else {
             throw CommandFailure("serve.upload_limit_mb, serve.session_hours and serve.poll_every_seconds must be above 0")
