@@ -89,4 +89,35 @@ import TrellisCore
             #expect(try await store.checkToken(session.secret, context: Self.at(70 + Self.idle)) == .idle(tokenID: session.id, idleLimit: Self.idle))
         }
     }
+
+    @Test(arguments: AuditBackend.allCases)
+    func everyServerOnTheDatabaseReadsTheSameLastUse(_ backend: AuditBackend) async throws {
+        try await H.with(backend) { harness, store in
+            let session = try await Self.session(store)
+            let other = try await harness.open()  // a second server on the same database
+            #expect(try await store.checkToken(session.secret, context: Self.at(20 * 60)).user != nil)
+            #expect(try await other.checkToken(session.secret, context: Self.at(45 * 60)).user != nil, "used 25 minutes ago on the first")
+            #expect(try await store.checkToken(session.secret, context: Self.at(75 * 60)) == .idle(tokenID: session.id, idleLimit: Self.idle))
+            #expect(try await other.checkToken(session.secret, context: Self.at(75 * 60)) == .refused)
+            try await other.close()
+        }
+    }
+
+    @Test(arguments: AuditBackend.allCases)
+    func sessionsIssuedBeforeTheMigrationHaveNoIdleLimit(_ backend: AuditBackend) async throws {
+        let harness = try StoreHarness(backend)
+        defer { Task { await harness.close() } }
+        try await harness.migrate(before: "store-8")
+        let secret = "trt_" + String(repeating: "B", count: 43)
+        let hash = TokenHash.of(secret).map { String(format: "%02x", $0) }.joined()
+        try await harness.execute("""
+            INSERT INTO app_user (id, name, role, organization_id, created_at) VALUES ('cw-7', 'Casey Worker', 'caseworker', 'ORG-CMHC', '2026-01-05 10:00:00.000')
+            """)
+        try await harness.execute("""
+            INSERT INTO api_token (id, user_id, token_hash, created_at, kind) VALUES ('tok-old', 'cw-7', \(backend == .sqlite ? "X'\(hash)'" : "'\\x\(hash)'::bytea"), '2026-01-05 10:00:00.000', 'session')
+            """)
+        let store = try await harness.open()
+        #expect(try await store.checkToken(secret, context: Self.at(86_400)).user?.id == "cw-7", "an old session keeps its old rules until it expires")
+        try await store.close()
+    }
 }
