@@ -72,4 +72,35 @@ import Testing
         #expect(try Self.headers(base + "/metrics").first?.hasPrefix("http/1.1 401") == true)
         #expect(try Self.headers(metrics).first?.hasPrefix("http/1.1 200") == true)
     }
+
+    @Test(arguments: [(["--session-idle-minutes", "4"], "--session-idle-minutes is 5 to 720"),
+                      (["--session-idle-minutes", "721"], "--session-idle-minutes is 5 to 720"),
+                      (["--session-idle-minutes", "many"], "--session-idle-minutes")])
+    func anIdleLimitOutsideFiveTo720MinutesIsRefused(_ arguments: [String], _ message: String) throws {
+        let w = try ReferralCommandTests.Workspace(.sqlite)
+        defer { w.remove() }
+        let refused = try w.trellis(["serve", "--port", "0"] + arguments)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains(message), "\(refused.stderr)")
+    }
+
+    @Test(arguments: [(4, "serve.session_idle_minutes: 4 is not 5 to 720"), (1_000, "serve.session_idle_minutes: 1000 is not 5 to 720")])
+    func theSettingsFileIdleLimitIsCheckedToo(_ minutes: Int, _ message: String) throws {
+        let w = try ReferralCommandTests.Workspace(.sqlite)
+        defer { w.remove() }
+        let config = try SettingsFile.write(#"{"serve": {"session_idle_minutes": \#(minutes)}}"#)
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let refused = try w.trellis(["serve", "--port", "0", "--config", config])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains(message), "\(refused.stderr)")
+    }
+}
+
+/// A settings file for one test.
+enum SettingsFile {
+    static func write(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-settings-\(UUID().uuidString).json").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
 }

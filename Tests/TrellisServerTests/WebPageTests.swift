@@ -18,7 +18,7 @@ import TrellisTestSupport
         let rig: DeliveryRig
         var parts: TrellisServerParts
 
-        static func make(secureCookies: Bool = false) async throws -> Site {
+        static func make(secureCookies: Bool = false, configure: (inout WebSettings) -> Void = { _ in }) async throws -> Site {
             let rig = try await DeliveryRig.make(directory: false)
             let repository = DeliveryFixtures.repository
             let taxonomy = try TaxonomyMap(json: Data(contentsOf: repository.appendingPathComponent("config/taxonomy-map.json")))
@@ -37,7 +37,9 @@ import TrellisTestSupport
             let matcher = Matcher(centroids: PostalCentroids(try ZCTAGazetteer.read(path: repository.appendingPathComponent("config/zcta/riverbend-zcta.txt").path)),
                                   knownDetails: taxonomy.detailsByDomain, today: APIFixture.matcher.today)
             let matching = try await MatchingService.load(from: rig.store, matcher: matcher)
-            let web = try await WebInterface.load(WebSettings(webDirectory: repository.appendingPathComponent("web").path, secureCookies: secureCookies))
+            var settings = WebSettings(webDirectory: repository.appendingPathComponent("web").path, secureCookies: secureCookies)
+            configure(&settings)
+            let web = try await WebInterface.load(settings)
             let uploads = DirectoryUploads(reader: reader, spoolDirectory: rig.folder.path)
             return Site(rig: rig, parts: TrellisServerParts(store: rig.store, matching: matching, uploads: uploads, web: web))
         }

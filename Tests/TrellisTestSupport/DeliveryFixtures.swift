@@ -5,7 +5,10 @@ public import TrellisDelivery
 /// A referral with every kind of the person's data filled in, so each consent category has
 /// something to withhold.
 public enum DeliveryFixtures {
-    public static let capturedAt = Date(timeIntervalSince1970: 1_793_491_200)  // 2026-11-01
+    /// The fixtures' clock: consent captured at midnight UTC yesterday, everything else happening a day
+    /// later. Relative to the day the tests run, so the year-long consent is in force on any date (a
+    /// fixed calendar date would let it expire under the tests one day); fixed for the whole run.
+    public static let capturedAt = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400 - 86_400)
     public static let now = capturedAt.addingTimeInterval(86_400)
     public static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     public static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -32,7 +32,7 @@ extension WebController {
             return signInPage(context: context, message: "Too many failed sign-ins. Try again in \(wait / 60 + 1) minutes.",
                               username: username, status: .tooManyRequests, retryAfter: wait)
         }
-        let audit = AuditContext(actor: username.isEmpty ? "anonymous" : username, sourceAddress: address, purpose: "security")
+        let audit = AuditContext(actor: username.isEmpty ? "anonymous" : username, sourceAddress: address, purpose: "security", now: settings.now())
         let user = try await store.user(id: username)
         let hash = user == nil ? nil : try await store.passwordHash(userID: username)
         // Verify against a real hash even for an unknown user, so timing does not reveal who exists.
@@ -44,7 +44,8 @@ extension WebController {
             return signInPage(context: context, message: "That user name and password do not match.", username: username, status: .unauthorized)
         }
         limiter.succeeded(user: username, address: address)
-        let token = try await store.issueToken(userID: user.id, expiresAt: Date().addingTimeInterval(settings.sessionLifetime), kind: .session, context: audit)
+        let token = try await store.issueToken(userID: user.id, expiresAt: audit.now.addingTimeInterval(settings.sessionLifetime), kind: .session,
+                                               idleLimit: settings.sessionIdleLimit, context: audit)
         var response = Self.seeOther(user.role == .admin ? "/admin" : (user.role == .supervisor ? "/dashboard" : "/"))
         response.headers[.setCookie] = WebSession.cookie(token.secret, settings: settings, maxAge: Int(settings.sessionLifetime))
         return response

@@ -20,9 +20,9 @@ struct WebController: Sendable {
     var access: AccessControl { AccessControl(store: store) }
 
     func addRoutes(to router: Router<TrellisRequestContext>) {
-        router.get("/sign-in") { _, context in signInPage(context: context) }
+        router.get("/sign-in") { request, context in signInPage(context: context, message: WebSession.signedOutMessage(request, settings: settings)) }
         router.post("/sign-in") { request, context in try await signIn(request, context) }
-        let pages = router.group().add(middleware: SessionAuthentication(store: store, failures: failures))
+        let pages = router.group().add(middleware: SessionAuthentication(store: store, failures: failures, settings: settings))
         pages.post("/sign-out") { request, context in try await page(context) { try await signOut(request, context) } }
         pages.get("/") { _, context in try await page(context) { try await profilePage(context) } }
         pages.post("/matches") { request, context in try await page(context) { try await matches(request, context) } }

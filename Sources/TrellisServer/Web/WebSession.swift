@@ -24,6 +24,14 @@ enum WebSession {
         return parts.joined(separator: "; ")
     }
 
+    /// `/sign-in?signed-out=idle`: the sign-in page says the session ended for want of activity.
+    static let signedOutParameter = "signed-out"
+
+    static func signedOutMessage(_ request: Request, settings: WebSettings) -> String? {
+        guard request.uri.queryParameters[Substring(signedOutParameter)] == "idle" else { return nil }
+        return "You were signed out after \(Int(settings.sessionIdleLimit / 60)) minutes without activity"
+    }
+
     static func expiredCookie(settings: WebSettings) -> String {
         cookie("", settings: settings, maxAge: 0)
     }
@@ -63,23 +71,37 @@ enum WebSession {
     }
 }
 
-/// The signed-in user of a web page, from the session cookie; pages without one go to sign-in.
+/// The signed-in user of a web page, from the session cookie; pages without one go to sign-in. A
+/// session idle past its limit is ended by the store, and the page goes to sign-in saying why.
 struct SessionAuthentication: RouterMiddleware {
     typealias Context = TrellisRequestContext
     let store: any TrellisStore
     /// A made-up or ended session cookie is counted here, not written per request.
     let failures: FailedAuthentications
+    let settings: WebSettings
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let secret = WebSession.cookieValue(WebSession.cookieName, in: request), !secret.isEmpty else {
             return Response.redirect(to: "/sign-in", type: .normal)
         }
-        guard let user = try await BearerAuthentication.user(bearing: secret, store: store, failures: failures, kind: .session, context: context) else {
+        guard APITokenFormat.isWellFormed(secret) else {
+            failures.record(.session, address: context.sourceAddress)
             return Response.redirect(to: "/sign-in", type: .normal)
         }
-        var context = context
-        context.user = user
-        context.sessionSecret = secret
-        return try await next(request, context)
+        let audit = AuditContext(actor: "anonymous", sourceAddress: context.sourceAddress, purpose: "security", now: settings.now())
+        switch try await store.checkToken(secret, context: audit) {
+        case .valid(let user):
+            var context = context
+            context.user = user
+            context.sessionSecret = secret
+            return try await next(request, context)
+        case .idle:
+            var response = Response.redirect(to: "/sign-in?\(WebSession.signedOutParameter)=idle", type: .normal)
+            response.headers[.setCookie] = WebSession.expiredCookie(settings: settings)
+            return response
+        case .refused:
+            failures.record(.session, address: context.sourceAddress)
+            return Response.redirect(to: "/sign-in", type: .normal)
+        }
     }
 }

@@ -8,6 +8,11 @@ public struct WebSettings: Sendable {
     public var secureCookies: Bool
     /// How long a web session lasts without signing in again.
     public var sessionLifetime: TimeInterval
+    /// How long a web session may go unused before it ends (automatic log-off); kept with each
+    /// session's token when it is issued.
+    public var sessionIdleLimit: TimeInterval = 30 * 60
+    /// The pages' clock: sign-in and session checks read it (tests fix it).
+    public var now: @Sendable () -> Date = { Date() }
 
     public init(templatesDirectory: String, staticDirectory: String, secureCookies: Bool, sessionLifetime: TimeInterval = 12 * 3_600) {
         self.templatesDirectory = templatesDirectory

@@ -189,6 +189,9 @@ enum PostgresSchema {
                                            logger: logger)
             }
         }
+        migrator.register("store-8: a web session's idle limit (automatic log-off), kept with its token", [
+            "ALTER TABLE api_token ADD COLUMN idle_seconds bigint",
+        ])
         return migrator
     }
 }

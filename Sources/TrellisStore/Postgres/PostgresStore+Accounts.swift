@@ -86,8 +86,9 @@ extension PostgresStore {
         return nil
     }
 
-    public func issueToken(userID: String, expiresAt: Date?, kind: TokenRecord.Kind, context: AuditContext) async throws -> IssuedToken {
+    public func issueToken(userID: String, expiresAt: Date?, kind: TokenRecord.Kind, idleLimit: TimeInterval?, context: AuditContext) async throws -> IssuedToken {
         let token = IssuedToken.make(userID: userID, expiresAt: expiresAt)
+        let idleSeconds = idleLimit.map { Int($0.rounded()) }
         let logger = self.logger
         try await transaction { connection, audit in
             guard try await Self.first(connection.query("SELECT 1 FROM app_user WHERE id = \(userID)", logger: logger)) != nil else {
@@ -95,33 +96,47 @@ extension PostgresStore {
             }
             let hash = TokenHash.of(token.secret)
             try await connection.query("""
-                INSERT INTO api_token (id, user_id, token_hash, created_at, expires_at, kind)
-                VALUES (\(token.id), \(userID), \(hash), \(context.now), \(expiresAt), \(kind.rawValue))
+                INSERT INTO api_token (id, user_id, token_hash, created_at, expires_at, kind, idle_seconds)
+                VALUES (\(token.id), \(userID), \(hash), \(context.now), \(expiresAt), \(kind.rawValue), \(idleSeconds))
                 """, logger: logger)
             audit.record(context.entry(.create, "token", token.id, purpose: "security", detail: "\(kind.rawValue) for \(userID)"))
         }
         return token
     }
 
-    public func user(bearing secret: String, context: AuditContext) async throws -> UserAccount? {
+    public func checkToken(_ secret: String, context: AuditContext) async throws -> TokenCheck {
         let logger = self.logger
         let hash = TokenHash.of(secret)
         // An unknown token is answered from a read: no write transaction, no audit record (the caller counts refusals).
         let found = try await client.query("SELECT EXISTS (SELECT 1 FROM api_token WHERE token_hash = \(hash))", logger: logger)
-        guard try found.first?.decode(Bool.self) == true else { return nil }
+        guard try found.first?.decode(Bool.self) == true else { return .refused }
         return try await transaction { connection, audit in
             guard let row = try await Self.first(connection.query("""
-                SELECT u.id, u.name, u.role, u.organization_id, u.created_at, u.disabled_at, t.id FROM api_token t JOIN app_user u ON u.id = t.user_id
+                SELECT u.id, u.name, u.role, u.organization_id, u.created_at, u.disabled_at, t.id, t.created_at, t.last_used_at, t.idle_seconds
+                FROM api_token t JOIN app_user u ON u.id = t.user_id
                 WHERE t.token_hash = \(hash) AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > \(context.now)) AND u.disabled_at IS NULL
                 """, logger: logger)) else {
                 audit.record(context.entry(.execute, "session", "token", outcome: .denied, purpose: "security", detail: "sign-in refused"))
-                return nil
+                return .refused
+            }
+            let columns = row.makeRandomAccess()
+            let tokenID = try columns[6].decode(String.self)
+            let createdAt = try columns[7].decode(Date.self)
+            let lastUsedAt = try columns[8].decode(Date?.self)
+            let idleLimit = try columns[9].decode(Int?.self).map(TimeInterval.init)
+            if TokenUse.isIdle(since: lastUsedAt ?? createdAt, idleLimit: idleLimit, now: context.now), let idleLimit {
+                try await connection.query("UPDATE api_token SET revoked_at = \(context.now) WHERE id = \(tokenID)", logger: logger)
+                audit.record(context.entry(.update, "token", tokenID, purpose: "security",
+                                           detail: "session ended after \(Int(idleLimit / 60)) minutes without activity"))
+                return .idle(tokenID: tokenID, idleLimit: idleLimit)
             }
             let user = try Self.user(row)
-            let tokenID = try row.makeRandomAccess()[6].decode(String.self)
-            try await connection.query("UPDATE api_token SET last_used_at = \(context.now) WHERE id = \(tokenID)", logger: logger)
-            audit.record(context.entry(.execute, "session", user.id, purpose: "security", detail: "sign-in by token \(tokenID)"))
-            return user
+            // The last use, and the sign-in's audit record, at most once a minute (see TokenUse).
+            if TokenUse.isDue(lastUsedAt: lastUsedAt, now: context.now) {
+                try await connection.query("UPDATE api_token SET last_used_at = \(context.now) WHERE id = \(tokenID)", logger: logger)
+                audit.record(context.entry(.execute, "session", user.id, purpose: "security", detail: "sign-in by token \(tokenID)"))
+            }
+            return .valid(user)
         }
     }
 

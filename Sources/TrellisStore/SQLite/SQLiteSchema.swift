@@ -181,6 +181,9 @@ enum SQLiteSchema {
                                arguments: [stored.document, stored.sealedSecrets, row["id"] as String])
             }
         }
+        migrator.registerMigration("store-8: a web session's idle limit (automatic log-off), kept with its token") { db in
+            try db.execute(sql: "ALTER TABLE api_token ADD COLUMN idle_seconds INTEGER")
+        }
         return migrator
     }
 }

@@ -80,39 +80,53 @@ extension SQLiteStore {
         try await pool.read { db in try String.fetchOne(db, sql: "SELECT password_hash FROM app_user WHERE id = ?", arguments: [userID]) }
     }
 
-    public func issueToken(userID: String, expiresAt: Date?, kind: TokenRecord.Kind, context: AuditContext) async throws -> IssuedToken {
+    public func issueToken(userID: String, expiresAt: Date?, kind: TokenRecord.Kind, idleLimit: TimeInterval?, context: AuditContext) async throws -> IssuedToken {
         let token = IssuedToken.make(userID: userID, expiresAt: expiresAt)
+        let idleSeconds = idleLimit.map { Int($0.rounded()) }
         try await transaction { db, audit in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM app_user WHERE id = ?", arguments: [userID]) != nil else {
                 throw StoreError.userNotFound(userID)
             }
-            try db.execute(sql: "INSERT INTO api_token (id, user_id, token_hash, created_at, expires_at, kind) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [token.id, userID, TokenHash.of(token.secret), context.now, expiresAt, kind.rawValue])
+            try db.execute(sql: "INSERT INTO api_token (id, user_id, token_hash, created_at, expires_at, kind, idle_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [token.id, userID, TokenHash.of(token.secret), context.now, expiresAt, kind.rawValue, idleSeconds])
             try audit.append(context.entry(.create, "token", token.id, purpose: "security", detail: "\(kind.rawValue) for \(userID)"), in: db)
         }
         return token
     }
 
-    public func user(bearing secret: String, context: AuditContext) async throws -> UserAccount? {
+    public func checkToken(_ secret: String, context: AuditContext) async throws -> TokenCheck {
         // An unknown token is answered from a read: no write transaction, no audit record (the caller counts refusals).
         let known = try await pool.read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM api_token WHERE token_hash = ?)", arguments: [TokenHash.of(secret)]) ?? false
         }
-        guard known else { return nil }
+        guard known else { return .refused }
         return try await transaction { db, audit in
             let row = try Row.fetchOne(db, sql: """
-                SELECT u.*, t.id AS token_id FROM api_token t JOIN app_user u ON u.id = t.user_id
+                SELECT u.*, t.id AS token_id, t.created_at AS token_created_at, t.last_used_at, t.idle_seconds
+                FROM api_token t JOIN app_user u ON u.id = t.user_id
                 WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled_at IS NULL
                 """, arguments: [TokenHash.of(secret), context.now])
             guard let row else {
                 // A known token that is revoked, expired or whose user is disabled: a refusal worth its own record.
                 try audit.append(context.entry(.execute, "session", "token", outcome: .denied, purpose: "security", detail: "sign-in refused"), in: db)
-                return nil
+                return .refused
             }
-            try db.execute(sql: "UPDATE api_token SET last_used_at = ? WHERE id = ?", arguments: [context.now, row["token_id"] as String])
+            let tokenID: String = row["token_id"]
+            let lastUsedAt: Date? = row["last_used_at"]
+            let idleLimit = (row["idle_seconds"] as Int?).map(TimeInterval.init)
+            if TokenUse.isIdle(since: lastUsedAt ?? row["token_created_at"], idleLimit: idleLimit, now: context.now), let idleLimit {
+                try db.execute(sql: "UPDATE api_token SET revoked_at = ? WHERE id = ?", arguments: [context.now, tokenID])
+                try audit.append(context.entry(.update, "token", tokenID, purpose: "security",
+                                               detail: "session ended after \(Int(idleLimit / 60)) minutes without activity"), in: db)
+                return .idle(tokenID: tokenID, idleLimit: idleLimit)
+            }
             let user = try Self.user(row)
-            try audit.append(context.entry(.execute, "session", user.id, purpose: "security", detail: "sign-in by token \(row["token_id"] as String)"), in: db)
-            return user
+            // The last use, and the sign-in's audit record, at most once a minute (see TokenUse).
+            if TokenUse.isDue(lastUsedAt: lastUsedAt, now: context.now) {
+                try db.execute(sql: "UPDATE api_token SET last_used_at = ? WHERE id = ?", arguments: [context.now, tokenID])
+                try audit.append(context.entry(.execute, "session", user.id, purpose: "security", detail: "sign-in by token \(tokenID)"), in: db)
+            }
+            return .valid(user)
         }
     }
 

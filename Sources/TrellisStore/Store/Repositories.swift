@@ -53,11 +53,15 @@ public protocol UserRepository: Sendable {
     func user(id: String) async throws -> UserAccount?
     func passwordHash(userID: String) async throws -> String?
     /// A new token for the user; the secret is in the result and nowhere else.
-    func issueToken(userID: String, expiresAt: Date?, kind: TokenRecord.Kind, context: AuditContext) async throws -> IssuedToken
-    /// The user a token belongs to, when it is valid. A valid token's use is audited as a sign-in (and
-    /// a known token refused for being revoked, expired or its user disabled); an unknown one is only
-    /// read, never written: callers count refusals (a flood of made-up tokens must not queue writes).
-    func user(bearing secret: String, context: AuditContext) async throws -> UserAccount?
+    /// `idleLimit`: a web session's automatic log-off, kept with the token so that every server
+    /// sharing the database ends it alike, whichever way the token is presented.
+    func issueToken(userID: String, expiresAt: Date?, kind: TokenRecord.Kind, idleLimit: TimeInterval?, context: AuditContext) async throws -> IssuedToken
+    /// What a presented token opens at `context.now`. An unknown token is only read, never written
+    /// (callers count refusals: a flood of made-up tokens must not queue writes); a known one refused
+    /// for being revoked, expired or its user disabled is audited; a valid one's last use is written
+    /// (and audited as a sign-in) at most once per `TokenUse.writeInterval`; a session idle past its
+    /// limit is ended and audited once.
+    func checkToken(_ secret: String, context: AuditContext) async throws -> TokenCheck
     /// Ends a token (a web session signing out). False when no such token was in force.
     func revokeToken(secret: String, context: AuditContext) async throws -> Bool
     /// Everyone, by id.
@@ -76,7 +80,17 @@ public protocol UserRepository: Sendable {
 extension UserRepository {
     /// An API token.
     public func issueToken(userID: String, expiresAt: Date?, context: AuditContext) async throws -> IssuedToken {
-        try await issueToken(userID: userID, expiresAt: expiresAt, kind: .api, context: context)
+        try await issueToken(userID: userID, expiresAt: expiresAt, kind: .api, idleLimit: nil, context: context)
+    }
+
+    /// A token of `kind` with no idle limit.
+    public func issueToken(userID: String, expiresAt: Date?, kind: TokenRecord.Kind, context: AuditContext) async throws -> IssuedToken {
+        try await issueToken(userID: userID, expiresAt: expiresAt, kind: kind, idleLimit: nil, context: context)
+    }
+
+    /// The user a token belongs to, when it is valid (see `checkToken`).
+    public func user(bearing secret: String, context: AuditContext) async throws -> UserAccount? {
+        try await checkToken(secret, context: context).user
     }
 }
 

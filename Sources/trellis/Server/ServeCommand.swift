@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         Settings come from the `serve` object of config/trellis.json (or --config FILE), then environment \
         variables named after each key (TRELLIS_SERVE_PORT for serve.port, TRELLIS_SERVE_HOST, \
-        TRELLIS_SERVE_PARTNERS, TRELLIS_SERVE_WEB, TRELLIS_SERVE_UPLOAD_LIMIT_MB, TRELLIS_SERVE_SESSION_HOURS, …), \
+        TRELLIS_SERVE_PARTNERS, TRELLIS_SERVE_WEB, TRELLIS_SERVE_UPLOAD_LIMIT_MB, TRELLIS_SERVE_SESSION_HOURS, TRELLIS_SERVE_SESSION_IDLE_MINUTES, …), \
         then these options, which win. On first start with an empty database it imports the directories \
         listed in serve.first_start_directories. Web pages are at /, the API under /v1 (schemas/openapi.yaml, \
         served at /openapi.yaml), partners answer at POST /v1/partners/{partner}/status and PUT /fhir/Task/{id}. \
@@ -45,6 +45,11 @@ struct ServeCommand: AsyncParsableCommand {
         before a cut-short delivery is sent again). Longer than a request's 30 s time limit.
         """, valueName: "seconds"))
     var lease: Double = 120
+    @Option(name: .customLong("session-idle-minutes"), help: ArgumentHelp("""
+        Minutes a web session may go unused before it ends and the page asks to sign in again (5 to 720; \
+        default 30, or serve.session_idle_minutes). API tokens are not ended for idleness.
+        """, valueName: "minutes"))
+    var sessionIdleMinutes: Int?
     @Option(name: .customLong("per-partner"), help: ArgumentHelp("Delivery requests in flight at once to one partner (of 8).", valueName: "n"))
     var perPartner: Int = 4
     @Flag(name: .customLong("insecure-cookies"), help: """
@@ -73,6 +78,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--lease must be longer than a delivery request's time limit (\(timeLimit))")
         }
         guard (1...8).contains(perPartner) else { throw ValidationError("--per-partner is 1 to 8") }
+        if let sessionIdleMinutes {
+            guard ServeSettings.sessionIdleRange.contains(sessionIdleMinutes) else { throw ValidationError("--session-idle-minutes is 5 to 720") }
+        }
     }
 
     func run() async throws {
@@ -144,6 +152,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let folder = web ?? settings.webDirectory ?? ConfigFiles.locate("web", explicit: nil, environment: "TRELLIS_WEB") {
                 var webSettings = WebSettings(webDirectory: folder, secureCookies: secureCookies)
                 webSettings.sessionLifetime = settings.sessionHours * 3_600
+                webSettings.sessionIdleLimit = TimeInterval((sessionIdleMinutes ?? settings.sessionIdleMinutes) * 60)
                 do { parts.web = try await WebInterface.load(webSettings) } catch {
                     throw CommandFailure("\(error)")
                 }

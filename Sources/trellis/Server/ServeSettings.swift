@@ -13,6 +13,9 @@ struct ServeSettings {
     var uploadLimitMB = 1_024
     var spoolDirectory = NSTemporaryDirectory()
     var sessionHours = 12.0
+    /// Automatic log-off: a web session unused this long ends.
+    var sessionIdleMinutes = 30
+    static let sessionIdleRange = 5...720
     var pollEverySeconds = 300.0
     var delivery = true
     /// Directories imported on first start, when the database holds none.
@@ -41,11 +44,15 @@ struct ServeSettings {
         settings.spoolDirectory = config.string(forKey: "upload_spool") ?? settings.spoolDirectory
         settings.sessionHours = try Self.double(config, "session_hours") ?? settings.sessionHours
         settings.pollEverySeconds = try Self.double(config, "poll_every_seconds") ?? settings.pollEverySeconds
+        settings.sessionIdleMinutes = try Self.int(config, "session_idle_minutes") ?? settings.sessionIdleMinutes
         settings.delivery = try Self.bool(config, "delivery") ?? settings.delivery
         settings.insecureCookies = try Self.bool(config, "insecure_cookies") ?? (try Self.bool(config, "secure_cookies")).map { !$0 } ?? false
         settings.trustedProxies = config.stringArray(forKey: "trusted_proxy") ?? config.string(forKey: "trusted_proxy").map { [$0] } ?? []
         settings.metricsPort = try Self.int(config, "metrics_port")
         settings.sampleDirectories = config.stringArray(forKey: "first_start_directories") ?? []
+        guard sessionIdleRange.contains(settings.sessionIdleMinutes) else {
+            throw CommandFailure("serve.session_idle_minutes: \(settings.sessionIdleMinutes) is not 5 to 720")
+        }
         guard (0...65_535).contains(settings.port) else { throw CommandFailure("serve.port: \(settings.port) is not a port (0 to 65535)") }
         if let metrics = settings.metricsPort, !(0...65_535).contains(metrics) {
             throw CommandFailure("serve.metrics_port: \(metrics) is not a port (0 to 65535)")

@@ -17,7 +17,11 @@ struct TokenList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List tokens, newest first: id, user, kind (session or api), created, expires, last used, state.",
-        discussion: "Never shows a token's secret or its hash. The last use is recorded at most every 30 seconds per server.")
+        discussion: """
+            Never shows a token's secret or its hash. The last use is recorded at most once a minute (an API \
+            token checked in the last 30 s on a server is not checked again there). A web session unused for \
+            serve.session_idle_minutes (default 30) is ended and listed as revoked.
+            """)
 
     @Option(help: ArgumentHelp("Only this user's tokens.", valueName: "id")) var user: String?
     @Flag(help: "Also the revoked and expired ones.") var all = false
