@@ -5,6 +5,7 @@ import TrellisServer
     @Test func aHashVerifiesItsPasswordAndNoOther() {
         let hash = Passwords.hash("correct horse battery staple")
         #expect(hash.hasPrefix("$2"))
+        #expect(hash.split(separator: "$").dropFirst().first == "12", "real accounts are hashed at cost 12: \(hash.prefix(7))")
         #expect(!hash.contains("correct horse"))
         #expect(Passwords.verify("correct horse battery staple", against: hash))
         #expect(!Passwords.verify("correct horse battery stapler", against: hash))

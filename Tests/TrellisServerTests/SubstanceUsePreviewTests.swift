@@ -59,7 +59,10 @@ import TrellisTestSupport
 
     @Test func thePreviewHoldsBackSubstanceUseWithoutPart2Consent() async throws {
         let services = try Self.sampleServices()
-        let sud = try #require(services.first { $0.isSubstanceUseService && $0.availableForReferral }, "the sample county has a substance-use service")
+        // A treatment service (filed under clinical care), not a sober-living house (filed under housing).
+        let sud = try #require(services.first { service in
+            service.availableForReferral && service.categories.contains { $0.isSubstanceUse && $0.domain == .clinical }
+        }, "the sample county has a substance-use treatment service")
         let ordinary = try #require(services.first { service in
             service.categories.contains(NeedCategory(.clinical, "counseling")) && !service.isSubstanceUseService
                 && !service.organizationName.lowercased().contains("recovery")

@@ -5,7 +5,7 @@ import Testing
 import TrellisCore
 import TrellisDirectory
 import TrellisMatching
-import TrellisServer
+@testable import TrellisServer
 import TrellisStore
 import TrellisTestSupport
 
@@ -18,6 +18,11 @@ import TrellisTestSupport
         let rig: DeliveryRig
         var parts: TrellisServerParts
 
+        /// One cheap bcrypt hash for every site: at the real cost each hash and each sign-in takes a
+        /// quarter of a second of CPU, and the suite's many sites and sign-ins at once held up the live
+        /// servers of other tests past their read timeout. `PasswordsTests` checks the real cost.
+        static let passwordHash = Passwords.hash(WebPageTests.password, cost: 4)
+
         static func make(secureCookies: Bool = false, configure: (inout WebSettings) -> Void = { _ in }) async throws -> Site {
             let rig = try await DeliveryRig.make(directory: false)
             let repository = DeliveryFixtures.repository
@@ -29,7 +34,7 @@ import TrellisTestSupport
             }
             let setup = AuditContext(actor: "admin-1", purpose: "operations")
             _ = try await rig.store.storeDirectory(merged.sortedServices, files: ["riverbend"], context: setup)
-            let hash = Passwords.hash(WebPageTests.password)
+            let hash = Self.passwordHash
             for (id, role) in [("cw-1", UserAccount.Role.caseworker), ("sup-1", .supervisor), ("admin-1", .admin)] {
                 try await rig.store.addUser(UserAccount(id: id, name: "User \(id)", role: role, organizationID: "ORG-CW", createdAt: Date()),
                                             passwordHash: hash, context: setup)
