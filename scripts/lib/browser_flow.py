@@ -42,7 +42,7 @@ from pathlib import Path
 
 from trellis_scripts.partners import new_secret, write_partners
 from trellis_scripts.ports import free_port
-from trellis_scripts.processes import Processes as ScriptProcesses, processes_naming
+from trellis_scripts.processes import Processes as ScriptProcesses, exit_with_parent, processes_naming
 
 REPO = Path(__file__).resolve().parents[2]
 DIRECTORIES = ["config/directories/riverbend.airs.xml", "config/directories/riverbend.hsds.json"]
@@ -419,7 +419,7 @@ class Flow:
                        XDG_CACHE_HOME=str(self.scratch / "xdg-cache"), SE_OFFLINE="true")
             # Service(executable_path=...) keeps selenium-manager from looking for (or downloading) anything.
             self.service = Service(executable_path=chromedriver, log_output=str(self.out / "chromedriver.log"),
-                                   env=env, popen_kw={"start_new_session": True, "preexec_fn": _die_with_parent})
+                                   env=env, popen_kw={"start_new_session": True, "preexec_fn": exit_with_parent})
             try:
                 self.driver = webdriver.Chrome(options=options, service=self.service)
             finally:

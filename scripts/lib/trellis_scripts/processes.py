@@ -32,7 +32,7 @@ class Processes:
                 raise ScriptError("stopping; not starting %s" % name)
             proc = subprocess.Popen([str(a) for a in argv], cwd=str(cwd), env=env, stdin=subprocess.DEVNULL,
                                     stdout=stdout, stderr=stderr, start_new_session=True,
-                                    preexec_fn=_die_with_parent if die_with_parent else None)
+                                    preexec_fn=exit_with_parent if die_with_parent else None)
             self.children.append((name, proc))
             return proc
 
@@ -129,7 +129,8 @@ class Processes:
 PROCESSES = Processes()
 
 
-def _die_with_parent():
+def exit_with_parent():
+    """For preexec_fn: the kernel sends the child SIGKILL when this process ends."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
