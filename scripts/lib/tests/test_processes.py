@@ -1,11 +1,12 @@
 import os
+import subprocess
 import sys
 import time
 
 import pytest
 
 from trellis_scripts import ScriptError
-from trellis_scripts.processes import WORK_MARKER, prepare_work, proc_status_kb, run
+from trellis_scripts.processes import WORK_MARKER, prepare_work, proc_status_kb, processes_naming, run
 
 # Prints "ready" once SIGTERM is ignored, then waits: only SIGKILL ends it.
 STUBBORN = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ready', flush=True); time.sleep(120)"
@@ -91,3 +92,21 @@ def test_prepare_work_empties_its_own_folder_but_never_a_stranger(tmp_path):
     with pytest.raises(ScriptError, match="not made by this script"):
         prepare_work(stranger)
     assert (stranger / "theirs.txt").read_text() == "keep"
+
+
+def test_processes_are_found_by_a_text_on_their_command_line(processes, tmp_path):
+    marker = str(tmp_path / "marker-for-this-test")
+    proc = processes.spawn(["sh", "-c", "sleep 120 # " + marker], tmp_path / "named.log", die_with_parent=True)
+    assert [pid for pid, _ in processes_naming(marker)] == [proc.pid]
+    processes.kill_now()
+    assert proc.wait(10) == -9
+    assert processes_naming(marker) == []
+
+
+def test_an_adopted_child_is_stopped_with_the_others(processes):
+    stranger = subprocess.Popen(["sleep", "120"], start_new_session=True)
+    processes.adopt("stranger", stranger)
+    processes.adopt("stranger", stranger)  # once only
+    assert [name for name, _ in processes.children] == ["stranger"]
+    processes.cleanup()
+    assert stranger.poll() == -15
