@@ -21,7 +21,6 @@ missing chromium or chromedriver).
 import argparse
 import base64
 import contextlib
-import ctypes
 import json
 import os
 import re
@@ -40,6 +39,10 @@ import traceback
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from trellis_scripts.partners import new_secret, write_partners
+from trellis_scripts.ports import free_port
+from trellis_scripts.processes import Processes as ScriptProcesses, exit_with_parent, processes_naming
 
 REPO = Path(__file__).resolve().parents[2]
 DIRECTORIES = ["config/directories/riverbend.airs.xml", "config/directories/riverbend.hsds.json"]
@@ -78,12 +81,6 @@ def check(condition, message):
         fail(message)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def letters(n):
     return "".join(secrets.choice(string.ascii_uppercase) for _ in range(n))
 
@@ -103,76 +100,19 @@ def tail(path, lines=20):
 # Processes: every child runs in a session of its own, so that it and whatever it starts stop together,
 # and is told to die with this process should it be killed outright (SIGKILL, so no cleanup runs).
 
-def _die_with_parent():
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+class Processes(ScriptProcesses):
+    """The scripts' process manager, plus the processes that name this run's scratch directory (the
+    servers, chromium and its crash handlers, which run in sessions of their own)."""
 
-class Processes:
     def __init__(self, scratch):
+        super().__init__()
         self.scratch = str(scratch)
-        self.children = []  # (name, Popen)
-
-    def start(self, name, argv, log_path, env):
-        log = open(log_path, "ab")
-        try:
-            proc = subprocess.Popen(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent)
-        finally:
-            log.close()
-        self.children.append((name, proc))
-        return proc
-
-    def adopt(self, name, proc):
-        if proc is not None and all(p is not proc for _, p in self.children):
-            self.children.append((name, proc))
-
-    @staticmethod
-    def _group_alive(pgid):
-        try:
-            os.killpg(pgid, 0)
-            return True
-        except (ProcessLookupError, PermissionError):
-            return False
-
-    def stop(self, proc, grace=10.0):
-        """SIGTERM to the child's process group, then SIGKILL after `grace` seconds."""
-        pgid = proc.pid  # start_new_session: the child leads its own group
-        if proc.poll() is None or self._group_alive(pgid):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pgid, signal.SIGTERM)
-            deadline = time.monotonic() + grace
-            while time.monotonic() < deadline and (proc.poll() is None or self._group_alive(pgid)):
-                time.sleep(0.1)
-            if proc.poll() is None or self._group_alive(pgid):
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(pgid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(5)
 
     def ours(self):
-        """Processes whose command line names this run's scratch directory (the servers, chromium and
-        its crash handlers, which run in sessions of their own), by id."""
-        found = []
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit() or int(entry) == os.getpid():
-                continue
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as f:
-                    cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if self.scratch in cmdline:
-                found.append((int(entry), cmdline[:160]))
-        return found
+        return processes_naming(self.scratch)
 
     def stop_all(self):
-        for name, proc in reversed(self.children):
-            try:
-                self.stop(proc)
-            except Exception as error:  # keep stopping the others
-                print(f"browser: could not stop {name} ({proc.pid}): {error}", file=sys.stderr)
+        self.cleanup()
         for pid, _ in self.ours():
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
@@ -183,9 +123,7 @@ class Processes:
 
     def kill_now(self):
         """For the watchdog: no waiting."""
-        for _, proc in self.children:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)
+        super().kill_now()
         for pid, _ in self.ours():
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
@@ -389,15 +327,16 @@ class Flow:
 
     def _start_servers_once(self, orgs, attempt):
         port = free_port()
-        secret = "whsec_" + base64.b64encode(os.urandom(32)).decode()
+        secret = new_secret()
         sim_log = self.out / "partner-sim.log"
         serve_log = self.out / "serve.log"
         for log in (sim_log, serve_log):
             with open(log, "a") as f:
                 f.write(f"--- attempt {attempt + 1}, trellis serve on port {port}\n")
-        sim = self.procs.start("partner-sim", [
+        sim = self.procs.spawn([
             self.trellis, "partner-sim", "--port", "0", "--secret", secret, "--accept-after", "1",
-            "--callback", f"http://127.0.0.1:{port}/v1/partners/{PARTNER_ID}/status"], sim_log, self.env)
+            "--callback", f"http://127.0.0.1:{port}/v1/partners/{PARTNER_ID}/status"], sim_log, env=self.env,
+            name="partner-sim", die_with_parent=True)
         endpoint = None
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and endpoint is None:
@@ -411,18 +350,12 @@ class Flow:
                 time.sleep(0.1)
         check(endpoint, "the partner simulator did not say where it listens within 20 s; see partner-sim.log")
         partners = self.scratch / "partners.json"
-        old = os.umask(0o077)
-        try:
-            partners.write_text(json.dumps([{
-                "id": PARTNER_ID, "organizations": orgs, "endpoint": endpoint, "format": "fhir-r4",
-                "signing_secrets": [secret], "status_mode": "callback",
-                "response_deadline_business_days": 2}], indent=1))
-        finally:
-            os.umask(old)
+        write_partners(partners, [(PARTNER_ID, orgs, endpoint, secret)], response_deadline_business_days=2)
         self.log(f"partner simulator at {endpoint}, answering for {len(orgs)} organizations")
-        serve = self.procs.start("trellis serve", [
+        serve = self.procs.spawn([
             self.trellis, "serve", "--db", str(self.db), "--port", str(port), "--partners", str(partners),
-            "--backoff-scale", "0.01", "--insecure-cookies"], serve_log, self.env)  # plain HTTP on loopback
+            "--backoff-scale", "0.01", "--insecure-cookies"], serve_log, env=self.env,  # plain HTTP on loopback
+            name="trellis serve", die_with_parent=True)
         base = f"http://127.0.0.1:{port}"
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         deadline = time.monotonic() + 60
@@ -486,7 +419,7 @@ class Flow:
                        XDG_CACHE_HOME=str(self.scratch / "xdg-cache"), SE_OFFLINE="true")
             # Service(executable_path=...) keeps selenium-manager from looking for (or downloading) anything.
             self.service = Service(executable_path=chromedriver, log_output=str(self.out / "chromedriver.log"),
-                                   env=env, popen_kw={"start_new_session": True, "preexec_fn": _die_with_parent})
+                                   env=env, popen_kw={"start_new_session": True, "preexec_fn": exit_with_parent})
             try:
                 self.driver = webdriver.Chrome(options=options, service=self.service)
             finally:
