@@ -464,12 +464,22 @@ class Flow:
 
     def wait(self, condition, timeout, message):
         from selenium.common.exceptions import (NoSuchElementException, StaleElementReferenceException,
-                                                TimeoutException)
+                                                TimeoutException, WebDriverException)
         from selenium.webdriver.support.ui import WebDriverWait
+
+        def settled(driver):
+            # While a navigation replaces the document (going back, a form's answer), chromium may
+            # answer a lookup about a node of the old one with this inspector error: not yet, not a failure.
+            try:
+                return condition(driver)
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error):
+                    return False
+                raise
         try:
             return WebDriverWait(self.driver, timeout, poll_frequency=0.1,
                                  ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
-                                 ).until(condition)
+                                 ).until(settled)
         except TimeoutException:
             fail(message)
 
