@@ -16,7 +16,7 @@ import TrellisTestSupport
 
     struct Site {
         let rig: DeliveryRig
-        var parts: TrellisServerParts
+        var settings: TrellisServerSettings
 
         static func make(secureCookies: Bool = false) async throws -> Site {
             let rig = try await DeliveryRig.make(directory: false)
@@ -36,14 +36,16 @@ import TrellisTestSupport
             }
             let matcher = Matcher(centroids: PostalCentroids(try ZCTAGazetteer.read(path: repository.appendingPathComponent("config/zcta/riverbend-zcta.txt").path)),
                                   knownDetails: taxonomy.detailsByDomain, today: APIFixture.matcher.today)
-            let matching = try await MatchingService.load(from: rig.store, matcher: matcher)
-            let web = try await WebInterface.load(WebSettings(webDirectory: repository.appendingPathComponent("web").path, secureCookies: secureCookies))
-            let uploads = DirectoryUploads(reader: reader, spoolDirectory: rig.folder.path)
-            return Site(rig: rig, parts: TrellisServerParts(store: rig.store, matching: matching, uploads: uploads, web: web))
+            var settings = APIFixture.settings(matcher: matcher)
+            settings.matching = try await MatchingService.load(from: rig.store, matcher: matcher)
+            settings.web = try await WebInterface.load(WebSettings(webDirectory: repository.appendingPathComponent("web").path, secureCookies: secureCookies))
+            settings.reader = reader
+            settings.uploadSpool = rig.folder.path
+            return Site(rig: rig, settings: settings)
         }
 
         func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-            try await TrellisApplication.make(parts, port: 0, logger: LoopbackServer.logger).test(.router, body)
+            try await buildApplication(settings: settings, store: rig.store, logger: LoopbackServer.logger).test(.router, body)
             await rig.close()
         }
     }
@@ -141,7 +143,7 @@ import TrellisTestSupport
             let unknown = try await browser.signIn(client, as: "nobody", password: "whatever-it-is-here")
             #expect(unknown.status == .unauthorized, "an unknown user reads the same as a wrong password")
             // The refused passwords one by one; the attempt refused by the limit is counted with its minute's failures.
-            try await site.parts.failedAuthentications.flush(to: site.rig.store.audit, everything: true)
+            try await site.settings.failedAuthentications.flush(to: site.rig.store.audit, everything: true)
             let trail = try await site.rig.store.audit.records(after: 0, limit: 1_000).map(\.event)
             #expect(trail.filter { $0.entity == "session" && $0.outcome == .denied }.count >= 7, "every refusal is audited")
         }

@@ -15,7 +15,7 @@ public struct BearerAuthentication: RouterMiddleware {
     let cache: TokenCache
 
     /// `cache` is shared with the administrator's pages, which empty it of a user they disable.
-    public init(store: any TrellisStore, failures: FailedAuthentications, cache: TokenCache = TokenCache()) {
+    init(store: any TrellisStore, failures: FailedAuthentications, cache: TokenCache = TokenCache()) {
         self.store = store
         self.failures = failures
         self.cache = cache
