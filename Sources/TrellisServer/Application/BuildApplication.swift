@@ -19,17 +19,21 @@ public func buildApplication(settings: TrellisServerSettings, store: any Trellis
         try await FirstStartImport.run(settings.firstStartDirectories, reader: reader, store: store, logger: logger)
     }
     let book = try await PartnerBook.serving(settings.partners, store: store)
-    let client = CurlClient(concurrency: 8)
-    // First in the group, so stopped last: after the worker and the poller that send through it.
-    var services: [any ServiceLifecycle.Service] = [CurlClientShutdown(client: client)]
-    if let interval = settings.pollEvery {
-        services.append(StatusPoller(store: store, partners: book, client: client, interval: interval, logger: logger))
+    var services: [any ServiceLifecycle.Service] = []
+    // Threads for partners' HTTP only when something here sends to partners.
+    if settings.delivery != nil || settings.pollEvery != nil {
+        let client = CurlClient(concurrency: 8)
+        // First in the group, so stopped last: after the worker and the poller that send through it.
+        services.append(CurlClientShutdown(client: client))
+        if let interval = settings.pollEvery {
+            services.append(StatusPoller(store: store, partners: book, client: client, interval: interval, logger: logger))
+        }
+        if let delivery = settings.delivery {
+            services.append(DeliveryWorker(store: store, partners: book, client: client, settings: delivery, logger: logger))
+        }
     }
     if let interval = settings.overdueEvery { services.append(OverdueChecker(referrals: store, audit: store.audit, interval: interval, logger: logger)) }
     services += extra
-    if let delivery = settings.delivery {
-        services.append(DeliveryWorker(store: store, partners: book, client: client, settings: delivery, logger: logger))
-    }
     let matching: MatchingService
     if let loaded = settings.matching { matching = loaded } else { matching = try await MatchingService.load(from: store, matcher: settings.matcher) }
     if settings.watchesDirectory { services.append(DirectoryWatcher(store: store, matching: matching, logger: logger)) }

@@ -5,7 +5,7 @@ import TrellisStore
 
 /// With an empty database, imports the configured sample directories so the first start serves something.
 enum FirstStartImport {
-    static func run(_ files: [String], reader: DirectoryReader, store: any TrellisStore, logger: Logger) async throws {
+    static func run(_ files: [String], reader: DirectoryReader, store: any DirectoryRepository, logger: Logger) async throws {
         guard !files.isEmpty, try await store.latestSnapshot() == nil else { return }
         var merged = DirectoryImport(keepsServices: true)
         var rejected = 0

@@ -10,12 +10,12 @@ public import TrellisStore
 /// counted (`FailedAuthentications`) rather than written one by one.
 public struct BearerAuthentication: RouterMiddleware {
     public typealias Context = TrellisRequestContext
-    let store: any TrellisStore
+    let store: any UserRepository
     let failures: FailedAuthentications
     let cache: TokenCache
 
     /// `cache` is shared with the administrator's pages, which empty it of a user they disable.
-    init(store: any TrellisStore, failures: FailedAuthentications, cache: TokenCache = TokenCache()) {
+    init(store: any UserRepository, failures: FailedAuthentications, cache: TokenCache = TokenCache()) {
         self.store = store
         self.failures = failures
         self.cache = cache
@@ -41,7 +41,7 @@ public struct BearerAuthentication: RouterMiddleware {
     }
 
     /// The user `secret` belongs to: a malformed one without asking the store, and a refusal counted.
-    static func user(bearing secret: String, store: any TrellisStore, failures: FailedAuthentications, kind: FailedAuthentications.Kind,
+    static func user(bearing secret: String, store: any UserRepository, failures: FailedAuthentications, kind: FailedAuthentications.Kind,
                      context: Context) async throws -> UserAccount? {
         guard APITokenFormat.isWellFormed(secret) else {
             failures.record(kind, address: context.sourceAddress)

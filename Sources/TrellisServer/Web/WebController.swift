@@ -17,7 +17,7 @@ struct WebController: Sendable {
     var tokens = TokenCache()
     let limiter: SignInLimiter
     let failures: FailedAuthentications
-    var access: AccessControl { AccessControl(store: store) }
+    var access: AccessControl { AccessControl(store: store, auditLog: store.audit) }
 
     func addRoutes(to router: Router<TrellisRequestContext>) {
         router.get("/sign-in") { _, context in signInPage(context: context) }

@@ -66,7 +66,7 @@ enum WebSession {
 /// The signed-in user of a web page, from the session cookie; pages without one go to sign-in.
 struct SessionAuthentication: RouterMiddleware {
     typealias Context = TrellisRequestContext
-    let store: any TrellisStore
+    let store: any UserRepository
     /// A made-up or ended session cookie is counted here, not written per request.
     let failures: FailedAuthentications
 

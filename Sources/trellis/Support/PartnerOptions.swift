@@ -10,7 +10,7 @@ struct PartnerOptions: ParsableArguments {
     var partners: String?
 
     /// The partners file's entries (stored into `store`, so answers and deadlines know them), or the stored partners.
-    func book(_ store: any TrellisStore, actor: String) async throws -> PartnerBook {
+    func book(_ store: any PartnerRepository, actor: String) async throws -> PartnerBook {
         guard let fromFile = try fileEntries() else { return try PartnerBook(try await store.partners()) }
         for partner in fromFile { try await store.savePartner(partner, context: AuditContext(actor: actor, purpose: "operations")) }
         return try PartnerBook(fromFile)
