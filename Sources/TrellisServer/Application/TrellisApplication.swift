@@ -79,10 +79,6 @@ public enum TrellisApplication {
         return router
     }
 
-    public static func router(store: any TrellisStore, matching: MatchingService? = nil) -> Router<TrellisRequestContext> {
-        router(TrellisServerParts(store: store, matching: matching))
-    }
-
     public static func make(_ parts: TrellisServerParts, host: String = "127.0.0.1", port: Int,
                             services: [any Service] = [], logger: Logger,
                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
@@ -108,10 +104,4 @@ public enum TrellisApplication {
 
     /// Where the metrics port listens: never anywhere else.
     public static let loopback = "127.0.0.1"
-
-    public static func make(store: any TrellisStore, matching: MatchingService? = nil, host: String = "127.0.0.1", port: Int,
-                            services: [any Service] = [], logger: Logger,
-                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        make(TrellisServerParts(store: store, matching: matching), host: host, port: port, services: services, logger: logger, onRunning: onRunning)
-    }
 }
