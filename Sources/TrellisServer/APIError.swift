@@ -3,8 +3,10 @@ import TrellisCore
 import TrellisStore
 
 /// A refusal the API answers with its JSON envelope: a status, a stable code for programs, a message
-/// for people and, when one is at fault, the field. `ErrorEnvelopeMiddleware` renders it.
-public struct APIError: Error, Sendable {
+/// for people and, when one is at fault, the field. `ErrorEnvelopeMiddleware` renders it for the API,
+/// `ErrorPageMiddleware` as a page for the web pages; as an `HTTPResponseError` it renders itself the
+/// same way should it ever reach Hummingbird past both.
+public struct APIError: HTTPResponseError, Sendable {
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
@@ -24,6 +26,8 @@ public struct APIError: Error, Sendable {
     /// The database cannot be reached: try again shortly (the JSON answer carries Retry-After).
     static let databaseUnavailable = APIError(.serviceUnavailable, code: "unavailable",
                                               "the database cannot be reached just now; try again shortly")
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response { response }
 
     var response: Response {
         var response = JSONResponse.error(Int(status.code), code: code, message, field: field)

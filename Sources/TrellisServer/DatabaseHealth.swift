@@ -10,13 +10,13 @@ public import TrellisStore
 /// connection pool to give up (which takes a minute), and `/readyz` says so; when it answers again,
 /// service resumes by itself.
 public final class DatabaseHealth: ServiceLifecycle.Service, Sendable {
-    let store: any TrellisStore
+    let store: any DirectoryRepository
     let interval: Duration
     let timeout: Duration
     let logger: Logger
     private let state = Mutex<(reachable: Bool, probing: Bool)>((true, false))
 
-    public init(store: any TrellisStore, interval: Duration = .seconds(2), timeout: Duration = .seconds(2), logger: Logger) {
+    public init(store: any DirectoryRepository, interval: Duration = .seconds(2), timeout: Duration = .seconds(2), logger: Logger) {
         self.store = store
         self.interval = interval
         self.timeout = timeout

@@ -5,12 +5,12 @@ public import TrellisStore
 /// `/healthz`: the process answers. `/readyz`: the database answers and a directory is stored, so
 /// referrals can be made; 503 otherwise, saying which.
 public struct HealthController: Sendable {
-    let store: any TrellisStore
+    let store: any DirectoryRepository
     let health: DatabaseHealth?
     /// How many services matching and search hold (every stored directory, not only the newest import).
     let servedServices: @Sendable () -> Int?
 
-    public init(store: any TrellisStore, health: DatabaseHealth? = nil, servedServices: @escaping @Sendable () -> Int? = { nil }) {
+    public init(store: any DirectoryRepository, health: DatabaseHealth? = nil, servedServices: @escaping @Sendable () -> Int? = { nil }) {
         self.store = store
         self.health = health
         self.servedServices = servedServices

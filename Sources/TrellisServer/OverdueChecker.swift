@@ -9,13 +9,15 @@ public import TrellisStore
 /// overdue one once: a warning naming the referral and agency (ids only) and an audit record, so a
 /// supervisor's dashboard and the audit trail show who was chased and when.
 public struct OverdueChecker: ServiceLifecycle.Service {
-    let store: any TrellisStore
+    let referrals: any ReferralRepository
+    let audit: any AuditLog
     let interval: TimeInterval
     let logger: Logger
     private let flagged = FlaggedReferrals()
 
-    public init(store: any TrellisStore, interval: TimeInterval = 900, logger: Logger) {
-        self.store = store
+    public init(referrals: any ReferralRepository, audit: any AuditLog, interval: TimeInterval = 900, logger: Logger) {
+        self.referrals = referrals
+        self.audit = audit
         self.interval = interval
         self.logger = logger
     }
@@ -33,7 +35,7 @@ public struct OverdueChecker: ServiceLifecycle.Service {
     @discardableResult
     public func check(now: Date) async throws -> [String] {
         let context = AuditContext(actor: "system:overdue", purpose: "operations", now: now)
-        let overdue = try await store.referrals(ReferralFilter(overdueAt: now, limit: 10_000), context: context)
+        let overdue = try await referrals.referrals(ReferralFilter(overdueAt: now, limit: 10_000), context: context)
         let fresh = flagged.ids.withLock { seen -> [Referral] in
             let new = overdue.filter { !seen.contains($0.id) }
             seen = Set(overdue.map(\.id))  // answered ones drop out, so a set this size stays bounded
@@ -42,7 +44,7 @@ public struct OverdueChecker: ServiceLifecycle.Service {
         for referral in fresh {
             logger.warning("referral overdue: no answer from the agency by its deadline",
                            metadata: ["referral.id": "\(referral.id)", "referral.organization": "\(referral.organizationID)"])
-            try await store.audit.append(context.entry(.execute, "referral", referral.id, detail: "flagged overdue: \(referral.organizationID) has not answered"))
+            try await audit.append(context.entry(.execute, "referral", referral.id, detail: "flagged overdue: \(referral.organizationID) has not answered"))
         }
         return fresh.map(\.id)
     }

@@ -10,13 +10,16 @@ public import TrellisStore
 /// `PartnerAnswers`, this only translates HTTP.
 public struct PartnerAnswerController: Sendable {
     let answers: PartnerAnswers
-    let store: any TrellisStore
+    /// Users for a partner's token, referrals and partners for the answer itself.
+    let store: any ReferralRepository & PartnerRepository & UserRepository
+    let auditLog: any AuditLog
     /// Bad signatures and tokens are counted here, not written per request.
     let failures: FailedAuthentications
 
-    public init(store: any TrellisStore, failures: FailedAuthentications) {
+    public init(store: any ReferralRepository & PartnerRepository & UserRepository, auditLog: any AuditLog, failures: FailedAuthentications) {
         answers = PartnerAnswers(store: store)
         self.store = store
+        self.auditLog = auditLog
         self.failures = failures
     }
 
@@ -38,7 +41,7 @@ public struct PartnerAnswerController: Sendable {
                     throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""], message: "the token is not valid")
                 }
                 guard user.role == .partner, user.organizationID == partner else {
-                    try await store.audit.append(AuditContext(actor: user.id, sourceAddress: context.sourceAddress, purpose: "security")
+                    try await auditLog.append(AuditContext(actor: user.id, sourceAddress: context.sourceAddress, purpose: "security")
                         .entry(.execute, "partner-status", partner, outcome: .denied, detail: "token does not belong to partner \(partner)"))
                     throw APIError.forbidden("this token does not answer for partner \(partner)")
                 }

@@ -56,12 +56,28 @@ struct APIFixture {
         return APIFixture(rig: rig, matching: matching, tokens: tokens)
     }
 
-    func app() throws -> some ApplicationProtocol {
+    func app() async throws -> some ApplicationProtocol {
         let taxonomy = try TaxonomyMap(json: Data(contentsOf: DeliveryFixtures.repository.appendingPathComponent("config/taxonomy-map.json")))
-        let uploads = DirectoryUploads(reader: DirectoryReader(taxonomy: taxonomy), spoolDirectory: rig.folder.path, limitBytes: 4 * 1_024 * 1_024)
-        var parts = TrellisServerParts(store: rig.store, matching: matching, uploads: uploads)
-        parts.failedAuthentications = failures
-        return TrellisApplication.make(parts, port: 0, logger: LoopbackServer.logger)
+        var settings = Self.settings(matcher: Self.matcher)
+        settings.matching = matching
+        settings.reader = DirectoryReader(taxonomy: taxonomy)
+        settings.uploadSpool = rig.folder.path
+        settings.uploadLimitBytes = 4 * 1_024 * 1_024
+        settings.failedAuthentications = failures
+        return try await buildApplication(settings: settings, store: rig.store, logger: LoopbackServer.logger)
+    }
+
+    /// The server's real wiring on any free port, without the services that work on their own clock
+    /// (delivery, polling, overdue checks, directory and database watchers): a test drives those itself.
+    static func settings(matcher: Matcher) -> TrellisServerSettings {
+        var settings = TrellisServerSettings(matcher: matcher)
+        settings.port = 0
+        settings.delivery = nil
+        settings.pollEvery = nil
+        settings.overdueEvery = nil
+        settings.watchesDirectory = false
+        settings.watchesDatabase = false
+        return settings
     }
 
     /// Runs `body` against the application.

@@ -27,7 +27,9 @@ import TrellisTestSupport
                                         passwordHash: nil, context: admin)
             let token = try await rig.store.issueToken(userID: "cw-9", expiresAt: nil, context: admin).secret
             let server = try await LoopbackServer.start { reportPort in
-                TrellisApplication.make(store: rig.store, matching: matching, port: 0, logger: LoopbackServer.logger, onRunning: reportPort)
+                var settings = APIFixture.settings(matcher: MatchRouteTests.matcher)
+                settings.matching = matching
+                return try await buildApplication(settings: settings, store: rig.store, logger: LoopbackServer.logger, onRunning: reportPort)
             }
             return Served(rig: rig, matching: matching, server: server, token: token)
         }

@@ -25,9 +25,10 @@ import TrellisTestSupport
         let folder = fixture.rig.folder.appendingPathComponent("answers")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let existing = try await AccessMatrixTests.refer(fixture, by: .caseworkerA, to: "ORG-42")
-        var parts = TrellisServerParts(store: fixture.store, matching: fixture.matching)
-        parts.openAPIDocument = Self.document
-        let app = TrellisApplication.make(parts, port: 0, logger: LoopbackServer.logger)
+        var settings = APIFixture.settings(matcher: F.matcher)
+        settings.matching = fixture.matching
+        settings.openAPIDocument = Self.document
+        let app = try await buildApplication(settings: settings, store: fixture.store, logger: LoopbackServer.logger)
         try await app.test(.router) { client in
             var count = 0
             func record(_ method: HTTPRequest.Method, _ uri: String, _ caller: F.Caller?, _ body: ByteBuffer? = nil) async throws {

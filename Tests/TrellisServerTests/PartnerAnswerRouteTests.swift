@@ -29,7 +29,7 @@ import TrellisTestSupport
             let beacon = DeliveryRig.partner("beacon", endpoint: "http://127.0.0.1:9/in", organizations: ["ORG-7"], secret: otherSecret)
             for partner in [harbor, beacon] { try await rig.store.savePartner(partner, context: AuditContext(actor: "admin-1", purpose: "operations")) }
             let server = try await LoopbackServer.start { reportPort in
-                TrellisApplication.make(store: rig.store, port: 0, logger: LoopbackServer.logger, onRunning: reportPort)
+                try await buildApplication(settings: APIFixture.settings(matcher: APIFixture.matcher), store: rig.store, logger: LoopbackServer.logger, onRunning: reportPort)
             }
             return Served(rig: rig, server: server)
         }
@@ -129,7 +129,7 @@ import TrellisTestSupport
         // Start the server first so the simulator knows where to call back.
         let rig = try await DeliveryRig.make()
         let trellis = try await LoopbackServer.start { reportPort in
-            TrellisApplication.make(store: rig.store, port: 0, logger: LoopbackServer.logger, onRunning: reportPort)
+            try await buildApplication(settings: APIFixture.settings(matcher: APIFixture.matcher), store: rig.store, logger: LoopbackServer.logger, onRunning: reportPort)
         }
         let port = trellis.port
         let simulator = try PartnerSimulator(settings: .init(secret: DeliveryFixtures.secret, acceptAfter: 0.05,

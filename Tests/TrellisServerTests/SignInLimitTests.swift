@@ -32,12 +32,12 @@ import TrellisTestSupport
 
     static func site(trusting proxies: [String]) async throws -> WebPageTests.Site {
         var site = try await WebPageTests.Site.make()
-        site.parts.forwardedFor = try ForwardedFor(trustedProxies: proxies)
+        site.settings.forwardedFor = try ForwardedFor(trustedProxies: proxies)
         return site
     }
 
     static func test(_ site: WebPageTests.Site, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await TrellisApplication.make(site.parts, port: 0, logger: LoopbackServer.logger).test(.live, body)
+        try await buildApplication(settings: site.settings, store: site.rig.store, logger: LoopbackServer.logger).test(.live, body)
         await site.rig.close()
     }
 

@@ -59,7 +59,7 @@ import TrellisTestSupport
     /// (and must be given a user here, or this test fails naming it).
     @Test func everyPagePostIsRefusedWithoutItsCSRFToken() async throws {
         let site = try await Site.make()
-        let router = TrellisApplication.router(site.parts)
+        let router = TrellisApplication.router(TrellisServerParts(store: site.rig.store, web: site.settings.web))
         let pagePosts = Set(router.routes.filter { $0.method == .post }.map { "\($0.path)" }
             .filter { !$0.hasPrefix("/v1/") && !$0.hasPrefix("/fhir/") })
         /// Who may use each route when the token is there, so the refusal can only be the token's.
@@ -175,7 +175,7 @@ import TrellisTestSupport
     @Test func theDirectoryUploadRefusesABadFileAndEveryoneButAnAdministrator() async throws {
         let site = try await Site.make()
         let before = try await site.rig.store.latestSnapshot()
-        let served = try #require(site.parts.matching?.catalog.count)
+        let served = try #require(site.settings.matching?.catalog.count)
         try await site.test { client in
             for user in ["cw-1", "sup-1"] {
                 var browser = Browser()
@@ -204,7 +204,7 @@ import TrellisTestSupport
             #expect(notMultipart.status == .badRequest)
             #expect(String(buffer: notMultipart.body).contains("multipart/form-data"))
             #expect(try await site.rig.store.latestSnapshot()?.id == before?.id, "nothing was imported")
-            #expect(site.parts.matching?.catalog.count == served, "matching still serves the directory it had")
+            #expect(site.settings.matching?.catalog.count == served, "matching still serves the directory it had")
             let trail = try await site.rig.store.audit.records(after: 0, limit: 10_000).map(\.event)
             for user in ["cw-1", "sup-1"] {
                 #expect(trail.contains { $0.actor == user && $0.outcome == .denied && $0.entityID == "import directories" }, "\(user)'s attempt is audited")

@@ -16,7 +16,7 @@ import TrellisTestSupport
 
     struct Site {
         let rig: DeliveryRig
-        var parts: TrellisServerParts
+        var settings: TrellisServerSettings
 
         /// One cheap bcrypt hash for every site: at the real cost each hash and each sign-in takes a
         /// quarter of a second of CPU, and the suite's many sites and sign-ins at once held up the live
@@ -41,16 +41,18 @@ import TrellisTestSupport
             }
             let matcher = Matcher(centroids: PostalCentroids(try ZCTAGazetteer.read(path: repository.appendingPathComponent("config/zcta/riverbend-zcta.txt").path)),
                                   knownDetails: taxonomy.detailsByDomain, today: APIFixture.matcher.today)
-            let matching = try await MatchingService.load(from: rig.store, matcher: matcher)
-            var settings = WebSettings(webDirectory: repository.appendingPathComponent("web").path, secureCookies: secureCookies)
-            configure(&settings)
-            let web = try await WebInterface.load(settings)
-            let uploads = DirectoryUploads(reader: reader, spoolDirectory: rig.folder.path)
-            return Site(rig: rig, parts: TrellisServerParts(store: rig.store, matching: matching, uploads: uploads, web: web))
+            var settings = APIFixture.settings(matcher: matcher)
+            settings.matching = try await MatchingService.load(from: rig.store, matcher: matcher)
+            var web = WebSettings(webDirectory: repository.appendingPathComponent("web").path, secureCookies: secureCookies)
+            configure(&web)
+            settings.web = try await WebInterface.load(web)
+            settings.reader = reader
+            settings.uploadSpool = rig.folder.path
+            return Site(rig: rig, settings: settings)
         }
 
         func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-            try await TrellisApplication.make(parts, port: 0, logger: LoopbackServer.logger).test(.router, body)
+            try await buildApplication(settings: settings, store: rig.store, logger: LoopbackServer.logger).test(.router, body)
             await rig.close()
         }
     }
@@ -148,7 +150,7 @@ import TrellisTestSupport
             let unknown = try await browser.signIn(client, as: "nobody", password: "whatever-it-is-here")
             #expect(unknown.status == .unauthorized, "an unknown user reads the same as a wrong password")
             // The refused passwords one by one; the attempt refused by the limit is counted with its minute's failures.
-            try await site.parts.failedAuthentications.flush(to: site.rig.store.audit, everything: true)
+            try await site.settings.failedAuthentications.flush(to: site.rig.store.audit, everything: true)
             let trail = try await site.rig.store.audit.records(after: 0, limit: 1_000).map(\.event)
             #expect(trail.filter { $0.entity == "session" && $0.outcome == .denied }.count >= 7, "every refusal is audited")
         }

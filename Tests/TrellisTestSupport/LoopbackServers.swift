@@ -35,9 +35,9 @@ public final class LoopbackServer: Sendable {
     }
 
     /// Runs the application `make` builds (listening on port 0) and returns once it reports its port.
-    public static func start(_ make: (@escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol) async throws -> LoopbackServer {
+    public static func start(_ make: (@escaping @Sendable (Int) async -> Void) async throws -> some ApplicationProtocol) async throws -> LoopbackServer {
         let (ports, reporter) = AsyncStream<Int>.makeStream()
-        let app = try make { reporter.yield($0) }
+        let app = try await make { reporter.yield($0) }
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }

@@ -85,9 +85,10 @@ public enum PartnerAnswerError: Error, Equatable, Sendable, CustomStringConverti
 /// constant-time comparison), refuses a message id seen before, and moves the referral through the
 /// lifecycle rules as the agency, audited. The HTTP routes only translate.
 public struct PartnerAnswers: Sendable {
-    let store: any TrellisStore
+    /// The referral moved and the partner whose secrets signed the answer.
+    let store: any ReferralRepository & PartnerRepository
 
-    public init(store: any TrellisStore) { self.store = store }
+    public init(store: any ReferralRepository & PartnerRepository) { self.store = store }
 
     /// `POST /v1/partners/{partner}/status`.
     public func statusUpdate(partnerID: String, body: Data, headers: (String) -> String?, sourceAddress: String?,

@@ -7,7 +7,8 @@ public import TrellisStore
 /// Asks partners that cannot call back how their referrals stand: a GET of each open referral's Task
 /// at `{endpoint}/{referral id}` on a schedule, applied through the same lifecycle rules as a callback.
 public final class StatusPoller: ServiceLifecycle.Service, Sendable {
-    let store: any TrellisStore
+    /// Open referrals and their outbox rows; partners' answers through `PartnerAnswers`.
+    let store: any ReferralRepository & PartnerRepository
     let partners: PartnerBook
     let client: CurlClient
     let interval: TimeInterval
@@ -15,7 +16,7 @@ public final class StatusPoller: ServiceLifecycle.Service, Sendable {
     let logger: Logger
     let environment: [String: String]
 
-    public init(store: any TrellisStore, partners: PartnerBook, client: CurlClient, interval: TimeInterval = 300,
+    public init(store: any ReferralRepository & PartnerRepository, partners: PartnerBook, client: CurlClient, interval: TimeInterval = 300,
                 transport: TransportSettings = TransportSettings(), logger: Logger,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.store = store

@@ -44,7 +44,8 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
         }
     }
 
-    let store: any TrellisStore
+    /// The outbox: claims, reports, releases. The worker reads nothing else of the store.
+    let store: any DeliveryRepository
     let partners: PartnerBook
     let client: CurlClient
     let settings: DeliverySettings
@@ -57,7 +58,7 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
     /// Partners that answered 410, and when: claims already in hand for them are not sent.
     private let gone = Mutex<[String: Date]>([:])
 
-    public init(store: any TrellisStore, partners: PartnerBook, client: CurlClient, settings: DeliverySettings = DeliverySettings(),
+    public init(store: any DeliveryRepository, partners: PartnerBook, client: CurlClient, settings: DeliverySettings = DeliverySettings(),
                 logger: Logger, now: @escaping @Sendable () -> Date = Date.init,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.store = store

@@ -15,13 +15,16 @@ struct AccessControl: Sendable {
     static let administrators: Set<Role> = [.admin]
     static let everyone: Set<Role> = Set(Role.allCases)
 
-    let store: any TrellisStore
+    /// Referrals and partners: whose scope a user has, and the referrer's cancel.
+    let store: any ReferralRepository & PartnerRepository
+    /// Where refusals are written.
+    let auditLog: any AuditLog
 
     /// The signed-in user, when their role is one of `roles`; otherwise a 403, audited as a denial.
     func require(_ roles: Set<Role>, _ context: TrellisRequestContext, to action: String) async throws -> UserAccount {
         guard let user = context.user else { throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "sign in first") }
         guard roles.contains(user.role) else {
-            try await store.audit.append(audit(user, context, purpose: "security").entry(
+            try await auditLog.append(audit(user, context, purpose: "security").entry(
                 .execute, "access", action, outcome: .denied, detail: "role \(user.role.rawValue) may not \(action)"))
             throw APIError.forbidden("a \(user.role.rawValue) may not \(action)")
         }

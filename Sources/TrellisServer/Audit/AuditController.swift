@@ -6,12 +6,13 @@ public import TrellisStore
 /// `GET /v1/audit?after&limit` (the trail, page by page) and `GET /v1/audit/verify` (walk the hash
 /// chain against the signed checkpoints). Administrators only; reading the trail is itself audited.
 public struct AuditController: Sendable {
-    let store: any TrellisStore
+    let auditLog: any AuditLog
     let access: AccessControl
 
-    public init(store: any TrellisStore) {
-        self.store = store
-        access = AccessControl(store: store)
+    /// `store` only for the administrator check.
+    public init(store: any ReferralRepository & PartnerRepository, auditLog: any AuditLog) {
+        self.auditLog = auditLog
+        access = AccessControl(store: store, auditLog: auditLog)
     }
 
     public func addRoutes(to group: RouterGroup<TrellisRequestContext>) {
@@ -20,15 +21,15 @@ public struct AuditController: Sendable {
             try request.uri.rejectUnknownParameters(["after", "limit"])
             let after = try request.uri.integer("after", in: 0...Int.max, default: 0)
             let limit = try request.uri.integer("limit", in: 1...1_000, default: 100)
-            let records = try await store.audit.records(after: Int64(after), limit: limit)
-            try await store.audit.append(access.audit(user, context, purpose: "security").entry(
+            let records = try await auditLog.records(after: Int64(after), limit: limit)
+            try await auditLog.append(access.audit(user, context, purpose: "security").entry(
                 .read, "audit", "*", detail: "\(records.count) records after \(after)"))
             return try JSONResponse.encode(.ok, AuditPage(records: records.map(\.event), next: records.last.map { Int($0.event.sequence) }))
         }
         group.get("/audit/verify") { _, context in
             let user = try await access.require(AccessControl.administrators, context, to: "verify the audit trail")
-            let verdict = try await store.audit.verify()
-            try await store.audit.append(access.audit(user, context, purpose: "security").entry(.execute, "audit", "verify"))
+            let verdict = try await auditLog.verify()
+            try await auditLog.append(access.audit(user, context, purpose: "security").entry(.execute, "audit", "verify"))
             return try JSONResponse.encode(.ok, AuditVerification(verdict))
         }
     }

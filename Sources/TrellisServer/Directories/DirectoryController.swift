@@ -8,16 +8,16 @@ public import TrellisStore
 /// disk within the size limit, read record by record (one bad record never sinks the file), stored,
 /// and swapped into matching and search without a restart. Answers with the import report.
 public struct DirectoryController: Sendable {
-    let store: any TrellisStore
+    let store: any DirectoryRepository & ReferralRepository & PartnerRepository
     let matching: MatchingService
     let uploads: DirectoryUploads
     let access: AccessControl
 
-    public init(store: any TrellisStore, matching: MatchingService, uploads: DirectoryUploads) {
+    public init(store: any DirectoryRepository & ReferralRepository & PartnerRepository, auditLog: any AuditLog, matching: MatchingService, uploads: DirectoryUploads) {
         self.store = store
         self.matching = matching
         self.uploads = uploads
-        access = AccessControl(store: store)
+        access = AccessControl(store: store, auditLog: auditLog)
     }
 
     public func addRoutes(to group: RouterGroup<TrellisRequestContext>) {

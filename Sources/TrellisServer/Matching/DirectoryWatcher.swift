@@ -7,12 +7,12 @@ public import TrellisStore
 /// sharing a database): every `interval` it compares the newest snapshot with the one it loaded, and
 /// rebuilds the index and catalog when they differ.
 public struct DirectoryWatcher: ServiceLifecycle.Service {
-    let store: any TrellisStore
+    let store: any DirectoryRepository
     let matching: MatchingService
     let interval: Duration
     let logger: Logger
 
-    public init(store: any TrellisStore, matching: MatchingService, interval: Duration = .seconds(15), logger: Logger) {
+    public init(store: any DirectoryRepository, matching: MatchingService, interval: Duration = .seconds(15), logger: Logger) {
         self.store = store
         self.matching = matching
         self.interval = interval

@@ -9,11 +9,12 @@ public import TrellisStore
 public struct MatchController: Sendable {
     static let bodyLimit = 64 * 1_024
     let matching: MatchingService
-    let store: any TrellisStore
+    /// Where a ranking is audited; matching reads no stored data.
+    let auditLog: any AuditLog
 
-    public init(matching: MatchingService, store: any TrellisStore) {
+    public init(matching: MatchingService, auditLog: any AuditLog) {
         self.matching = matching
-        self.store = store
+        self.auditLog = auditLog
     }
 
     /// Routes for a group behind `BearerAuthentication`.
@@ -43,7 +44,7 @@ public struct MatchController: Sendable {
         }
         ServerMetrics.matches.increment()
         let audit = AuditContext(actor: user.id, sourceAddress: context.sourceAddress, purpose: "treatment")
-        try await store.audit.append(audit.entry(.execute, "match", profile.person.ref,
+        try await auditLog.append(audit.entry(.execute, "match", profile.person.ref,
                                                  detail: "\(profile.needs.count) needs ranked by \(user.organizationID)"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -29,7 +29,7 @@ public final class MatchingService: Sendable {
     }
 
     /// Builds the index and catalog from the directory stored in `store`.
-    public static func load(from store: any TrellisStore, matcher: Matcher) async throws -> MatchingService {
+    public static func load(from store: any DirectoryRepository, matcher: Matcher) async throws -> MatchingService {
         // The snapshot is read first: an import landing in between makes the watcher load it again.
         let snapshot = try await store.latestSnapshot()?.id
         return MatchingService(matcher: matcher, services: try await store.storedServices(), snapshotID: snapshot)
@@ -41,7 +41,7 @@ public final class MatchingService: Sendable {
     public var snapshotID: Int64? { current.withLock { $0.snapshot } }
 
     /// Rebuilds both from what `store` holds now (after a directory import) and swaps them in.
-    public func reload(from store: any TrellisStore) async throws {
+    public func reload(from store: any DirectoryRepository) async throws {
         let snapshot = try await store.latestSnapshot()?.id
         let built = Self.build(try await store.storedServices(), today: matcher.today)
         current.withLock { $0 = (built.index, built.catalog, snapshot) }

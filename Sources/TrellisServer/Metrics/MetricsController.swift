@@ -7,14 +7,19 @@ public import TrellisStore
 /// the outbox and delivery attempts are counted by the database at each scrape, so every server
 /// sharing it agrees. Counts only, never a person's data.
 public struct MetricsController: Sendable {
-    let store: any TrellisStore
+    /// The counts; referrals and partners only for the administrator check.
+    let store: any MonitoringRepository & ReferralRepository & PartnerRepository
+    let auditLog: any AuditLog
 
-    public init(store: any TrellisStore) { self.store = store }
+    public init(store: any MonitoringRepository & ReferralRepository & PartnerRepository, auditLog: any AuditLog) {
+        self.store = store
+        self.auditLog = auditLog
+    }
 
     /// `GET /metrics` on the service's own port: for an administrator's token only (the counts tell
     /// an outsider how busy each agency is). Anyone else is answered 401 or 403.
     public func addRoutes(to router: Router<TrellisRequestContext>, behind authentication: BearerAuthentication) {
-        let access = AccessControl(store: store)
+        let access = AccessControl(store: store, auditLog: auditLog)
         router.group("/metrics").add(middleware: authentication).get { _, context in
             _ = try await access.require(AccessControl.administrators, context, to: "read the metrics")
             return try await exposition()

@@ -10,16 +10,16 @@ public import TrellisStore
 /// counted (`FailedAuthentications`) rather than written one by one.
 public struct BearerAuthentication: RouterMiddleware {
     public typealias Context = TrellisRequestContext
-    let store: any TrellisStore
+    let store: any UserRepository
     let failures: FailedAuthentications
     let cache: TokenCache
 
-    public init(store: any TrellisStore, failures: FailedAuthentications) {
+    public init(store: any UserRepository, failures: FailedAuthentications) {
         self.init(store: store, failures: failures, cache: TokenCache())
     }
 
     /// `cache` is shared with the administrator's pages, which empty it of a user they disable.
-    init(store: any TrellisStore, failures: FailedAuthentications, cache: TokenCache) {
+    init(store: any UserRepository, failures: FailedAuthentications, cache: TokenCache) {
         self.store = store
         self.failures = failures
         self.cache = cache
@@ -45,7 +45,7 @@ public struct BearerAuthentication: RouterMiddleware {
     }
 
     /// The user `secret` belongs to: a malformed one without asking the store, and a refusal counted.
-    static func user(bearing secret: String, store: any TrellisStore, failures: FailedAuthentications, kind: FailedAuthentications.Kind,
+    static func user(bearing secret: String, store: any UserRepository, failures: FailedAuthentications, kind: FailedAuthentications.Kind,
                      context: Context) async throws -> UserAccount? {
         guard APITokenFormat.isWellFormed(secret) else {
             failures.record(kind, address: context.sourceAddress)

@@ -10,12 +10,12 @@ public import TrellisStore
 public struct ReferralController: Sendable {
     static let bodyLimit = 128 * 1_024
     static let listParameters: Set<String> = ["status", "agency", "overdue", "mine", "page", "per_page"]
-    let store: any TrellisStore
+    let store: any ReferralRepository & PartnerRepository & DeliveryRepository
     let access: AccessControl
 
-    public init(store: any TrellisStore) {
+    public init(store: any ReferralRepository & PartnerRepository & DeliveryRepository, auditLog: any AuditLog) {
         self.store = store
-        access = AccessControl(store: store)
+        access = AccessControl(store: store, auditLog: auditLog)
     }
 
     /// Routes for a group behind authentication.

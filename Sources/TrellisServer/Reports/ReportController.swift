@@ -8,12 +8,12 @@ public import TrellisStore
 /// their organization made; an administrator all of them (or one referring organization's, with
 /// `organization`). Counts only: no person's data.
 public struct ReportController: Sendable {
-    let store: any TrellisStore
+    let store: any ReferralRepository & PartnerRepository
     let access: AccessControl
 
-    public init(store: any TrellisStore) {
+    public init(store: any ReferralRepository & PartnerRepository, auditLog: any AuditLog) {
         self.store = store
-        access = AccessControl(store: store)
+        access = AccessControl(store: store, auditLog: auditLog)
     }
 
     public func addRoutes(to group: RouterGroup<TrellisRequestContext>) {

@@ -7,9 +7,9 @@ public import TrellisStore
 /// The directory is public information: any signed-in role may read it, and reading is not audited.
 public struct ServiceController: Sendable {
     let matching: MatchingService
-    let store: any TrellisStore
+    let store: any DirectoryRepository
 
-    public init(matching: MatchingService, store: any TrellisStore) {
+    public init(matching: MatchingService, store: any DirectoryRepository) {
         self.matching = matching
         self.store = store
     }

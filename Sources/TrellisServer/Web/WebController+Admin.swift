@@ -49,7 +49,7 @@ extension WebController {
         let name = try await MultipartSpool.spool(request.body, boundary: boundary, field: "file", to: path, limit: uploads.limitBytes) { fields in
             try verifyCSRF(fields["csrf"], context)
         }
-        let importer = DirectoryController(store: store, matching: matching, uploads: uploads)
+        let importer = DirectoryController(store: store, auditLog: store.audit, matching: matching, uploads: uploads)
         let (report, imported) = try await importer.importSpooled(path: path, name: name, user: user, context: context)
         let file = report.files.first
         let summary: [String: Any] = [

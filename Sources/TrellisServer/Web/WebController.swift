@@ -17,47 +17,33 @@ struct WebController: Sendable {
     var tokens = TokenCache()
     let limiter: SignInLimiter
     let failures: FailedAuthentications
-    var access: AccessControl { AccessControl(store: store) }
+    var access: AccessControl { AccessControl(store: store, auditLog: store.audit) }
 
     func addRoutes(to router: Router<TrellisRequestContext>) {
         router.get("/sign-in") { request, context in signInPage(context: context, message: WebSession.signedOutMessage(request, settings: settings)) }
         router.post("/sign-in") { request, context in try await signIn(request, context) }
         let pages = router.group().add(middleware: SessionAuthentication(store: store, failures: failures, settings: settings))
-        pages.post("/sign-out") { request, context in try await page(context) { try await signOut(request, context) } }
-        pages.get("/") { _, context in try await page(context) { try await profilePage(context) } }
-        pages.post("/matches") { request, context in try await page(context) { try await matches(request, context) } }
-        pages.post("/referrals/new") { request, context in try await page(context) { try await referralForm(request, context) } }
-        pages.get("/referrals") { request, context in try await page(context) { try await tracker(request, context) } }
-        pages.get("/referrals/:id") { _, context in try await page(context) { try await referralPage(try context.parameters.require("id"), context) } }
-        pages.post("/referrals/:id/cancel") { request, context in
-            try await page(context) { try await cancel(try context.parameters.require("id"), request, context) }
-        }
-        pages.get("/dashboard") { _, context in try await page(context) { try await dashboard(context) } }
-        pages.get("/admin") { _, context in try await page(context) { try await adminPage(context, extra: [:]) } }
-        pages.post("/admin/directories") { request, context in try await page(context) { try await adminUpload(request, context) } }
-        pages.post("/admin/audit/verify") { request, context in try await page(context) { try await adminVerify(request, context) } }
+            .add(middleware: ErrorPageMiddleware(pages: self.pages))
+        pages.post("/sign-out") { request, context in try await signOut(request, context) }
+        pages.get("/") { _, context in try await profilePage(context) }
+        pages.post("/matches") { request, context in try await matches(request, context) }
+        pages.post("/referrals/new") { request, context in try await referralForm(request, context) }
+        pages.get("/referrals") { request, context in try await tracker(request, context) }
+        pages.get("/referrals/:id") { _, context in try await referralPage(try context.parameters.require("id"), context) }
+        pages.post("/referrals/:id/cancel") { request, context in try await cancel(try context.parameters.require("id"), request, context) }
+        pages.get("/dashboard") { _, context in try await dashboard(context) }
+        pages.get("/admin") { _, context in try await adminPage(context, extra: [:]) }
+        pages.post("/admin/directories") { request, context in try await adminUpload(request, context) }
+        pages.post("/admin/audit/verify") { request, context in try await adminVerify(request, context) }
         pages.post("/admin/users/:id/:action") { request, context in
-            try await page(context) { try await adminUserAction(try context.parameters.require("id"), try context.parameters.require("action"), request, context) }
+            try await adminUserAction(try context.parameters.require("id"), try context.parameters.require("action"), request, context)
         }
-        pages.post("/admin/tokens/:id/revoke") { request, context in
-            try await page(context) { try await adminRevokeToken(try context.parameters.require("id"), request, context) }
-        }
+        pages.post("/admin/tokens/:id/revoke") { request, context in try await adminRevokeToken(try context.parameters.require("id"), request, context) }
     }
 
     /// After a form: go to `location` with GET (303), so a reload does not send the form again.
     static func seeOther(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location])
-    }
-
-    /// Runs a page's handler; a refusal becomes an error page with its status.
-    func page(_ context: TrellisRequestContext, _ body: () async throws -> Response) async throws -> Response {
-        do { return try await body() } catch let error as APIError {
-            return pages.error(error, context: context)
-        } catch let error as StoreError {
-            return pages.error(APIError(error), context: context)
-        } catch where StoreAvailability.isUnavailable(error) {
-            return pages.error(.databaseUnavailable, context: context)
-        }
     }
 
     /// The form body, refused unless it carries this session's CSRF token.

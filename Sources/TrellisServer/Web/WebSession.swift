@@ -75,7 +75,7 @@ enum WebSession {
 /// session idle past its limit is ended by the store, and the page goes to sign-in saying why.
 struct SessionAuthentication: RouterMiddleware {
     typealias Context = TrellisRequestContext
-    let store: any TrellisStore
+    let store: any UserRepository
     /// A made-up or ended session cookie is counted here, not written per request.
     let failures: FailedAuthentications
     let settings: WebSettings

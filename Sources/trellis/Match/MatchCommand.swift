@@ -69,7 +69,7 @@ struct MatchCommand: ParsableCommand {
                 Terminal.error("\(path): \(report.rejected.count) records rejected (see `trellis directory validate`)")
             }
         }
-        let matcher = Matcher(configuration: try Self.scoringConfiguration(scoring), centroids: try Self.centroids(zcta),
+        let matcher = Matcher(configuration: try MatchingFiles.scoringConfiguration(scoring), centroids: try MatchingFiles.centroids(zcta),
                               knownDetails: taxonomy.detailsByDomain, today: asOf.flatMap { CalendarDay(iso: $0) } ?? CalendarDay.today)
         let index = DirectoryIndex(services: merged.services.values)
         let encoder = JSONEncoder()
@@ -87,23 +87,6 @@ struct MatchCommand: ParsableCommand {
             }
         } catch let error as ProfileError {
             throw CommandFailure("\(profile): \(error)")
-        }
-    }
-
-    static func scoringConfiguration(_ explicit: String?) throws -> ScoringConfiguration {
-        guard let path = ConfigFiles.locate("config/scoring.json", explicit: explicit, environment: "TRELLIS_SCORING"),
-              let data = FileManager.default.contents(atPath: path) else { return .standard }
-        do { return try ScoringConfiguration(json: data) } catch {
-            throw CommandFailure("\(path): not a scoring configuration: \(error)")
-        }
-    }
-
-    static func centroids(_ explicit: String?) throws -> PostalCentroids {
-        guard let path = ConfigFiles.locate("config/zcta/riverbend-zcta.txt", explicit: explicit, environment: "TRELLIS_ZCTA") else {
-            return .empty
-        }
-        do { return PostalCentroids(try ZCTAGazetteer.read(path: path)) } catch {
-            throw CommandFailure("\(path): \(error)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Logging
 import ServiceLifecycle
 import TrellisCore
@@ -97,7 +98,6 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.unreadable
         }
         let host = self.host ?? settings.host
-        let port = self.port ?? settings.port
         let secureCookies: Bool
         let forwardedFor: ForwardedFor
         do {
@@ -107,7 +107,6 @@ struct ServeCommand: AsyncParsableCommand {
             Terminal.error("trellis: \(error)")
             throw ExitCode.unreadable
         }
-        let metricsPort = self.metricsPort ?? settings.metricsPort
         var partnerOptions = partners
         partnerOptions.partners = partners.partners ?? settings.partnersFile
         let storeSettings = try store.settings()
@@ -120,65 +119,53 @@ struct ServeCommand: AsyncParsableCommand {
                 \(AuditSigningKey.base64(auditKey)) (pin it: trellis audit verify --public-key KEY)
 
                 """.utf8))
-            let taxonomy = try ConfigFiles.taxonomyMap(explicit: nil)
-            let reader = DirectoryReader(taxonomy: taxonomy)
-            try await Self.importOnFirstStart(settings.sampleDirectories, reader: reader, store: store, logger: logger)
-            let book = try await partnerOptions.book(store, actor: "system:server")
-            let client = CurlClient(concurrency: 8)
-            var delivery = DeliverySettings(concurrency: 8, perPartnerConcurrency: perPartner, lease: lease)
-            delivery.retry.scale = backoffScale
-            var services: [any ServiceLifecycle.Service] = [
-                StatusPoller(store: store, partners: book, client: client, interval: pollEvery ?? settings.pollEverySeconds, logger: logger),
-                OverdueChecker(store: store, interval: overdueEvery, logger: logger),
-                MallocTrimmer(),
-            ]
-            if settings.delivery && !noDelivery {
-                services.append(DeliveryWorker(store: store, partners: book, client: client, settings: delivery, logger: logger))
-            }
-            let matcher = Matcher(configuration: try MatchCommand.scoringConfiguration(nil), centroids: try MatchCommand.centroids(nil),
-                                  knownDetails: taxonomy.detailsByDomain, today: CalendarDay.today)
-            let matching = try await MatchingService.load(from: store, matcher: matcher)
-            services.append(DirectoryWatcher(store: store, matching: matching, logger: logger))
-            let uploads = DirectoryUploads(reader: reader, spoolDirectory: settings.spoolDirectory, limitBytes: settings.uploadLimitMB * 1_024 * 1_024)
-            var parts = TrellisServerParts(store: store, matching: matching, uploads: uploads)
-            parts.databaseHealth = DatabaseHealth(store: store, logger: logger)
-            parts.forwardedFor = forwardedFor
-            if let metricsPort {
-                services.append(TrellisApplication.metrics(store: store, port: metricsPort, logger: logger) { port in
+            let server = try await serverSettings(settings, partners: partnerOptions, secureCookies: secureCookies, forwardedFor: forwardedFor, logger: logger)
+            do {
+                let app = try await buildApplication(settings: server, store: store, services: [MallocTrimmer()], logger: logger, onRunning: { [host = server.host] port in
+                    FileHandle.standardOutput.write(Data("trellis listening on http://\(host):\(port)\n".utf8))
+                }, onMetricsRunning: { port in
                     FileHandle.standardOutput.write(Data("trellis metrics on http://\(TrellisApplication.loopback):\(port)/metrics\n".utf8))
                 })
+                try await app.runService()
+            } catch let error as FirstStartImportError {
+                throw CommandFailure(error.message)
             }
-            parts.openAPIDocument = ConfigFiles.locate("schemas/openapi.yaml", explicit: nil, environment: "TRELLIS_OPENAPI")
-            if let folder = web ?? settings.webDirectory ?? ConfigFiles.locate("web", explicit: nil, environment: "TRELLIS_WEB") {
-                var webSettings = WebSettings(webDirectory: folder, secureCookies: secureCookies)
-                webSettings.sessionLifetime = settings.sessionHours * 3_600
-                webSettings.sessionIdleLimit = TimeInterval((sessionIdleMinutes ?? settings.sessionIdleMinutes) * 60)
-                do { parts.web = try await WebInterface.load(webSettings) } catch {
-                    throw CommandFailure("\(error)")
-                }
-            } else {
-                logger.warning("no web/ folder found: serving the API only (pass --web DIR)")
-            }
-            let app = TrellisApplication.make(parts, host: host, port: port, services: services, logger: logger) { [host] port in
-                FileHandle.standardOutput.write(Data("trellis listening on http://\(host):\(port)\n".utf8))
-            }
-            try await app.runService()
-            try await client.shutdown()
         }
     }
 
-    /// With an empty database, imports the configured sample directories so the first start serves something.
-    static func importOnFirstStart(_ files: [String], reader: DirectoryReader, store: any TrellisStore, logger: Logger) async throws {
-        guard !files.isEmpty, try await store.latestSnapshot() == nil else { return }
-        var merged = DirectoryImport(keepsServices: true)
-        var rejected = 0
-        for file in files {
-            let report = reader.read(path: file, into: &merged)
-            if let fatal = report.fatal { throw CommandFailure("\(file): \(fatal)") }
-            rejected += report.rejected.count
+    /// The server's settings from this command's options over config/trellis.json's `serve` object, with
+    /// the files they name read (taxonomy, scoring, postal centroids, partners, web templates).
+    private func serverSettings(_ settings: ServeSettings, partners: PartnerOptions, secureCookies: Bool, forwardedFor: ForwardedFor,
+                                logger: Logger) async throws -> TrellisServerSettings {
+        let taxonomy = try ConfigFiles.taxonomyMap(explicit: nil)
+        let matcher = Matcher(configuration: try MatchingFiles.scoringConfiguration(nil), centroids: try MatchingFiles.centroids(nil),
+                              knownDetails: taxonomy.detailsByDomain, today: CalendarDay.today)
+        var server = TrellisServerSettings(matcher: matcher)
+        server.host = host ?? settings.host
+        server.port = port ?? settings.port
+        server.reader = DirectoryReader(taxonomy: taxonomy)
+        server.uploadSpool = settings.spoolDirectory
+        server.uploadLimitBytes = settings.uploadLimitMB * 1_024 * 1_024
+        server.firstStartDirectories = settings.sampleDirectories
+        server.partners = try partners.fileEntries()
+        var delivery = DeliverySettings(concurrency: 8, perPartnerConcurrency: perPartner, lease: lease)
+        delivery.retry.scale = backoffScale
+        server.delivery = settings.delivery && !noDelivery ? delivery : nil
+        server.pollEvery = pollEvery ?? settings.pollEverySeconds
+        server.overdueEvery = overdueEvery
+        server.forwardedFor = forwardedFor
+        server.metricsPort = metricsPort ?? settings.metricsPort
+        server.openAPIDocument = ConfigFiles.locate("schemas/openapi.yaml", explicit: nil, environment: "TRELLIS_OPENAPI")
+        if let folder = web ?? settings.webDirectory ?? ConfigFiles.locate("web", explicit: nil, environment: "TRELLIS_WEB") {
+            var webSettings = WebSettings(webDirectory: folder, secureCookies: secureCookies)
+            webSettings.sessionLifetime = settings.sessionHours * 3_600
+            webSettings.sessionIdleLimit = TimeInterval((sessionIdleMinutes ?? settings.sessionIdleMinutes) * 60)
+            do { server.web = try await WebInterface.load(webSettings) } catch {
+                throw CommandFailure("\(error)")
+            }
+        } else {
+            logger.warning("no web/ folder found: serving the API only (pass --web DIR)")
         }
-        let snapshot = try await store.storeDirectory(merged.sortedServices, files: files, context: AuditContext(actor: "system:first-start", purpose: "operations"))
-        logger.info("first start: imported the sample directories", metadata: [
-            "directory.snapshot": "\(snapshot.id)", "directory.services": "\(snapshot.serviceCount)", "directory.rejected": "\(rejected)"])
+        return server
     }
 }

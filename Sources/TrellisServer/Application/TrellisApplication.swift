@@ -49,7 +49,7 @@ public enum TrellisApplication {
         // One token cache for the API and the administrator's pages, which empty it of a user they cut off.
         let tokens = TokenCache()
         let bearer = BearerAuthentication(store: store, failures: failures, cache: tokens)
-        MetricsController(store: store).addRoutes(to: router, behind: bearer)
+        MetricsController(store: store, auditLog: store.audit).addRoutes(to: router, behind: bearer)
         if let document = parts.openAPIDocument {
             router.get("/openapi.yaml") { _, _ in
                 guard let data = FileManager.default.contents(atPath: document) else { throw APIError.notFound("the API description is missing") }
@@ -57,17 +57,17 @@ public enum TrellisApplication {
             }
         }
         // Partners prove who they are by signature, not by a person's token.
-        PartnerAnswerController(store: store, failures: failures).addRoutes(to: router)
+        PartnerAnswerController(store: store, auditLog: store.audit, failures: failures).addRoutes(to: router)
         let signedIn = router.group("/v1").add(middleware: bearer)
         AccountController().addRoutes(to: signedIn)
-        ReferralController(store: store).addRoutes(to: signedIn)
-        ReportController(store: store).addRoutes(to: signedIn)
-        AuditController(store: store).addRoutes(to: signedIn)
+        ReferralController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
+        ReportController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
+        AuditController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
         if let matching = parts.matching {
-            MatchController(matching: matching, store: store).addRoutes(to: signedIn)
+            MatchController(matching: matching, auditLog: store.audit).addRoutes(to: signedIn)
             ServiceController(matching: matching, store: store).addRoutes(to: signedIn)
             if let uploads = parts.uploads {
-                DirectoryController(store: store, matching: matching, uploads: uploads).addRoutes(to: signedIn)
+                DirectoryController(store: store, auditLog: store.audit, matching: matching, uploads: uploads).addRoutes(to: signedIn)
             }
         }
         if let web = parts.web {
@@ -77,10 +77,6 @@ public enum TrellisApplication {
                 .addRoutes(to: router)
         }
         return router
-    }
-
-    public static func router(store: any TrellisStore, matching: MatchingService? = nil) -> Router<TrellisRequestContext> {
-        router(TrellisServerParts(store: store, matching: matching))
     }
 
     public static func make(_ parts: TrellisServerParts, host: String = "127.0.0.1", port: Int,
@@ -101,17 +97,11 @@ public enum TrellisApplication {
         let router = Router(context: TrellisRequestContext.self)
         router.add(middleware: ErrorEnvelopeMiddleware())
         _ = ServerMetrics.registry
-        MetricsController(store: store).addOpenRoutes(to: router)
+        MetricsController(store: store, auditLog: store.audit).addOpenRoutes(to: router)
         return Application(router: router, configuration: .init(address: .hostname(loopback, port: port), serverName: "trellis-metrics"),
                            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
 
     /// Where the metrics port listens: never anywhere else.
     public static let loopback = "127.0.0.1"
-
-    public static func make(store: any TrellisStore, matching: MatchingService? = nil, host: String = "127.0.0.1", port: Int,
-                            services: [any Service] = [], logger: Logger,
-                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        make(TrellisServerParts(store: store, matching: matching), host: host, port: port, services: services, logger: logger, onRunning: onRunning)
-    }
 }
