@@ -56,6 +56,12 @@ let package = Package(
                 "TrellisCore", "CLibXML2",
             ],
             swiftSettings: swiftSettings),
+        // Synthetic directories for tests, benchmarks and demos; its prose is a resource file.
+        .target(
+            name: "TrellisFixtures",
+            dependencies: ["TrellisCore"],
+            resources: [.process("Resources/directory-corpus.json")],
+            swiftSettings: swiftSettings),
         .target(name: "TrellisMatching", dependencies: ["TrellisCore"], swiftSettings: swiftSettings),
         .target(
             name: "TrellisStore",
@@ -111,6 +117,7 @@ let package = Package(
             name: "trellis",
             dependencies: [
                 "TrellisCore", "TrellisDirectory", "TrellisMatching", "TrellisStore", "TrellisDelivery", "TrellisPartnerSimulator", "TrellisServer",
+                "TrellisFixtures",
                 .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -139,7 +146,11 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TrellisDirectoryTests",
-            dependencies: ["TrellisDirectory", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "TrellisDirectory", "TrellisFixtures",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
         .testTarget(
