@@ -100,7 +100,6 @@ let package = Package(
                 "TrellisCore", "TrellisStore", "TrellisDelivery", "TrellisMatching", "TrellisDirectory",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Mustache", package: "swift-mustache"),
