@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 public import Hummingbird
-import TrellisStore
+public import TrellisStore
 
 /// `Authorization: Bearer trt_…`: the token's user goes into the context. The store checks a token
 /// and audits its use as a sign-in; a checked token is then trusted for `TokenCache.lifetime` (30 s),
@@ -14,8 +14,12 @@ public struct BearerAuthentication: RouterMiddleware {
     let failures: FailedAuthentications
     let cache: TokenCache
 
+    public init(store: any TrellisStore, failures: FailedAuthentications) {
+        self.init(store: store, failures: failures, cache: TokenCache())
+    }
+
     /// `cache` is shared with the administrator's pages, which empty it of a user they disable.
-    init(store: any TrellisStore, failures: FailedAuthentications, cache: TokenCache = TokenCache()) {
+    init(store: any TrellisStore, failures: FailedAuthentications, cache: TokenCache) {
         self.store = store
         self.failures = failures
         self.cache = cache
