@@ -56,6 +56,12 @@ let package = Package(
                 "TrellisCore", "CLibXML2",
             ],
             swiftSettings: swiftSettings),
+        // Synthetic directories for tests, benchmarks and demos; its prose is a resource file.
+        .target(
+            name: "TrellisFixtures",
+            dependencies: ["TrellisCore"],
+            resources: [.process("Resources/directory-corpus.json")],
+            swiftSettings: swiftSettings),
         .target(name: "TrellisMatching", dependencies: ["TrellisCore"], swiftSettings: swiftSettings),
         .target(
             name: "TrellisStore",
@@ -94,7 +100,7 @@ let package = Package(
                 "TrellisCore", "TrellisStore", "TrellisDelivery", "TrellisMatching", "TrellisDirectory",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
@@ -111,6 +117,7 @@ let package = Package(
             name: "trellis",
             dependencies: [
                 "TrellisCore", "TrellisDirectory", "TrellisMatching", "TrellisStore", "TrellisDelivery", "TrellisPartnerSimulator", "TrellisServer",
+                "TrellisFixtures",
                 .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -139,7 +146,11 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TrellisDirectoryTests",
-            dependencies: ["TrellisDirectory", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "TrellisDirectory", "TrellisFixtures",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -1,4 +1,3 @@
-import Synchronization
 public import TrellisCore
 
 /// An immutable index of a directory for matching: services by need category, and within a
@@ -167,20 +166,5 @@ public final class DirectoryIndex: Sendable {
 
     static func cell(latitudeIndex: Int32, longitudeIndex: Int32) -> Int64 {
         Int64(latitudeIndex) << 32 | Int64(UInt32(bitPattern: longitudeIndex))
-    }
-}
-
-/// The index in use. Readers take the current index without waiting for a reload; a reload
-/// builds its index beside this one and swaps it in at once.
-public final class LiveDirectoryIndex: Sendable {
-    private let current: Mutex<DirectoryIndex>
-
-    public init(_ index: DirectoryIndex) { current = Mutex(index) }
-
-    /// The index to read from; stays valid however long the reader keeps it.
-    public var snapshot: DirectoryIndex { current.withLock { $0 } }
-
-    public func replace(with index: DirectoryIndex) {
-        current.withLock { $0 = index }
     }
 }

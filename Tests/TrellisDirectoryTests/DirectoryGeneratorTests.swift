@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TrellisDirectory
+@testable import TrellisFixtures
 
 @Suite("DirectoryGenerator")
 struct DirectoryGeneratorTests {

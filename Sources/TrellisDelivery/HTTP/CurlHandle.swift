@@ -2,7 +2,8 @@ import CCurl
 import Foundation
 
 /// One libcurl easy handle. Reusing it keeps the partner's connection alive between requests
-/// (`curl_easy_reset` keeps live connections). Used by one thread at a time: `CurlHandlePool` hands it out.
+/// (`curl_easy_reset` keeps live connections). Used by one thread at a time: `CurlClient` takes it
+/// from its idle handles for one request and puts it back when the request is done.
 final class CurlHandle: @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer
 

@@ -1,4 +1,3 @@
-import CLibXML2
 import TrellisCore
 
 /// Reads AIRS XML 3.0 and 3.1 with libxml2's streaming reader, one top-level agency at a time:

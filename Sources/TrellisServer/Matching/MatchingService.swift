@@ -7,7 +7,14 @@ public import TrellisStore
 /// catalog, both built from the stored directory and swapped together (after an upload) while
 /// readers keep the ones they hold.
 public final class MatchingService: Sendable {
-    private let current: Mutex<(index: DirectoryIndex, catalog: ServiceCatalog, snapshot: Int64?)>
+    /// What one stored directory builds: swapped as one through the matcher's ``LiveDirectory``.
+    struct Built: Sendable {
+        let index: DirectoryIndex
+        let catalog: ServiceCatalog
+        let snapshotID: Int64?
+    }
+
+    private let current: LiveDirectory<Built>
     private let configured: Mutex<Matcher>
     /// A matcher made for today follows the calendar (freshness counts from the current day, however
     /// long the server runs); one fixed to another day (tests, reproductions) stays there.
@@ -16,8 +23,7 @@ public final class MatchingService: Sendable {
     public init(matcher: Matcher, services: [Service], snapshotID: Int64? = nil) {
         configured = Mutex(matcher)
         followsCalendar = matcher.today == CalendarDay.today
-        let built = Self.build(services, today: matcher.today)
-        current = Mutex((built.index, built.catalog, snapshotID))
+        current = LiveDirectory(Self.build(services, today: matcher.today, snapshotID: snapshotID))
     }
 
     /// The matcher, with "today" moved on when the day has changed since it was made.
@@ -35,19 +41,19 @@ public final class MatchingService: Sendable {
         return MatchingService(matcher: matcher, services: try await store.storedServices(), snapshotID: snapshot)
     }
 
-    public var index: DirectoryIndex { current.withLock { $0.index } }
-    public var catalog: ServiceCatalog { current.withLock { $0.catalog } }
+    public var index: DirectoryIndex { current.snapshot.index }
+    public var catalog: ServiceCatalog { current.snapshot.catalog }
     /// The stored directory snapshot the index was built from.
-    public var snapshotID: Int64? { current.withLock { $0.snapshot } }
+    public var snapshotID: Int64? { current.snapshot.snapshotID }
 
     /// Rebuilds both from what `store` holds now (after a directory import) and swaps them in.
     public func reload(from store: any DirectoryRepository) async throws {
         let snapshot = try await store.latestSnapshot()?.id
-        let built = Self.build(try await store.storedServices(), today: matcher.today)
-        current.withLock { $0 = (built.index, built.catalog, snapshot) }
+        current.replace(with: Self.build(try await store.storedServices(), today: matcher.today, snapshotID: snapshot))
     }
 
-    static func build(_ services: [Service], today: CalendarDay) -> (index: DirectoryIndex, catalog: ServiceCatalog) {
-        (DirectoryIndex(services: services), ServiceCatalog(services: services, today: today))
+    static func build(_ services: [Service], today: CalendarDay, snapshotID: Int64?) -> Built {
+        Built(index: DirectoryIndex(services: services), catalog: ServiceCatalog(services: services, today: today),
+              snapshotID: snapshotID)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrellisDirectory
+import TrellisFixtures
 
 struct DirectoryGenerate: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -118,110 +118,130 @@ extension DirectoryGenerator {
         private mutating func writeService(_ service: Service, site: Site, agency: Agency, _ out: inout String) {
             let d = siteDepth + 1
             let e = d + 1
-            let p = DirectoryGenerator.places[site.place]
-            let kind = DirectoryGenerator.kinds[service.kind]
             Self.open(d, "SiteService", attributes: service.inactive ? " Status=\"inactive\"" : "", &out)
             Self.leaf(e, "Name", service.name, &out)
             Self.leaf(e, "Key", service.key, &out)
-            if service.iCarolExtras {
-                Self.open(e, "AKA", &out)
-                Self.leaf(e + 1, "Name", kind.names[0], &out)
-                Self.leaf(e + 1, "Confidential", "false", &out)
-                Self.empty(e + 1, "Description", &out)
-                Self.close(e, "AKA", &out)
-            }
+            if service.iCarolExtras { Self.writeAKA(service, depth: e, &out) }
 
             scratch.removeAll(keepingCapacity: true)
             DirectoryGenerator.appendDescription(of: service, site: site, agency: agency, markup: service.htmlMarkup, to: &scratch)
             Self.leaf(e, "Description", scratch, &out)
 
-            Self.phone(e, service.phone, description: "Intake", tollFree: false, &out)
+            Self.writePhones(service, depth: e, &out)
+            Self.writeTimeOpen(service, depth: e, &out)
+            if !service.broken { Self.writeTaxonomy(service, depth: e, &out) }
+            if service.writesOwnLanguages { Self.writeLanguages(service, depth: e, &out) }
+            writeAreas(service, site: site, place: DirectoryGenerator.places[site.place], depth: e, &out)
+            Self.writeIntake(service, depth: e, &out)
+            Self.writeRequirements(service, depth: e, &out)
+            if service.iCarolExtras { Self.writeContacts(service, agency: agency, depth: e, &out) }
+            Self.close(d, "SiteService", &out)
+        }
+
+        /// iCarol's AKA inside a SiteService.
+        private static func writeAKA(_ service: Service, depth e: Int, _ out: inout String) {
+            open(e, "AKA", &out)
+            leaf(e + 1, "Name", DirectoryGenerator.kinds[service.kind].names[0], &out)
+            leaf(e + 1, "Confidential", "false", &out)
+            empty(e + 1, "Description", &out)
+            close(e, "AKA", &out)
+        }
+
+        private static func writePhones(_ service: Service, depth e: Int, _ out: inout String) {
+            phone(e, service.phone, description: "Intake", tollFree: false, &out)
             if let tollFree = service.tollFree {
-                Self.phone(e, tollFree, description: tollFree == "988" ? "988 Suicide & Crisis Lifeline" : "Toll-free",
-                           tollFree: true, &out)
+                phone(e, tollFree, description: tollFree == "988" ? "988 Suicide & Crisis Lifeline" : "Toll-free",
+                      tollFree: true, &out)
             }
             if service.emptyPhone {
-                Self.open(e, "Phone", attributes: " TollFree=\"false\" Confidential=\"false\"", &out)
-                Self.empty(e + 1, "PhoneNumber", &out)
-                Self.leaf(e + 1, "Type", "After Hours", &out)
-                Self.close(e, "Phone", &out)
+                open(e, "Phone", attributes: " TollFree=\"false\" Confidential=\"false\"", &out)
+                empty(e + 1, "PhoneNumber", &out)
+                leaf(e + 1, "Type", "After Hours", &out)
+                close(e, "Phone", &out)
             }
+        }
 
-            Self.open(e, "TimeOpen", &out)
+        private static func writeTimeOpen(_ service: Service, depth e: Int, _ out: inout String) {
+            open(e, "TimeOpen", &out)
             if let hours = service.dayHours {
                 for day in DirectoryGenerator.weekdays {
-                    Self.open(e + 1, day, &out)
-                    Self.leaf(e + 2, "From", hours.from + ":00.000", &out)
-                    Self.leaf(e + 2, "To", hours.to + ":00.000", &out)
-                    Self.close(e + 1, day, &out)
+                    open(e + 1, day, &out)
+                    leaf(e + 2, "From", hours.from + ":00.000", &out)
+                    leaf(e + 2, "To", hours.to + ":00.000", &out)
+                    close(e + 1, day, &out)
                 }
             }
-            Self.leaf(e + 1, "Notes", service.hours, &out)
-            Self.close(e, "TimeOpen", &out)
+            leaf(e + 1, "Notes", service.hours, &out)
+            close(e, "TimeOpen", &out)
+        }
 
-            if !service.broken {
-                for term in service.terms {
-                    Self.open(e, "Taxonomy", &out)
-                    Self.leaf(e + 1, "Code", term.code, &out)
-                    Self.close(e, "Taxonomy", &out)
-                }
-                if let facet = service.facet {
-                    Self.open(e, "Taxonomy", &out)
-                    Self.leaf(e + 1, "Code", facet, &out)
-                    Self.close(e, "Taxonomy", &out)
-                }
+        private static func writeTaxonomy(_ service: Service, depth e: Int, _ out: inout String) {
+            for term in service.terms {
+                open(e, "Taxonomy", &out)
+                leaf(e + 1, "Code", term.code, &out)
+                close(e, "Taxonomy", &out)
             }
-
-            if service.writesOwnLanguages {
-                let names = DirectoryGenerator.languageNames(service.languages, useAltNames: service.index % 5 == 0)
-                Self.open(e, "Languages", &out)
-                if service.joinedLanguages {
-                    Self.leaf(e + 1, "Name", names.joined(separator: ", "), &out)
-                } else {
-                    for name in names { Self.leaf(e + 1, "Name", name, &out) }
-                }
-                Self.close(e, "Languages", &out)
+            if let facet = service.facet {
+                open(e, "Taxonomy", &out)
+                leaf(e + 1, "Code", facet, &out)
+                close(e, "Taxonomy", &out)
             }
+        }
 
-            writeAreas(service, site: site, place: p, depth: e, &out)
+        private static func writeLanguages(_ service: Service, depth e: Int, _ out: inout String) {
+            let names = DirectoryGenerator.languageNames(service.languages, useAltNames: service.index % 5 == 0)
+            open(e, "Languages", &out)
+            if service.joinedLanguages {
+                leaf(e + 1, "Name", names.joined(separator: ", "), &out)
+            } else {
+                for name in names { leaf(e + 1, "Name", name, &out) }
+            }
+            close(e, "Languages", &out)
+        }
 
-            Self.resourceInfo(e, added: service.added, verified: service.verified, referral: service.availableForReferral,
-                              specialist: DirectoryGenerator.specialists[service.index % DirectoryGenerator.specialists.count], &out)
+        /// ResourceInfo, documents, application process, fees and payment.
+        private static func writeIntake(_ service: Service, depth e: Int, _ out: inout String) {
+            resourceInfo(e, added: service.added, verified: service.verified, referral: service.availableForReferral,
+                         specialist: DirectoryGenerator.specialists[service.index % DirectoryGenerator.specialists.count], &out)
             for document in service.documents {
-                Self.open(e, "DocumentsRequired", &out)
-                Self.leaf(e + 1, "DocumentsRequired", document, &out)
-                Self.close(e, "DocumentsRequired", &out)
+                open(e, "DocumentsRequired", &out)
+                leaf(e + 1, "DocumentsRequired", document, &out)
+                close(e, "DocumentsRequired", &out)
             }
-            Self.open(e, "ApplicationProcess", &out)
-            Self.leaf(e + 1, "Step", "Intake", &out)
-            Self.leaf(e + 1, "Description", service.applicationProcess, &out)
-            Self.close(e, "ApplicationProcess", &out)
-            Self.leaf(e, "FeeStructure", service.fees, &out)
-            for method in service.payments { Self.leaf(e, "PaymentMethodAccepted", method, &out) }
-            if let other = service.otherRequirement { Self.leaf(e, "OtherRequirements", other, &out) }
+            open(e, "ApplicationProcess", &out)
+            leaf(e + 1, "Step", "Intake", &out)
+            leaf(e + 1, "Description", service.applicationProcess, &out)
+            close(e, "ApplicationProcess", &out)
+            leaf(e, "FeeStructure", service.fees, &out)
+            for method in service.payments { leaf(e, "PaymentMethodAccepted", method, &out) }
+        }
+
+        private static func writeRequirements(_ service: Service, depth e: Int, _ out: inout String) {
+            if let other = service.otherRequirement { leaf(e, "OtherRequirements", other, &out) }
             if let text = service.ageText {
                 var attributes = ""
                 if let gender = service.gender { attributes += " Gender=\"" + gender + "\"" }
                 if let min = service.minimumAge { attributes += " MinimumAge=\"" + String(min) + "\"" }
                 if let max = service.maximumAge { attributes += " MaximumAge=\"" + String(max) + "\"" }
-                out += Self.indent(e)
+                out += indent(e)
                 out += "<AgeRequirements" + attributes + ">"
-                Self.appendEscaped(text, to: &out)
+                appendEscaped(text, to: &out)
                 out += "</AgeRequirements>\n"
             }
-            if let gender = service.gender { Self.leaf(e, "GenderRequirements", gender, &out) }
-            if let income = service.income { Self.leaf(e, "IncomeRequirements", income, &out) }
-            if let residency = service.residency { Self.leaf(e, "ResidencyRequirements", residency, &out) }
-            if service.iCarolExtras {
-                Self.open(e, "URL", &out)
-                Self.leaf(e + 1, "Address", service.url ?? agency.url, &out)
-                Self.empty(e + 1, "Note", &out)
-                Self.close(e, "URL", &out)
-                Self.open(e, "Email", &out)
-                Self.leaf(e + 1, "Address", service.email ?? agency.email, &out)
-                Self.close(e, "Email", &out)
-            }
-            Self.close(d, "SiteService", &out)
+            if let gender = service.gender { leaf(e, "GenderRequirements", gender, &out) }
+            if let income = service.income { leaf(e, "IncomeRequirements", income, &out) }
+            if let residency = service.residency { leaf(e, "ResidencyRequirements", residency, &out) }
+        }
+
+        /// iCarol's URL and Email inside a SiteService.
+        private static func writeContacts(_ service: Service, agency: Agency, depth e: Int, _ out: inout String) {
+            open(e, "URL", &out)
+            leaf(e + 1, "Address", service.url ?? agency.url, &out)
+            empty(e + 1, "Note", &out)
+            close(e, "URL", &out)
+            open(e, "Email", &out)
+            leaf(e + 1, "Address", service.email ?? agency.email, &out)
+            close(e, "Email", &out)
         }
 
         private func writeAreas(_ service: Service, site: Site, place p: Place, depth e: Int, _ out: inout String) {

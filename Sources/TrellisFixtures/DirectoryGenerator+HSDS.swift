@@ -33,113 +33,17 @@ extension DirectoryGenerator {
 
         private mutating func writeService(_ service: Service, site: Site, agency: Agency, _ out: inout String) {
             let p = DirectoryGenerator.places[site.place]
-            let asStrings = service.numbersAsStrings
-
-            out += "{\"id\":"
-            Self.string(service.id, &out)
-            out += ",\"name\":"
-            Self.string(service.name, &out)
-            out += ",\"description\":"
-            scratch.removeAll(keepingCapacity: true)
-            DirectoryGenerator.appendDescription(of: service, site: site, agency: agency, markup: false, to: &scratch)
-            Self.string(scratch, &out)
-            if let url = service.url {
-                out += ",\"url\":"
-                Self.string(url, &out)
-            }
-            if let email = service.email {
-                out += ",\"email\":"
-                Self.string(email, &out)
-            }
-            if !service.broken {
-                out += service.inactive ? ",\"status\":\"inactive\"" : ",\"status\":\"active\""
-            }
-
-            // The organization, nested.
-            out += ",\"organization_id\":"
-            Self.string(agency.id, &out)
-            out += ",\"organization\":{\"id\":"
-            Self.string(agency.id, &out)
-            out += ",\"name\":"
-            Self.string(agency.name, &out)
-            if agency.hasDescription {
-                out += ",\"description\":"
-                Self.string(agency.description, &out)
-            }
-            if agency.hasWebsite {
-                out += ",\"website\":"
-                Self.string(agency.url, &out)
-            }
-            out += ",\"email\":"
-            Self.string(agency.email, &out)
-            if let parent = agency.parentID {
-                out += ",\"parent_organization_id\":"
-                Self.string(parent, &out)
-            }
-            out += "}"
-
-            out += ",\"application_process\":"
-            Self.string(service.applicationProcess, &out)
-            out += ",\"fees_description\":"
-            var fees = service.fees
-            if !service.payments.isEmpty && service.payments != ["None required"] {
-                fees += ". Accepts " + service.payments.joined(separator: ", ") + "."
-            }
-            Self.string(fees, &out)
-            out += ",\"eligibility_description\":"
-            Self.string(service.eligibility, &out)
-            if let min = service.minimumAge {
-                out += ",\"minimum_age\":"
-                Self.number(String(min), asString: asStrings, &out)
-            }
-            if let max = service.maximumAge {
-                out += ",\"maximum_age\":"
-                Self.number(String(max), asString: asStrings, &out)
-            }
-            out += ",\"assured_date\":\""
-            out += service.verified.iso
-            out += "\""
-
-            // Taxonomy terms as attributes.
-            if !service.terms.isEmpty {
-                out += ",\"attributes\":["
-                for (k, term) in service.terms.enumerated() {
-                    if k > 0 { out += "," }
-                    out += "{\"id\":\""
-                    out += DirectoryGenerator.uuid(seed: seed, .attributeID, service.index &* 64 &+ k)
-                    out += "\",\"taxonomy_term\":{\"id\":\""
-                    out += DirectoryGenerator.uuid(seed: seed, .termID, DirectoryGenerator.hash(term.code))
-                    out += "\",\"code\":"
-                    Self.string(term.code, &out)
-                    out += ",\"name\":"
-                    Self.string(term.name, &out)
-                    out += ",\"taxonomy\":"
-                    Self.string(term.taxonomy, &out)
-                    out += "}}"
-                }
-                out += "]"
-            }
-
-            out += ",\"languages\":["
-            var first = true
-            for (i, language) in DirectoryGenerator.languages.enumerated() where service.languages & (1 << UInt16(i)) != 0 {
-                if !first { out += "," }
-                first = false
-                out += "{\"code\":\""
-                out += language.code
-                out += "\",\"name\":"
-                Self.string(language.name, &out)
-                out += "}"
-            }
-            out += "]"
-
+            writeFields(service, site: site, agency: agency, &out)
+            Self.writeOrganization(agency, &out)
+            Self.writeEligibility(service, &out)
+            writeAttributes(service, &out)
+            Self.writeLanguages(service, &out)
             writeAreas(service, place: p, &out)
-
             if !service.noLocation {
                 out += ",\"service_at_locations\":[{\"id\":\""
                 out += DirectoryGenerator.uuid(seed: seed, .serviceAtLocationID, service.index)
                 out += "\",\"location\":"
-                writeLocation(site, place: p, asStrings: asStrings, &out)
+                writeLocation(site, place: p, asStrings: service.numbersAsStrings, &out)
                 out += "}]"
             }
 
@@ -163,6 +67,124 @@ extension DirectoryGenerator {
                 out += "]"
             }
 
+            writeCapacities(service, &out)
+            out += "}"
+        }
+
+        /// The service's own fields, from its id to its status.
+        private mutating func writeFields(_ service: Service, site: Site, agency: Agency, _ out: inout String) {
+            out += "{\"id\":"
+            Self.string(service.id, &out)
+            out += ",\"name\":"
+            Self.string(service.name, &out)
+            out += ",\"description\":"
+            scratch.removeAll(keepingCapacity: true)
+            DirectoryGenerator.appendDescription(of: service, site: site, agency: agency, markup: false, to: &scratch)
+            Self.string(scratch, &out)
+            if let url = service.url {
+                out += ",\"url\":"
+                Self.string(url, &out)
+            }
+            if let email = service.email {
+                out += ",\"email\":"
+                Self.string(email, &out)
+            }
+            if !service.broken {
+                out += service.inactive ? ",\"status\":\"inactive\"" : ",\"status\":\"active\""
+            }
+        }
+
+        /// The organization, nested.
+        private static func writeOrganization(_ agency: Agency, _ out: inout String) {
+            out += ",\"organization_id\":"
+            string(agency.id, &out)
+            out += ",\"organization\":{\"id\":"
+            string(agency.id, &out)
+            out += ",\"name\":"
+            string(agency.name, &out)
+            if agency.hasDescription {
+                out += ",\"description\":"
+                string(agency.description, &out)
+            }
+            if agency.hasWebsite {
+                out += ",\"website\":"
+                string(agency.url, &out)
+            }
+            out += ",\"email\":"
+            string(agency.email, &out)
+            if let parent = agency.parentID {
+                out += ",\"parent_organization_id\":"
+                string(parent, &out)
+            }
+            out += "}"
+        }
+
+        /// How to apply, fees, eligibility and ages.
+        private static func writeEligibility(_ service: Service, _ out: inout String) {
+            let asStrings = service.numbersAsStrings
+            out += ",\"application_process\":"
+            string(service.applicationProcess, &out)
+            out += ",\"fees_description\":"
+            var fees = service.fees
+            if !service.payments.isEmpty && service.payments != ["None required"] {
+                fees += ". Accepts " + service.payments.joined(separator: ", ") + "."
+            }
+            string(fees, &out)
+            out += ",\"eligibility_description\":"
+            string(service.eligibility, &out)
+            if let min = service.minimumAge {
+                out += ",\"minimum_age\":"
+                number(String(min), asString: asStrings, &out)
+            }
+            if let max = service.maximumAge {
+                out += ",\"maximum_age\":"
+                number(String(max), asString: asStrings, &out)
+            }
+            out += ",\"assured_date\":\""
+            out += service.verified.iso
+            out += "\""
+        }
+
+        /// Taxonomy terms as attributes.
+        private func writeAttributes(_ service: Service, _ out: inout String) {
+            if !service.terms.isEmpty {
+                out += ",\"attributes\":["
+                for (k, term) in service.terms.enumerated() {
+                    if k > 0 { out += "," }
+                    out += "{\"id\":\""
+                    out += DirectoryGenerator.uuid(seed: seed, .attributeID, service.index &* 64 &+ k)
+                    out += "\",\"taxonomy_term\":{\"id\":\""
+                    out += DirectoryGenerator.uuid(seed: seed, .termID, DirectoryGenerator.hash(term.code))
+                    out += "\",\"code\":"
+                    Self.string(term.code, &out)
+                    out += ",\"name\":"
+                    Self.string(term.name, &out)
+                    out += ",\"taxonomy\":"
+                    Self.string(term.taxonomy, &out)
+                    out += "}}"
+                }
+                out += "]"
+            }
+        }
+
+        private static func writeLanguages(_ service: Service, _ out: inout String) {
+            out += ",\"languages\":["
+            var first = true
+            for (i, language) in DirectoryGenerator.languages.enumerated() where service.languages & (1 << UInt16(i)) != 0 {
+                if !first { out += "," }
+                first = false
+                out += "{\"code\":\""
+                out += language.code
+                out += "\",\"name\":"
+                string(language.name, &out)
+                out += "}"
+            }
+            out += "]"
+        }
+
+        /// HSDS 3.1 capacities, for housing.
+        private func writeCapacities(_ service: Service, _ out: inout String) {
+            let asStrings = service.numbersAsStrings
             if !service.capacities.isEmpty {
                 out += ",\"capacities\":["
                 for (k, capacity) in service.capacities.enumerated() {
@@ -189,7 +211,6 @@ extension DirectoryGenerator {
                 }
                 out += "]"
             }
-            out += "}"
         }
 
         private func writeAreas(_ service: Service, place p: Place, _ out: inout String) {
