@@ -21,9 +21,9 @@ public struct NeedsProfile: Codable, Hashable, Sendable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         person = try c.decode(Person.self, forKey: .person)
-        circumstances = try c.decodeIfPresent(Circumstances.self, forKey: .circumstances) ?? Circumstances()
+        circumstances = try c.decodeIfPresentRefusingNull(Circumstances.self, forKey: .circumstances) ?? Circumstances()
         needs = try c.decode([Need].self, forKey: .needs)
-        preferences = try c.decodeIfPresent(Preferences.self, forKey: .preferences) ?? Preferences()
+        preferences = try c.decodeIfPresentRefusingNull(Preferences.self, forKey: .preferences) ?? Preferences()
         if needs.isEmpty {
             throw DecodingError.dataCorruptedError(forKey: .needs, in: c, debugDescription: "at least one need is required")
         }
@@ -84,26 +84,26 @@ extension NeedsProfile {
             guard ref.nonBlank != nil else {
                 throw DecodingError.dataCorruptedError(forKey: .ref, in: c, debugDescription: "a pseudonymous reference is required")
             }
-            name = try c.decodeIfPresent(String.self, forKey: .name)
-            phone = try c.decodeIfPresent(String.self, forKey: .phone)
-            email = try c.decodeIfPresent(String.self, forKey: .email)
-            age = try c.decodeIfPresent(Int.self, forKey: .age)
+            name = try c.decodeIfPresentRefusingNull(String.self, forKey: .name)
+            phone = try c.decodeIfPresentRefusingNull(String.self, forKey: .phone)
+            email = try c.decodeIfPresentRefusingNull(String.self, forKey: .email)
+            age = try c.decodeIfPresentRefusingNull(Int.self, forKey: .age)
             if let age, !(0...125).contains(age) {
                 throw DecodingError.dataCorruptedError(forKey: .age, in: c, debugDescription: "an age between 0 and 125 is expected")
             }
             gender = try c.decodeIfPresent(Gender.self, forKey: .gender)
-            languages = try c.decodeIfPresent([String].self, forKey: .languages) ?? ["en"]
+            languages = try c.decodeIfPresentRefusingNull([String].self, forKey: .languages) ?? ["en"]
             for (index, code) in languages.enumerated() where LanguageCode.fromName(code) == nil {
                 throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath + [CodingKeys.languages, AnyCodingKey(intValue: index)!],
                                                         debugDescription: "\"\(code)\" is not a language code (BCP 47, e.g. \"es\")"))
             }
             languages = languages.compactMap(LanguageCode.fromName)
             interpreterNeeded = try c.decodeIfPresentRefusingNull(Bool.self, forKey: .interpreterNeeded) ?? false
-            location = try c.decodeIfPresent(Place.self, forKey: .location)
+            location = try c.decodeIfPresentRefusingNull(Place.self, forKey: .location)
             county = try c.decodeIfPresent(String.self, forKey: .county)
             state = try c.decodeIfPresent(String.self, forKey: .state)
             city = try c.decodeIfPresent(String.self, forKey: .city)
-            insurance = try c.decodeIfPresent([String].self, forKey: .insurance) ?? []
+            insurance = try c.decodeIfPresentRefusingNull([String].self, forKey: .insurance) ?? []
             monthlyIncome = try c.decodeIfPresent(Double.self, forKey: .monthlyIncome)
             if let monthlyIncome, monthlyIncome < 0 {
                 throw DecodingError.dataCorruptedError(forKey: .monthlyIncome, in: c, debugDescription: "income cannot be negative")
@@ -215,7 +215,7 @@ extension NeedsProfile {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             domain = try c.decode(NeedDomain.self, forKey: .domain)
             detail = try c.decodeIfPresent(String.self, forKey: .detail)?.nonBlank
-            urgency = try c.decodeIfPresent(Urgency.self, forKey: .urgency) ?? .routine
+            urgency = try c.decodeIfPresentRefusingNull(Urgency.self, forKey: .urgency) ?? .routine
         }
     }
 

@@ -46,6 +46,9 @@ extension DecodingError {
         case is String.Type: "text"
         case is Bool.Type: "true or false"
         case let vocabulary as any Vocabulary.Type: "one of \(vocabulary.words.joined(separator: ", "))"
+        case is any ExpressibleByDictionaryLiteral.Type: "an object"
+        case is any ExpressibleByArrayLiteral.Type: "a list"
+        case is any Decodable.Type: "an object"
         default: "a value of another kind"
         }
     }

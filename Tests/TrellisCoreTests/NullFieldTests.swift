@@ -15,6 +15,14 @@ import TrellisCore
         (["preferences", "telehealth_ok"], "preferences.telehealth_ok", "expected true or false, found null"),
         (["preferences", "peer_run_preferred"], "preferences.peer_run_preferred", "expected true or false, found null"),
         (["preferences", "faith_based"], "preferences.faith_based", "expected one of not_offered, opt_in, found null"),
+        (["preferences"], "preferences", "expected an object, found null"),
+        (["person", "name"], "person.name", "expected text, found null"),
+        (["person", "age"], "person.age", "expected a whole number, found null"),
+        (["person", "languages"], "person.languages", "expected a list, found null"),
+        (["person", "insurance"], "person.insurance", "expected a list, found null"),
+        (["person", "location"], "person.location", "expected an object, found null"),
+        (["needs", "urgency"], "needs[0].urgency", "expected one of routine, soon, urgent, crisis, found null"),
+        (["circumstances"], "circumstances", "expected an object, found null"),
     ]
 
     static func profile(setting path: [String]?) throws -> Data {
@@ -24,7 +32,11 @@ import TrellisCore
             "circumstances": [String: Any](),
             "preferences": [String: Any](),
         ]
-        if let path {
+        if let path, path.count == 1 {
+            document[path[0]] = NSNull()
+        } else if let path, path[0] == "needs" {
+            document["needs"] = [["domain": "housing", path[1]: NSNull()]]
+        } else if let path {
             var section = document[path[0]] as? [String: Any] ?? [:]
             section[path[1]] = NSNull()
             document[path[0]] = section
