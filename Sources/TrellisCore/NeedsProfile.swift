@@ -102,6 +102,9 @@ extension NeedsProfile {
             location = try c.decodeIfPresentRefusingNull(Place.self, forKey: .location)
             county = try c.decodeIfPresent(String.self, forKey: .county)
             state = try c.decodeIfPresent(String.self, forKey: .state)
+            if let state, !(state.count == 2 && state.allSatisfy { $0.isASCII && $0.isLetter }) {
+                throw DecodingError.dataCorruptedError(forKey: .state, in: c, debugDescription: "a two-letter state code is expected (e.g. \"NE\")")
+            }
             city = try c.decodeIfPresent(String.self, forKey: .city)
             insurance = try c.decodeIfPresentRefusingNull([String].self, forKey: .insurance) ?? []
             monthlyIncome = try c.decodeIfPresent(Double.self, forKey: .monthlyIncome)

@@ -61,4 +61,25 @@ import TrellisCore
         #expect(profile.preferences.faithBased == .notOffered)
         #expect(profile.circumstances.chronicallyHomeless == false)
     }
+
+    /// `person.state` is two letters, as the schema's pattern says (schemathesis sent others).
+    @Test(arguments: ["", "N", "NEB", "N1", "É1", "ne ", "  "])
+    func aStateIsTwoLetters(_ state: String) throws {
+        var document = try #require(try JSONSerialization.jsonObject(with: Self.profile(setting: nil)) as? [String: Any])
+        document["person"] = ["ref": "P-1", "age": 30, "languages": ["en"], "state": state]
+        let error = try #require(throws: DecodingError.self) {
+            try JSONDecoder().decode(NeedsProfile.self, from: JSONSerialization.data(withJSONObject: document))
+        }
+        #expect(error.fieldAndReason.field == "person.state")
+        #expect(error.fieldAndReason.reason == "a two-letter state code is expected (e.g. \"NE\")")
+    }
+
+    @Test(arguments: ["NE", "ia", "Ca"])
+    func aTwoLetterStateIsRead(_ state: String) throws {
+        var document = try #require(try JSONSerialization.jsonObject(with: Self.profile(setting: nil)) as? [String: Any])
+        document["person"] = ["ref": "P-1", "age": 30, "languages": ["en"], "state": state]
+        let profile = try JSONDecoder().decode(NeedsProfile.self, from: JSONSerialization.data(withJSONObject: document))
+        #expect(profile.person.state?.uppercased() == state.uppercased())
+    }
 }
+
