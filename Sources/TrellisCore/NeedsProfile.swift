@@ -133,7 +133,11 @@ extension NeedsProfile {
                 guard c.allKeys.count == 1 else {
                     throw DecodingError.dataCorruptedError(forKey: .postalCode, in: c, debugDescription: "give either latitude and longitude or a postal code, not both")
                 }
-                self = .postalCode(code.trimmingWhitespace())
+                let code = code.trimmingWhitespace()
+                guard Self.isZIP(code) else {
+                    throw DecodingError.dataCorruptedError(forKey: .postalCode, in: c, debugDescription: "a ZIP code is expected: five digits, or five, a hyphen and four (e.g. \"68102\")")
+                }
+                self = .postalCode(code)
                 return
             }
             let latitude = try c.decode(Double.self, forKey: .latitude)
@@ -142,6 +146,13 @@ extension NeedsProfile {
                 throw DecodingError.dataCorruptedError(forKey: .latitude, in: c, debugDescription: "latitude must be within ±90 and longitude within ±180")
             }
             self = .coordinate(point)
+        }
+
+        /// `68102` or `68102-1234`, as the schema's pattern says.
+        static func isZIP(_ code: String) -> Bool {
+            let parts = code.split(separator: "-", omittingEmptySubsequences: false)
+            let digits = { (part: Substring, count: Int) in part.count == count && part.allSatisfy { $0.isASCII && $0.isNumber } }
+            return digits(parts[0], 5) && (parts.count == 1 || (parts.count == 2 && digits(parts[1], 4)))
         }
 
         public func encode(to encoder: any Encoder) throws {

@@ -81,5 +81,21 @@ import TrellisCore
         let profile = try JSONDecoder().decode(NeedsProfile.self, from: JSONSerialization.data(withJSONObject: document))
         #expect(profile.person.state?.uppercased() == state.uppercased())
     }
+
+    /// A postal code is a ZIP code, as the schema's pattern says (schemathesis sent an empty one).
+    @Test(arguments: [("", false), ("6810", false), ("68102", true), (" 68102 ", true), ("68102-1234", true), ("68102-12", false),
+                      ("681O2", false), ("68102-", false), ("K1A 0B1", false)])
+    func aPostalCodeIsAZIPCode(_ code: String, _ accepted: Bool) throws {
+        var document = try #require(try JSONSerialization.jsonObject(with: Self.profile(setting: nil)) as? [String: Any])
+        document["person"] = ["ref": "P-1", "age": 30, "languages": ["en"], "location": ["postal_code": code]]
+        let data = try JSONSerialization.data(withJSONObject: document)
+        if accepted {
+            let profile = try JSONDecoder().decode(NeedsProfile.self, from: data)
+            #expect(profile.person.location == .postalCode(code.trimmingCharacters(in: .whitespaces)))
+        } else {
+            let error = try #require(throws: DecodingError.self) { try JSONDecoder().decode(NeedsProfile.self, from: data) }
+            #expect(error.fieldAndReason.field == "person.location.postal_code")
+        }
+    }
 }
 
