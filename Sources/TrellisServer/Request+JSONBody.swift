@@ -44,8 +44,7 @@ extension URI {
 
     /// A whole-number parameter in `range`, or `fallback` when absent.
     func integer(_ name: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {
-        guard has(name) else { return fallback }
-        guard let text = self.text(name) else { throw APIError.invalid("\(name) needs a value", field: name) }
+        guard let text = try nonBlankText(name) else { return fallback }
         guard let value = Int(text), range.contains(value) else {
             throw APIError.invalid("\(name) is a whole number from \(range.lowerBound) to \(range.upperBound)", field: name)
         }
