@@ -42,7 +42,7 @@ final class AuditHarness: @unchecked Sendable {
         let book = signed ? AuditCheckpointBook(path: checkpointPath, key: key, every: every) : nil
         switch backend {
         case .sqlite:
-            if pool == nil { pool = try DatabasePool(path: folder.appendingPathComponent("trellis.sqlite").path) }
+            if pool == nil { pool = try SQLiteDatabase.openPool(path: folder.appendingPathComponent("trellis.sqlite").path) }
             return try SQLiteAuditLog(database: pool!, checkpoints: book)
         case .postgres:
             if client == nil { try await startClient() }

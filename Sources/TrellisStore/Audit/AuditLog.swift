@@ -24,4 +24,3 @@ extension AuditLog {
     public func verify() async throws -> AuditChain.Verdict { try await verify(pinnedKey: nil) }
 }
 
-extension SQLiteAuditLog: AuditLog {}

@@ -49,8 +49,10 @@ public struct PostgresPool: Sendable {
             defer { release.finish() }
             guard let connection else {
                 group.cancelAll()
-                // The pool's own error, when it gave one (e.g. its circuit breaker tripped); else the wait ran out.
-                do { try await group.waitForAll() } catch where !Self.isCancellation(error) { throw error } catch {}
+                // The pool gave up (e.g. its circuit breaker tripped), or the wait ran out: either way, unavailable.
+                do { try await group.waitForAll() } catch where !Self.isCancellation(error) {
+                    throw StoreUnavailable(reason: "no database connection: \(String(describing: error).prefix(200))")
+                } catch {}
                 throw StoreUnavailable(reason: "no database connection within \(wait)")
             }
             return try await body(connection)

@@ -6,7 +6,7 @@ import PostgresNIO
 enum PostgresSchema {
     /// `cipher` seals what a migration moves into sealed form (partners' signing secrets).
     static func migrator(cipher: PersonCipher) -> PostgresMigrator {
-        var migrator = PostgresAuditLog.migrator
+        var migrator = PostgresDatabase.auditMigrator
         migrator.register("store-1: directory, people, referrals, consent, outbox, partners, users", [
             """
             CREATE TABLE directory_snapshot (

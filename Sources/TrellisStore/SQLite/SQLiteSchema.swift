@@ -4,7 +4,7 @@ import GRDB
 enum SQLiteSchema {
     /// `cipher` seals what a migration moves into sealed form (partners' signing secrets).
     static func migrator(cipher: PersonCipher) -> DatabaseMigrator {
-        var migrator = SQLiteAuditLog.migrator
+        var migrator = SQLiteDatabase.auditMigrator
         migrator.registerMigration("store-1: directory, people, referrals, consent, outbox, partners, users") { db in
             try db.execute(sql: """
                 CREATE TABLE directory_snapshot (

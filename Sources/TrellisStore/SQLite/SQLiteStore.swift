@@ -1,50 +1,58 @@
 import Foundation
-import GRDB
-import TrellisCore
+public import GRDB
 
-/// Everything Trellis keeps, in one SQLite file (WAL, full sync: an acknowledged referral survives a
-/// crash or power cut). Each change commits with its audit records in one transaction.
-public final class SQLiteStore: TrellisStore, Sendable {
-    let pool: DatabasePool
-    let configuration: StoreConfiguration
-    let auditLog: SQLiteAuditLog
-    /// Appends on their own are group-committed; appends inside a change commit with it.
-    public let audit: any AuditLog
+/// Everything Trellis keeps, in one SQLite file.
+public typealias SQLiteStore = SQLStore<SQLiteDatabase>
+/// The audit trail alone, in SQLite.
+public typealias SQLiteAuditLog = AuditTrail<SQLiteDatabase>
 
-    public init(path: String, configuration: StoreConfiguration) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        var options = Configuration()
-        // Other Trellis processes may hold the write lock for a moment.
-        options.busyMode = .timeout(10)
-        options.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        pool = try DatabasePool(path: path, configuration: options)
-        self.configuration = configuration
-        try SQLiteSchema.migrator(cipher: configuration.cipher).migrate(pool)
-        auditLog = try SQLiteAuditLog(database: pool, checkpoints: configuration.checkpoints)
-        audit = GroupCommitAuditLog(auditLog)
-    }
-
-    public func close() async throws {
-        try await auditLog.checkpoint()
-        try pool.close()
-    }
-
-    /// One write transaction whose audit records commit with it; due checkpoints are signed after.
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (Database, inout [SealedAuditRecord]) throws -> T) async throws -> T {
-        let (value, records) = try await pool.write { db -> (T, [SealedAuditRecord]) in
-            var records: [SealedAuditRecord] = []
-            let value = try body(db, &records)
-            return (value, records)
-        }
-        try auditLog.committed(records)
-        return value
+extension SQLStore where Database == SQLiteDatabase {
+    /// Opens (creating and migrating) the file at `path`.
+    public convenience init(path: String, configuration: StoreConfiguration) throws {
+        let database = try SQLiteDatabase(path: path)
+        try SQLiteSchema.migrator(cipher: configuration.cipher).migrate(database.pool)
+        self.init(database: database, configuration: configuration)
     }
 }
 
-extension [SealedAuditRecord] {
-    /// Appends an audit record inside the running transaction.
-    mutating func append(_ entry: AuditEntry, in db: Database) throws {
-        append(try SQLiteAuditLog.append(entry, in: db))
+extension AuditTrail where Database == SQLiteDatabase {
+    /// The trail on a pool someone else opened, migrated.
+    public convenience init(database pool: DatabasePool, checkpoints book: AuditCheckpointBook?) throws {
+        try SQLiteDatabase.auditMigrator.migrate(pool)
+        self.init(database: SQLiteDatabase(pool: pool), checkpoints: book)
+    }
+}
+
+extension SQLiteDatabase {
+    /// The audit trail's table: append-only (triggers refuse UPDATE and DELETE).
+    static var auditMigrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("audit-1: append-only, hash-chained audit events") { db in
+            try db.execute(sql: """
+                CREATE TABLE audit_event (
+                    sequence INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    entity_id TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    purpose TEXT,
+                    source_address TEXT,
+                    detail TEXT,
+                    hash BLOB NOT NULL);
+                CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+                    BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+                CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
+                    BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+                """)
+        }
+        return migrator
+    }
+
+    /// Whether a failure means SQLite cannot be used right now (busy, locked, out of space, unreadable).
+    static func isUnavailable(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN].contains(error.resultCode)
     }
 }

@@ -1,0 +1,118 @@
+public import Crypto
+import Foundation
+import TrellisCore
+
+/// The audit trail on either backend: append-only (triggers refuse UPDATE and DELETE), hash-chained,
+/// verifiable against signed checkpoints kept in a file outside the database. Appenders in every
+/// process take turns at the head of the chain.
+public final class AuditTrail<Database: StoreDatabase>: AuditLog, Sendable {
+    let database: Database
+    private let book: AuditCheckpointBook?
+
+    /// A trail on a database whose audit table is migrated (`StoreDatabase.migrateAuditTrail`).
+    public init(database: Database, checkpoints book: AuditCheckpointBook?) {
+        self.database = database
+        self.book = book
+    }
+
+    @discardableResult
+    public func append(_ entry: AuditEntry) async throws -> SealedAuditRecord {
+        let sealed = try await append(contentsOf: [entry])
+        guard let record = sealed.first else { throw StoreError.invalid(field: "audit_event", reason: "the record was not appended") }
+        return record
+    }
+
+    @discardableResult
+    public func append(contentsOf entries: [AuditEntry]) async throws -> [SealedAuditRecord] {
+        guard !entries.isEmpty else { return [] }
+        let sealed = try await database.write { session in try await self.append(entries, in: session) }
+        try committed(sealed)
+        return sealed
+    }
+
+    /// Appends inside the caller's write transaction, so a change and its records commit together; the
+    /// caller passes the result to `committed(_:)` once the transaction has committed.
+    func append(_ entries: [AuditEntry], in session: any SQLSession) async throws -> [SealedAuditRecord] {
+        guard !entries.isEmpty else { return [] }
+        if let turn = database.takeTurns(on: "trellis_audit_event") { try await session.execute(turn) }
+        var head: (sequence: Int64, hash: Data) = (0, AuditChain.genesis)
+        if let row = try await session.firstRow("SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1") {
+            head = (try row[0], try row[1])
+        }
+        var sealed: [SealedAuditRecord] = []
+        // 11 parameters a record: 1,000 records a statement stays under both backends' limits.
+        for start in stride(from: 0, to: entries.count, by: 1_000) {
+            var tuples: [SQLQuery] = []
+            for entry in entries[start..<min(start + 1_000, entries.count)] {
+                let record = AuditChain.seal(entry.event(sequence: head.sequence + 1), after: head.hash)
+                head = (record.event.sequence, record.hash)
+                sealed.append(record)
+                let e = record.event
+                tuples.append("""
+                    (\(e.sequence), \(AuditCanonicalForm.timestamp(e.at)), \(e.actor), \(e.action.rawValue), \(e.entity), \(e.entityID),
+                     \(e.outcome.rawValue), \(e.purpose), \(e.sourceAddress), \(e.detail), \(record.hash))
+                    """)
+            }
+            try await session.execute("""
+                INSERT INTO audit_event (sequence, at, actor, action, entity, entity_id, outcome, purpose, source_address, detail, hash)
+                VALUES \(SQLQuery.joined(tuples, separator: ", "))
+                """)
+        }
+        return sealed
+    }
+
+    /// Signs the checkpoints that came due in a committed transaction.
+    func committed(_ records: [SealedAuditRecord]) throws {
+        for record in records { try book?.signIfDue(record) }
+    }
+
+    public func checkpoint() async throws {
+        guard let book, let head = try await head() else { return }
+        try book.signHead(head)
+    }
+
+    public func head() async throws -> SealedAuditRecord? {
+        try await database.read { session in
+            try await session.firstRow("\(unescaped: Self.columns) FROM audit_event ORDER BY sequence DESC LIMIT 1").map(Self.record)
+        }
+    }
+
+    /// Walks the whole chain in sequence order, a page at a time (the trail may not fit in memory).
+    public func verify(pinnedKey: Curve25519.Signing.PublicKey?) async throws -> AuditChain.Verdict {
+        var verifier = try book?.verifier(pinnedKey: pinnedKey) ?? AuditChain.Verifier(checkpoints: [], publicKey: pinnedKey)
+        var after: Int64 = .min
+        while true {
+            let page = try await database.read { session in
+                try await session.rows("\(unescaped: Self.columns) FROM audit_event WHERE sequence > \(after) ORDER BY sequence LIMIT 5000")
+            }
+            for row in page {
+                let record: SealedAuditRecord
+                do { record = try Self.record(row) } catch let unreadable as UnreadableAuditRecord { return unreadable.verdict }
+                if let broken = verifier.check(record) { return broken }
+                after = record.event.sequence
+            }
+            if page.count < 5_000 { return verifier.finish() }
+        }
+    }
+
+    public func records(after sequence: Int64, limit: Int) async throws -> [SealedAuditRecord] {
+        try await database.read { session in
+            try await session.rows("\(unescaped: Self.columns) FROM audit_event WHERE sequence > \(sequence) ORDER BY sequence LIMIT \(limit)")
+                .map(Self.record)
+        }
+    }
+
+    private static var columns: String { "SELECT sequence, at, actor, action, entity, entity_id, outcome, purpose, source_address, detail, hash" }
+
+    /// A stored row as a sealed record. What is stored must be what was written, type and all: a row
+    /// that reads otherwise (a blob where text was written, say) was altered, and is reported so.
+    static func record(_ row: any SQLRow) throws -> SealedAuditRecord {
+        guard let sequence = try? row.integer(0) else { throw UnreadableAuditRecord(sequence: -1) }
+        do {
+            return try .stored(sequence: sequence, at: row[1], actor: row[2], action: row[3], entity: row[4], entityID: row[5], outcome: row[6],
+                               purpose: row[7], sourceAddress: row[8], detail: row[9], hash: row[10])
+        } catch {
+            throw UnreadableAuditRecord(sequence: sequence)
+        }
+    }
+}

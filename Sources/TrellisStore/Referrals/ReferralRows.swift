@@ -1,0 +1,117 @@
+import Foundation
+import TrellisCore
+
+/// The rows behind a referral, read and written the same way on both backends.
+enum ReferralRows {
+    /// The columns `referral(_:)` reads, by position.
+    static let columns = """
+        SELECT id, status, service_id, organization_id, person_ref, consent_id, need_domains, created_at, created_by,
+            requested_at, respond_by, first_answered_at, updated_at, version, referrer_organization_id
+        """
+
+    static func referral(_ row: any SQLRow) throws -> Referral {
+        let id: String = try row[0]
+        guard let status = ReferralStatus(rawValue: try row[1]) else { throw StoreError.invalid(field: "referral \(id).status", reason: "unknown status") }
+        let domains: String = try row[6]
+        return Referral(id: id, status: status, serviceID: try row[2], organizationID: try row[3], personRef: try row[4], consentID: try row[5],
+                        needDomains: domains.split(separator: ",").compactMap { NeedDomain(rawValue: String($0)) },
+                        createdAt: try row[7], createdBy: try row[8], requestedAt: try row[9], respondBy: try row[10],
+                        firstAnsweredAt: try row[11], updatedAt: try row[12], version: try row[13], referrerOrganizationID: try row[14])
+    }
+
+    static func referral(id: String, in session: any SQLSession) async throws -> Referral? {
+        try await session.firstRow("\(unescaped: columns) FROM referral WHERE id = \(id)").map(referral)
+    }
+
+    static func history(of id: String, in session: any SQLSession) async throws -> [ReferralStatusChange] {
+        try await session.rows("""
+            SELECT at, actor, party, from_status, to_status, reason, source FROM referral_history WHERE referral_id = \(id) ORDER BY id
+            """).map { row in
+            ReferralStatusChange(at: try row[0], actor: try row[1], party: ReferralParty(rawValue: try row[2]) ?? .referrer,
+                                 from: (try row[3] as String?).flatMap(ReferralStatus.init(rawValue:)),
+                                 to: ReferralStatus(rawValue: try row[4]) ?? .enteredInError, reason: try row[5],
+                                 source: ReferralStatusChange.Source(rawValue: try row[6]) ?? .system)
+        }
+    }
+
+    static func insert(_ change: ReferralStatusChange, for id: String, in session: any SQLSession) async throws {
+        try await session.execute("""
+            INSERT INTO referral_history (referral_id, at, actor, party, from_status, to_status, reason, source)
+            VALUES (\(id), \(change.at), \(change.actor), \(change.party.rawValue), \(change.from?.rawValue), \(change.to.rawValue),
+                    \(change.reason), \(change.source.rawValue))
+            """)
+    }
+
+    /// Applies a status move only if nobody else changed the referral since it was read.
+    static func update(_ next: Referral, from current: Referral, in session: any SQLSession) async throws {
+        let applied = try await session.changed("""
+            UPDATE referral SET status = \(next.status.rawValue), version = \(next.version), updated_at = \(next.updatedAt),
+                requested_at = \(next.requestedAt), respond_by = \(next.respondBy), first_answered_at = \(next.firstAnsweredAt)
+            WHERE id = \(next.id) AND version = \(current.version)
+            RETURNING 1
+            """)
+        guard applied else {
+            let now = try await referral(id: current.id, in: session)
+            throw StoreError.conflict(referral: current.id, expectedVersion: current.version, currentVersion: now?.version ?? current.version + 1,
+                                      currentStatus: now?.status ?? current.status)
+        }
+    }
+
+    static func enqueue(_ id: String, at now: Date, in session: any SQLSession) async throws {
+        try await session.execute("""
+            INSERT INTO outbox (referral_id, idempotency_key, state, attempts, next_attempt_at, created_at, updated_at)
+            VALUES (\(id), \(UUID().uuidString.lowercased()), 'pending', 0, \(now), \(now), \(now))
+            """)
+    }
+
+    /// Nothing more leaves for this referral (cancelled, entered in error, or its consent revoked).
+    static func cancelDelivery(of id: String, at now: Date, in session: any SQLSession) async throws {
+        try await session.execute("UPDATE outbox SET state = 'cancelled', updated_at = \(now) WHERE referral_id = \(id) AND state IN ('pending', 'claimed')")
+    }
+
+    static let outboxColumns = "SELECT referral_id, idempotency_key, state, attempts, next_attempt_at, last_error FROM outbox"
+
+    static func outboxEntry(_ referralID: String, in session: any SQLSession) async throws -> OutboxEntry? {
+        try await session.firstRow("\(unescaped: outboxColumns) WHERE referral_id = \(referralID)").map { row in
+            OutboxEntry(referralID: try row[0], idempotencyKey: try row[1], state: OutboxEntry.State(rawValue: try row[2]) ?? .pending,
+                        attempts: try row[3], nextAttemptAt: try row[4], lastError: try row[5])
+        }
+    }
+
+    static func isDelivered(_ referralID: String, in session: any SQLSession) async throws -> Bool {
+        try await session.value("SELECT state FROM outbox WHERE referral_id = \(referralID)", as: String.self) == OutboxEntry.State.delivered.rawValue
+    }
+
+    static let consentColumns = "SELECT c.id, c.recipient, c.categories, c.method, c.captured_by, c.captured_at, c.expires_at, c.revoked_at"
+
+    /// A consent row read with `consentColumns` from `first` on.
+    static func consent(_ row: any SQLRow, from first: Int = 0) throws -> StoredConsent {
+        let categories: String = try row[first + 2]
+        let consent = Consent(recipient: try row[first + 1], categories: Set(categories.split(separator: ",").compactMap { Consent.Category(rawValue: String($0)) }),
+                              method: Consent.Method(rawValue: try row[first + 3]) ?? .verbal, capturedBy: try row[first + 4],
+                              capturedAt: try row[first + 5], expiresAt: try row[first + 6], revokedAt: try row[first + 7])
+        return StoredConsent(id: try row[first], consent: consent)
+    }
+
+    /// Reads the sealed person behind referrals; columns from `first` on: person id, profile id, the
+    /// sealed profile, name, phone, e-mail and note.
+    static let sealedPersonColumns = "p.id, n.id, n.sealed_document, p.sealed_name, p.sealed_phone, p.sealed_email, r.sealed_note"
+
+    static func sealedPerson(_ row: any SQLRow, from first: Int, referralID: String) throws -> SealedPerson {
+        SealedPerson(personID: try row[first], profileID: try row[first + 1], sealedProfile: try row[first + 2], sealedName: try row[first + 3],
+                     sealedPhone: try row[first + 4], sealedEmail: try row[first + 5], sealedNote: try row[first + 6], referralID: referralID)
+    }
+
+    static func service(id: String, in session: any SQLSession) async throws -> Service? {
+        try await session.value("SELECT document FROM directory_service WHERE id = \(id)", as: String.self).map {
+            try JSONDecoder().decode(Service.self, from: Data($0.utf8))
+        }
+    }
+
+    /// The response deadline of the partner answering for an organization, when one does.
+    static func deadlineDays(answeringFor organizationID: String, in session: any SQLSession) async throws -> Int? {
+        try await session.value("""
+            SELECT p.document FROM partner p JOIN partner_organization o ON o.partner_id = p.id WHERE o.organization_id = \(organizationID)
+            """, as: String.self).map(PartnerDocument.decodePlain)?.responseDeadlineBusinessDays
+    }
+}
