@@ -19,6 +19,15 @@ public struct Partner: Codable, Hashable, Sendable, Identifiable {
         case poll
     }
 
+    /// How referrals reach the partner: pushed to its endpoint, or kept in Trellis's inbox pages for an
+    /// agency with no system of its own.
+    public enum Delivery: String, Vocabulary, Hashable, Sendable {
+        public static let vocabularyName = "delivery"
+
+        case endpoint
+        case inbox
+    }
+
     /// How Trellis proves who it is to the partner. Secrets are never stored here, only where they live.
     public struct Authentication: Codable, Hashable, Sendable {
         public var bearerEnvironment: String?
@@ -55,7 +64,11 @@ public struct Partner: Codable, Hashable, Sendable, Identifiable {
     public var id: String
     /// The directory organizations this partner answers for.
     public var organizations: [String]
-    public var endpoint: URL
+    public var delivery: Delivery
+    /// Where referrals are pushed; nil for an inbox partner.
+    public var endpoint: URL?
+    /// Where notices go ("a referral is waiting"), never with a person's data.
+    public var notifyEmail: String?
     public var format: PayloadFormat
     public var auth: Authentication
     /// Standard Webhooks secrets (`whsec_…`); several at once while one is rotated out.
@@ -64,12 +77,14 @@ public struct Partner: Codable, Hashable, Sendable, Identifiable {
     public var responseDeadlineBusinessDays: Int
     public var statusMode: StatusMode
 
-    public init(id: String, organizations: [String], endpoint: URL, format: PayloadFormat = .fhirR4,
+    public init(id: String, organizations: [String], endpoint: URL?, format: PayloadFormat = .fhirR4,
                 auth: Authentication = Authentication(), signingSecrets: [String] = [], caBundle: String? = nil,
-                responseDeadlineBusinessDays: Int = 2, statusMode: StatusMode = .callback) {
+                responseDeadlineBusinessDays: Int = 2, statusMode: StatusMode = .callback, delivery: Delivery? = nil, notifyEmail: String? = nil) {
         self.id = id
         self.organizations = organizations
+        self.delivery = delivery ?? (endpoint == nil ? .inbox : .endpoint)
         self.endpoint = endpoint
+        self.notifyEmail = notifyEmail
         self.format = format
         self.auth = auth
         self.signingSecrets = signingSecrets
@@ -79,7 +94,8 @@ public struct Partner: Codable, Hashable, Sendable, Identifiable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, organizations, endpoint, format, auth
+        case id, organizations, delivery, endpoint, format, auth
+        case notifyEmail = "notify_email"
         case signingSecrets = "signing_secrets", caBundle = "ca_bundle"
         case responseDeadlineBusinessDays = "response_deadline_business_days", statusMode = "status_mode"
     }
@@ -98,11 +114,23 @@ public struct Partner: Codable, Hashable, Sendable, Identifiable {
         }
     }
 
+    /// One address, plainly: local part, "@", a dotted domain; no spaces, commas or angle brackets (a
+    /// notice's envelope must name exactly one mailbox).
+    public static func isMailAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard text.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else {
+            return false
+        }
+        return text.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 32 && !"<>(),;:\\\"[]".unicodeScalars.contains($0) }
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
         try c.encode(organizations, forKey: .organizations)
-        try c.encode(endpoint.absoluteString, forKey: .endpoint)
+        try c.encode(delivery, forKey: .delivery)
+        try c.encodeIfPresent(endpoint?.absoluteString, forKey: .endpoint)
+        try c.encodeIfPresent(notifyEmail, forKey: .notifyEmail)
         try c.encode(format, forKey: .format)
         try c.encode(auth, forKey: .auth)
         try c.encode(signingSecrets, forKey: .signingSecrets)
@@ -122,14 +150,30 @@ public struct Partner: Codable, Hashable, Sendable, Identifiable {
         guard !organizations.isEmpty else {
             throw DecodingError.dataCorruptedError(forKey: .organizations, in: c, debugDescription: "name at least one organization")
         }
-        let text = try c.decode(String.self, forKey: .endpoint)
-        guard let url = URL(string: text) else {
-            throw DecodingError.dataCorruptedError(forKey: .endpoint, in: c, debugDescription: "not a URL: \(text)")
+        delivery = try c.decodeIfPresent(Delivery.self, forKey: .delivery) ?? .endpoint
+        if let text = try c.decodeIfPresent(String.self, forKey: .endpoint) {
+            guard let url = URL(string: text) else {
+                throw DecodingError.dataCorruptedError(forKey: .endpoint, in: c, debugDescription: "not a URL: \(text)")
+            }
+            if let problem = Self.endpointProblem(url) {
+                throw DecodingError.dataCorruptedError(forKey: .endpoint, in: c, debugDescription: problem)
+            }
+            endpoint = url
+        } else {
+            endpoint = nil
         }
-        if let problem = Self.endpointProblem(url) {
-            throw DecodingError.dataCorruptedError(forKey: .endpoint, in: c, debugDescription: problem)
+        switch (delivery, endpoint) {
+        case (.endpoint, nil):
+            throw DecodingError.dataCorruptedError(forKey: .endpoint, in: c,
+                debugDescription: "the endpoint is required (or set \"delivery\": \"inbox\" for an agency that answers in Trellis's pages)")
+        case (.inbox, .some):
+            throw DecodingError.dataCorruptedError(forKey: .endpoint, in: c, debugDescription: "an inbox partner has no endpoint: remove it, or set \"delivery\": \"endpoint\"")
+        default: break
         }
-        endpoint = url
+        notifyEmail = try c.decodeIfPresent(String.self, forKey: .notifyEmail)
+        if let address = notifyEmail, !Self.isMailAddress(address) {
+            throw DecodingError.dataCorruptedError(forKey: .notifyEmail, in: c, debugDescription: "not an e-mail address: \(address.prefix(80))")
+        }
         format = try c.decodeIfPresent(PayloadFormat.self, forKey: .format) ?? .fhirR4
         auth = try c.decodeIfPresent(Authentication.self, forKey: .auth) ?? Authentication()
         signingSecrets = try c.decodeIfPresent([String].self, forKey: .signingSecrets) ?? []

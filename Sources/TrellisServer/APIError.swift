@@ -52,6 +52,7 @@ extension APIError {
         case .invalid(let field, let reason): self.init(.badRequest, code: "invalid", "\(field): \(reason)", field: field)
         case .notPartnersReferral: self = .notFound(error.description)
         case .replayedMessage: self.init(.conflict, code: "replay", error.description)
+        case .noRecipient: self.init(.unprocessableContent, code: "no_recipient", error.description)
         case .undecryptable: self.init(.internalServerError, code: "internal", "stored data could not be opened; an administrator has been told")
         }
     }

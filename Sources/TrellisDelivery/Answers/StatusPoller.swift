@@ -56,7 +56,7 @@ public final class StatusPoller: ServiceLifecycle.Service, Sendable {
     func poll(_ referral: Referral, partner: Partner, answers: PartnerAnswers, now: Date) async throws -> Bool {
         var headers: [(name: String, value: String)] = [("Accept", "application/fhir+json, application/json"), ("User-Agent", "Trellis/1")]
         if let token = try? PartnerRequest.bearerToken(of: partner, environment: environment) { headers.append(("Authorization", "Bearer \(token)")) }
-        let url = partner.endpoint.appendingPathComponent(referral.id)
+        guard let url = partner.endpoint?.appendingPathComponent(referral.id) else { return false }
         let response: IncomingResponse
         do {
             response = try await client.send(OutgoingRequest(method: .get, url: url, headers: headers),

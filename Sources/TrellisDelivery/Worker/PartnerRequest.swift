@@ -29,7 +29,10 @@ public enum PartnerRequest {
         // The message id is the idempotency key, so a partner sees retries as one message.
         headers += StandardWebhooks.headers(id: idempotencyKey, timestamp: now, body: body, secrets: try secrets(of: partner))
         if let token = try bearerToken(of: partner, environment: environment) { headers.append(("Authorization", "Bearer \(token)")) }
-        return OutgoingRequest(method: .post, url: partner.endpoint, headers: headers, body: body)
+        guard let endpoint = partner.endpoint else {
+            throw SettingsProblem(description: "partner \(partner.id) takes referrals in the inbox: it has no endpoint to send to")
+        }
+        return OutgoingRequest(method: .post, url: endpoint, headers: headers, body: body)
     }
 
     public static func secrets(of partner: Partner) throws(SettingsProblem) -> [WebhookSecret] {

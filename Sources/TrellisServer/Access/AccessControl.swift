@@ -3,8 +3,8 @@ import Hummingbird
 import TrellisCore
 import TrellisStore
 
-/// Who may do what. Case workers and supervisors see their organization's referrals, a partner those
-/// addressed to the organizations it answers for, an administrator everything; supervisors also see
+/// Who may do what. Case workers and supervisors see their organization's referrals, a partner and an
+/// agency user those addressed to the organizations they answer for, an administrator everything; supervisors also see
 /// their organization's reports, administrators the directory, users and audit trail. Every refusal
 /// is audited and answered 403 (a route the role may not use) or 404 (a referral outside its scope,
 /// so its existence is not revealed).
@@ -39,6 +39,7 @@ struct AccessControl: Sendable {
         case .partner:
             let partner = try await store.partners().first { $0.id == user.organizationID }
             return .addressedTo(organizations: partner?.organizations ?? [])
+        case .agency: return .addressedTo(organizations: user.organizations)
         }
     }
 

@@ -26,6 +26,11 @@ public enum Passwords {
         (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
     }
 
+    /// Hashing on NIO's thread pool, for the same reason.
+    static func hashOffThread(_ password: String) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
+    }
+
     /// A hash of a random password, checked when the user name is unknown so the answer takes as
     /// long as for a real account.
     static let decoyHash = Bcrypt.hash("decoy-" + String(UInt64.random(in: .min ... .max)), cost: 12)

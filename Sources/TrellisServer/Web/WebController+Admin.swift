@@ -10,14 +10,14 @@ extension WebController {
         _ = try await access.require(AccessControl.administrators, context, to: "administer Trellis")
         var values = extra
         values["partners"] = try await store.partners().map { p in
-            ["id": p.id, "organizations": p.organizations.joined(separator: ", "), "endpoint": p.endpoint.absoluteString,
+            ["id": p.id, "organizations": p.organizations.joined(separator: ", "), "endpoint": p.endpoint?.absoluteString ?? "inbox (answers in Trellis)",
              "format": p.format.rawValue, "status_mode": p.statusMode.rawValue] as [String: Any]
         }
         let now = Date()
         let inForce = try await store.tokens(userID: nil).filter { $0.isInForce(at: now) }
         let counts = Dictionary(grouping: inForce, by: \.userID).mapValues(\.count)
         values["users"] = try await store.users().map { u in
-            ["id": u.id, "name": u.name, "role": u.role.rawValue, "organization": u.organizationID, "disabled": u.disabledAt != nil,
+            ["id": u.id, "name": u.name, "role": u.role.rawValue, "organization": u.organizations.joined(separator: ", "), "disabled": u.disabledAt != nil,
              "tokens": counts[u.id] ?? 0] as [String: Any]
         }
         values["tokens"] = inForce.prefix(500).map { t in
@@ -28,6 +28,7 @@ extension WebController {
             values["snapshot"] = ["id": snapshot.id, "services": snapshot.serviceCount, "imported_at": Self.shortDate(snapshot.importedAt),
                                   "files": snapshot.files.joined(separator: ", ")] as [String: Any]
         }
+        values["roles"] = UserAccount.Role.allCases.filter { $0 != .partner }.map(\.rawValue)
         values["upload_limit_mb"] = (uploads?.limitBytes ?? 0) / (1_024 * 1_024)
         values["uploads_enabled"] = uploads != nil && matching != nil
         return pages.render("admin", values, title: "Administration", context: context, status: status)
@@ -104,6 +105,23 @@ extension WebController {
         }
         tokens.forget(userID: id)
         return try await adminPage(context, extra: ["user_notice": notice])
+    }
+
+    /// A user who signs in with a password; an agency user names the directory organizations they answer for.
+    func adminAddUser(_ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let admin = try await access.require(AccessControl.administrators, context, to: "manage users")
+        let form = try await form(request, context)
+        let new: UserAccount
+        let password = form["password"] ?? ""
+        do {
+            new = try NewUserForm.user(form, createdAt: Date())
+            if let problem = Passwords.problem(password) { throw APIError(.badRequest, code: "invalid", problem, field: "password") }
+            if try await store.user(id: new.id) != nil { throw APIError(.conflict, code: "exists", "a user \(new.id) already exists", field: "id") }
+        } catch let error as APIError {
+            return try await adminPage(context, extra: ["user_error": error.message], status: error.status)
+        }
+        try await store.addUser(new, passwordHash: try await Passwords.hashOffThread(password), context: access.audit(admin, context, purpose: "security"))
+        return try await adminPage(context, extra: ["user_notice": "Added \(new.role.rawValue) \(new.id) (\(new.organizations.joined(separator: ", ")))."])
     }
 
     func adminRevokeToken(_ id: String, _ request: Request, _ context: TrellisRequestContext) async throws -> Response {

@@ -29,6 +29,10 @@ extension WebController {
             },
             "methods": Consent.Method.allCases.map { ["value": $0.rawValue, "selected": $0 == method] },
         ]
+        // Said before sending: whether anybody at the organization can receive it, and how.
+        let partner = try await store.partner(answeringFor: service.organizationID)
+        values["no_recipient"] = partner == nil
+        values["inbox"] = partner?.delivery == .inbox
         let action = form["action"]
         if action != nil, categories.isEmpty {
             values["message"] = "Choose at least one kind of information the person agreed to share."
@@ -37,14 +41,18 @@ extension WebController {
         if action == "send" {
             let request = NewReferral(profile: profile, serviceID: service.id, consent: consent, note: form["note"], source: .api,
                                       referrerOrganizationID: user.organizationID, requestKey: form["request_key"])
-            let referral = try await store.createReferral(request, context: access.audit(user, context))
-            return Self.seeOther("/referrals/\(referral.id)")
+            do {
+                let referral = try await store.createReferral(request, context: access.audit(user, context))
+                return Self.seeOther("/referrals/\(referral.id)")
+            } catch let error as StoreError {
+                guard case .noRecipient = error else { throw error }
+                values["message"] = error.description
+                return pages.render("refer", values, title: "Send a referral", context: context, status: .unprocessableContent)
+            }
         }
         if action == "preview" {
-            let partner = try await store.partner(answeringFor: service.organizationID)
             values["preview"] = try Self.preview(profile: profile, consent: consent, note: form["note"], service: service, partner: partner, user: user)
             values["format"] = (partner?.format ?? .json).rawValue
-            values["no_partner"] = partner == nil
         }
         return pages.render("refer", values, title: "Send a referral", context: context)
     }

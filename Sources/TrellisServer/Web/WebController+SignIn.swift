@@ -46,9 +46,19 @@ extension WebController {
         limiter.succeeded(user: username, address: address)
         let token = try await store.issueToken(userID: user.id, expiresAt: audit.now.addingTimeInterval(settings.sessionLifetime), kind: .session,
                                                idleLimit: settings.sessionIdleLimit, context: audit)
-        var response = Self.seeOther(user.role == .admin ? "/admin" : (user.role == .supervisor ? "/dashboard" : "/"))
+        var response = Self.seeOther(Self.home(of: user.role))
         response.headers[.setCookie] = WebSession.cookie(token.secret, settings: settings, maxAge: Int(settings.sessionLifetime))
         return response
+    }
+
+    /// Where a role's work starts.
+    static func home(of role: UserAccount.Role) -> String {
+        switch role {
+        case .admin: "/admin"
+        case .supervisor: "/dashboard"
+        case .agency: "/inbox"
+        case .caseworker, .partner: "/"
+        }
     }
 
     func signOut(_ request: Request, _ context: TrellisRequestContext) async throws -> Response {

@@ -31,10 +31,14 @@ struct WebController: Sendable {
         pages.get("/referrals") { request, context in try await tracker(request, context) }
         pages.get("/referrals/:id") { _, context in try await referralPage(try context.parameters.require("id"), context) }
         pages.post("/referrals/:id/cancel") { request, context in try await cancel(try context.parameters.require("id"), request, context) }
+        pages.get("/inbox") { request, context in try await inbox(request, context) }
+        pages.get("/inbox/:id") { _, context in try await inboxReferral(try context.parameters.require("id"), context) }
+        pages.post("/inbox/:id/answer") { request, context in try await answerFromInbox(try context.parameters.require("id"), request, context) }
         pages.get("/dashboard") { _, context in try await dashboard(context) }
         pages.get("/admin") { _, context in try await adminPage(context, extra: [:]) }
         pages.post("/admin/directories") { request, context in try await adminUpload(request, context) }
         pages.post("/admin/audit/verify") { request, context in try await adminVerify(request, context) }
+        pages.post("/admin/users") { request, context in try await adminAddUser(request, context) }
         pages.post("/admin/users/:id/:action") { request, context in
             try await adminUserAction(try context.parameters.require("id"), try context.parameters.require("action"), request, context)
         }

@@ -17,10 +17,11 @@ struct WebPages: Sendable {
         var page = values
         page["title"] = title
         if let user = context.user {
-            page["user"] = ["name": user.name, "role": user.role.rawValue, "organization": user.organizationID]
+            page["user"] = ["name": user.name, "role": user.role.rawValue, "organization": user.organizations.joined(separator: ", ")]
             page["can_refer"] = AccessControl.referrers.contains(user.role)
             page["can_report"] = AccessControl.reporters.contains(user.role)
             page["is_admin"] = user.role == .admin
+            page["has_inbox"] = user.role == .agency
         }
         if let secret = context.sessionSecret { page["csrf"] = WebSession.csrfToken(forSession: secret) }
         let html = library.render(page, withTemplate: template) ?? "<!doctype html><title>Trellis</title><p>The page \(template) is missing.</p>"

@@ -31,7 +31,7 @@ extension SQLStore {
         guard known else { return .refused }
         return try await change { session, audit in
             guard let row = try await session.firstRow("""
-                SELECT u.id, u.name, u.role, u.organization_id, u.created_at, u.disabled_at, t.id, t.created_at, t.last_used_at, t.idle_seconds
+                SELECT u.id, u.name, u.role, u.organization_id, u.created_at, u.disabled_at, u.notify_email, t.id, t.created_at, t.last_used_at, t.idle_seconds
                 FROM api_token t JOIN app_user u ON u.id = t.user_id
                 WHERE t.token_hash = \(hash) AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > \(context.now)) AND u.disabled_at IS NULL
                 """) else {
@@ -39,10 +39,10 @@ extension SQLStore {
                 audit.record(context.entry(.execute, "session", "token", outcome: .denied, purpose: "security", detail: "sign-in refused"))
                 return .refused
             }
-            let tokenID: String = try row[6]
-            let createdAt: Date = try row[7]
-            let lastUsedAt: Date? = try row[8]
-            let idleLimit = (try row[9] as Int?).map(TimeInterval.init)
+            let tokenID: String = try row[7]
+            let createdAt: Date = try row[8]
+            let lastUsedAt: Date? = try row[9]
+            let idleLimit = (try row[10] as Int?).map(TimeInterval.init)
             if TokenUse.isIdle(since: lastUsedAt ?? createdAt, idleLimit: idleLimit, now: context.now), let idleLimit {
                 // Ended once: a request racing this one finds it ended and is refused.
                 if try await session.changed("UPDATE api_token SET revoked_at = \(context.now) WHERE id = \(tokenID) AND revoked_at IS NULL RETURNING 1") {
@@ -51,7 +51,9 @@ extension SQLStore {
                 }
                 return .idle(tokenID: tokenID, idleLimit: idleLimit)
             }
-            let user = try Self.user(row)
+            var user = try Self.user(row)
+            // Only an agency user may answer for more than one organization: the others are spared the read.
+            if user.role == .agency { user = try await Self.withOrganizations([user], in: session)[0] }
             // The last use, and the sign-in's audit record, at most once a minute (see TokenUse); written
             // only while it is still due, so racing requests write it once.
             if TokenUse.isDue(lastUsedAt: lastUsedAt, now: context.now), try await session.changed("""

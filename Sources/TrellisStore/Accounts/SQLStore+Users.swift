@@ -2,25 +2,50 @@ public import Foundation
 
 /// Users, and switching them off and on.
 extension SQLStore {
-    static var userColumns: String { "SELECT id, name, role, organization_id, created_at, disabled_at FROM app_user" }
+    static var userColumns: String { "SELECT id, name, role, organization_id, created_at, disabled_at, notify_email FROM app_user" }
 
-    static func user(_ row: any SQLRow) throws -> UserAccount {
-        guard let role = UserAccount.Role(rawValue: try row[2]) else { throw StoreError.invalid(field: "app_user.role", reason: "unknown role") }
-        return UserAccount(id: try row[0], name: try row[1], role: role, organizationID: try row[3], createdAt: try row[4], disabledAt: try row[5])
+    /// A user from `userColumns` (from `first` on), with only their first organization.
+    static func user(_ row: any SQLRow, from first: Int = 0) throws -> UserAccount {
+        guard let role = UserAccount.Role(rawValue: try row[first + 2]) else { throw StoreError.invalid(field: "app_user.role", reason: "unknown role") }
+        return UserAccount(id: try row[first], name: try row[first + 1], role: role, organizationID: try row[first + 3], createdAt: try row[first + 4],
+                           disabledAt: try row[first + 5], notifyEmail: try row[first + 6])
+    }
+
+    /// The users with every organization they belong to (an agency user may answer for several).
+    static func withOrganizations(_ users: [UserAccount], in session: any SQLSession) async throws -> [UserAccount] {
+        guard !users.isEmpty else { return [] }
+        var more: [String: [String]] = [:]
+        for row in try await session.rows("""
+            SELECT user_id, organization_id FROM user_organization WHERE user_id IN \(list: users.map(\.id)) ORDER BY user_id, organization_id
+            """) {
+            more[try row[0], default: []].append(try row[1])
+        }
+        return users.map { user in
+            var user = user
+            user.organizations = [user.organizationID] + (more[user.id] ?? []).filter { $0 != user.organizationID }
+            return user
+        }
     }
 
     public func addUser(_ user: UserAccount, passwordHash: String?, context: AuditContext) async throws {
+        let organizations = [user.organizationID] + user.organizations.filter { $0 != user.organizationID }
         try await change { session, audit in
             try await session.execute("""
-                INSERT INTO app_user (id, name, role, organization_id, password_hash, created_at)
-                VALUES (\(user.id), \(user.name), \(user.role.rawValue), \(user.organizationID), \(passwordHash), \(user.createdAt))
+                INSERT INTO app_user (id, name, role, organization_id, password_hash, created_at, notify_email)
+                VALUES (\(user.id), \(user.name), \(user.role.rawValue), \(user.organizationID), \(passwordHash), \(user.createdAt), \(user.notifyEmail))
                 """)
-            audit.record(context.entry(.create, "user", user.id, purpose: "security", detail: "role \(user.role.rawValue) organization \(user.organizationID)"))
+            for organization in Set(organizations).sorted() {
+                try await session.execute("INSERT INTO user_organization (user_id, organization_id) VALUES (\(user.id), \(organization))")
+            }
+            audit.record(context.entry(.create, "user", user.id, purpose: "security",
+                                       detail: "role \(user.role.rawValue) organization \(organizations.joined(separator: ","))"))
         }
     }
 
     public func user(id: String) async throws -> UserAccount? {
-        try await plainRead { session in try await session.firstRow("\(unescaped: Self.userColumns) WHERE id = \(id)").map(Self.user) }
+        try await plainRead { session in
+            try await Self.withOrganizations(session.rows("\(unescaped: Self.userColumns) WHERE id = \(id)").map { try Self.user($0) }, in: session).first
+        }
     }
 
     public func passwordHash(userID: String) async throws -> String? {
@@ -28,7 +53,9 @@ extension SQLStore {
     }
 
     public func users() async throws -> [UserAccount] {
-        try await plainRead { session in try await session.rows("\(unescaped: Self.userColumns) ORDER BY id").map(Self.user) }
+        try await plainRead { session in
+            try await Self.withOrganizations(session.rows("\(unescaped: Self.userColumns) ORDER BY id").map { try Self.user($0) }, in: session)
+        }
     }
 
     public func setUser(_ userID: String, disabled: Bool, context: AuditContext) async throws -> UserAccount {
@@ -38,7 +65,8 @@ extension SQLStore {
                 ? "UPDATE app_user SET disabled_at = coalesce(disabled_at, \(context.now)) WHERE id = \(userID)"
                 : "UPDATE app_user SET disabled_at = NULL WHERE id = \(userID)"
             try await session.execute(update)
-            guard let user = try await session.firstRow("\(unescaped: Self.userColumns) WHERE id = \(userID)").map(Self.user) else {
+            guard let user = try await Self.withOrganizations(session.rows("\(unescaped: Self.userColumns) WHERE id = \(userID)").map { try Self.user($0) },
+                                                              in: session).first else {
                 audit.record(context.entry(.update, "user", userID, outcome: .failure, purpose: "security", detail: "no such user"))
                 throw StoreError.userNotFound(userID)
             }

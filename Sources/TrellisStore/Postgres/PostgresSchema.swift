@@ -192,6 +192,23 @@ enum PostgresSchema {
         migrator.register("store-8: a web session's idle limit (automatic log-off), kept with its token", [
             "ALTER TABLE api_token ADD COLUMN idle_seconds bigint",
         ])
+        migrator.register("store-9: agency users' organizations, referrals kept in an inbox, who opened them", [
+            """
+            CREATE TABLE user_organization (
+                user_id text NOT NULL REFERENCES app_user(id),
+                organization_id text NOT NULL,
+                PRIMARY KEY (user_id, organization_id))
+            """,
+            "ALTER TABLE app_user ADD COLUMN notify_email text",
+            "ALTER TABLE referral ADD COLUMN delivery_channel text NOT NULL DEFAULT 'endpoint'",
+            """
+            CREATE TABLE inbox_view (
+                referral_id text NOT NULL REFERENCES referral(id),
+                user_id text NOT NULL,
+                opened_at timestamptz NOT NULL,
+                PRIMARY KEY (referral_id, user_id))
+            """,
+        ])
         return migrator
     }
 }

@@ -78,8 +78,13 @@ enum ReferralRows {
         }
     }
 
+    /// Whether the referral reached its recipient: delivered to the partner's endpoint, or sent to an inbox.
     static func isDelivered(_ referralID: String, in session: any SQLSession) async throws -> Bool {
-        try await session.value("SELECT state FROM outbox WHERE referral_id = \(referralID)", as: String.self) == OutboxEntry.State.delivered.rawValue
+        try await session.value("""
+            SELECT CASE WHEN delivery_channel = 'inbox' THEN requested_at IS NOT NULL
+                ELSE EXISTS (SELECT 1 FROM outbox o WHERE o.referral_id = referral.id AND o.state = 'delivered') END
+            FROM referral WHERE id = \(referralID)
+            """, as: Bool.self) ?? false
     }
 
     static let consentColumns = "SELECT c.id, c.recipient, c.categories, c.method, c.captured_by, c.captured_at, c.expires_at, c.revoked_at"
@@ -108,10 +113,10 @@ enum ReferralRows {
         }
     }
 
-    /// The response deadline of the partner answering for an organization, when one does.
-    static func deadlineDays(answeringFor organizationID: String, in session: any SQLSession) async throws -> Int? {
+    /// The partner answering for an organization (its plain document: no secrets), when one does.
+    static func partner(answeringFor organizationID: String, in session: any SQLSession) async throws -> Partner? {
         try await session.value("""
             SELECT p.document FROM partner p JOIN partner_organization o ON o.partner_id = p.id WHERE o.organization_id = \(organizationID)
-            """, as: String.self).map(PartnerDocument.decodePlain)?.responseDeadlineBusinessDays
+            """, as: String.self).map(PartnerDocument.decodePlain)
     }
 }

@@ -9,7 +9,8 @@ public enum ReferralScope: Hashable, Sendable {
     case referredBy(organization: String)
     case addressedTo(organizations: [String])
 
-    /// - Parameter delivered: whether the referral's delivery to its partner succeeded (its outbox row is delivered).
+    /// - Parameter delivered: whether the referral reached its recipient: its outbox row is delivered, or it was
+    ///   sent to an inbox.
     public func admits(_ referral: Referral, delivered: Bool) -> Bool {
         switch self {
         case .everything: true
@@ -26,6 +27,7 @@ public enum ReferralScope: Hashable, Sendable {
 
     /// `reachedPartner` as a condition on the `referral` table, for the stores' queries.
     static let reachedPartnerSQL = """
-        status <> 'draft' AND (status <> 'cancelled' OR EXISTS (SELECT 1 FROM outbox o WHERE o.referral_id = referral.id AND o.state = 'delivered'))
+        status <> 'draft' AND (status <> 'cancelled' OR (delivery_channel = 'inbox' AND requested_at IS NOT NULL)
+            OR EXISTS (SELECT 1 FROM outbox o WHERE o.referral_id = referral.id AND o.state = 'delivered'))
         """
 }

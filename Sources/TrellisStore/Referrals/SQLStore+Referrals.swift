@@ -27,10 +27,13 @@ extension SQLStore {
         }
         guard let service = try await ReferralRows.service(id: request.serviceID, in: session) else { throw StoreError.serviceNotFound(request.serviceID) }
         try ReferralRules.checkConsent(request.consent, for: service, at: context.now)
-        let days = try await ReferralRows.deadlineDays(answeringFor: service.organizationID, in: session)
+        // Refused now, naming the organization, rather than failing later in the outbox.
+        let recipient = try await ReferralRows.partner(answeringFor: service.organizationID, in: session)
+        if recipient == nil && !request.draft { throw StoreError.noRecipient(organization: service.organizationID) }
+        let channel = recipient?.delivery ?? .endpoint
         let ids = (referral: StoreID.make("ref"), consent: StoreID.make("con"))
         let (referral, change) = ReferralRules.created(request, service: service, ids: ids, context: context,
-                                                       deadline: configuration.deadline(businessDays: days))
+                                                       deadline: configuration.deadline(businessDays: recipient?.responseDeadlineBusinessDays))
         let person = try await upsertPerson(request.profile.person, organization: PersonIdentity.organization(of: request),
                                             context: context, in: session, audit: audit)
         let profileID = StoreID.make("prof")
@@ -48,14 +51,16 @@ extension SQLStore {
         let note = try request.note?.nonBlank.map { try cipher.seal($0, owner: referral.id, field: "note") }
         try await session.execute("""
             INSERT INTO referral (id, status, service_id, organization_id, person_id, person_ref, profile_id, consent_id,
-                need_domains, created_at, created_by, requested_at, respond_by, updated_at, version, sealed_note, referrer_organization_id, request_key)
+                need_domains, created_at, created_by, requested_at, respond_by, updated_at, version, sealed_note, referrer_organization_id, request_key,
+                delivery_channel)
             VALUES (\(referral.id), \(referral.status.rawValue), \(referral.serviceID), \(referral.organizationID), \(person),
                     \(referral.personRef), \(profileID), \(ids.consent), \(referral.needDomains.map(\.rawValue).joined(separator: ",")),
                     \(referral.createdAt), \(referral.createdBy), \(referral.requestedAt), \(referral.respondBy), \(referral.updatedAt),
-                    \(referral.version), \(note), \(referral.referrerOrganizationID), \(request.requestKey))
+                    \(referral.version), \(note), \(referral.referrerOrganizationID), \(request.requestKey), \(channel.rawValue))
             """)
         try await ReferralRows.insert(change, for: referral.id, in: session)
-        if referral.status == .requested { try await ReferralRows.enqueue(referral.id, at: context.now, in: session) }
+        // An inbox partner's referral is in its inbox from now on: nothing to send.
+        if referral.status == .requested && channel == .endpoint { try await ReferralRows.enqueue(referral.id, at: context.now, in: session) }
         audit.record(context.entry(.create, "consent", ids.consent, detail: "for \(referral.id) to \(consent.recipient): \(categories)"))
         audit.record(context.entry(.create, "referral", referral.id,
                                    detail: "\(ReferralRules.auditDetail(change)) service \(service.id) organization \(service.organizationID) person \(person)"))
@@ -119,11 +124,17 @@ extension SQLStore {
                 throw StoreError.notPartnersReferral(partner: message.partnerID, referral: current.id)
             }
         }
-        let days = try await ReferralRows.deadlineDays(answeringFor: current.organizationID, in: session)
-        let (next, change) = try ReferralRules.applying(request, to: current, context: context, deadline: configuration.deadline(businessDays: days))
+        let recipient = try await ReferralRows.partner(answeringFor: current.organizationID, in: session)
+        let (next, change) = try ReferralRules.applying(request, to: current, context: context,
+                                                        deadline: configuration.deadline(businessDays: recipient?.responseDeadlineBusinessDays))
+        let sending = next.status == .requested && current.status == .draft
+        guard !sending || recipient != nil else { throw StoreError.noRecipient(organization: current.organizationID) }
         try await ReferralRows.update(next, from: current, in: session)
         try await ReferralRows.insert(change, for: next.id, in: session)
-        if next.status == .requested && current.status == .draft { try await ReferralRows.enqueue(next.id, at: context.now, in: session) }
+        if sending, let recipient {
+            try await session.execute("UPDATE referral SET delivery_channel = \(recipient.delivery.rawValue) WHERE id = \(next.id)")
+            if recipient.delivery == .endpoint { try await ReferralRows.enqueue(next.id, at: context.now, in: session) }
+        }
         if next.status == .cancelled || next.status == .enteredInError { try await ReferralRows.cancelDelivery(of: next.id, at: context.now, in: session) }
         audit.record(context.entry(.update, "referral", next.id, detail: ReferralRules.auditDetail(change)))
         var result = next

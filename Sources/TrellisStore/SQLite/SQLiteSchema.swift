@@ -184,6 +184,21 @@ enum SQLiteSchema {
         migrator.registerMigration("store-8: a web session's idle limit (automatic log-off), kept with its token") { db in
             try db.execute(sql: "ALTER TABLE api_token ADD COLUMN idle_seconds INTEGER")
         }
+        migrator.registerMigration("store-9: agency users' organizations, referrals kept in an inbox, who opened them") { db in
+            try db.execute(sql: """
+                CREATE TABLE user_organization (
+                    user_id TEXT NOT NULL REFERENCES app_user(id),
+                    organization_id TEXT NOT NULL,
+                    PRIMARY KEY (user_id, organization_id));
+                ALTER TABLE app_user ADD COLUMN notify_email TEXT;
+                ALTER TABLE referral ADD COLUMN delivery_channel TEXT NOT NULL DEFAULT 'endpoint';
+                CREATE TABLE inbox_view (
+                    referral_id TEXT NOT NULL REFERENCES referral(id),
+                    user_id TEXT NOT NULL,
+                    opened_at DATETIME NOT NULL,
+                    PRIMARY KEY (referral_id, user_id));
+                """)
+        }
         return migrator
     }
 }

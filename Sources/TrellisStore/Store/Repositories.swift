@@ -23,6 +23,11 @@ public protocol ReferralRepository: Sendable {
     /// The organization a referral was sent to, read without an audit record (an id, no person's
     /// data): a partner's unauthenticated answer finds whose secrets must have signed it without a write.
     func recipientOrganization(referralID: String) async throws -> String?
+    /// Records that `context.actor` opened the referral in an agency's inbox. Each user's first opening
+    /// is audited as the disclosure of `disclosed` (action E); true that first time.
+    func recordInboxOpening(referralID: String, disclosed: [Consent.Category], context: AuditContext) async throws -> Bool
+    /// Of these referrals, those someone has opened in an inbox.
+    func openedInInbox(referralIDs: [String]) async throws -> Set<String>
     /// Per agency and overall, for referrals sent in `from..<to` (only those `referrerOrganizationID`
     /// made, when given: a supervisor's view).
     func loopClosureReport(from: Date, to: Date, now: Date, referrerOrganizationID: String?) async throws -> LoopClosureReport

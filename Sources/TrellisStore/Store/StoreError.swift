@@ -18,6 +18,8 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case replayedMessage(partner: String, message: String)
     /// The stored data cannot be read with the configured key.
     case undecryptable(String)
+    /// Nobody would receive the referral: no partner answers for the organization, by endpoint or inbox.
+    case noRecipient(organization: String)
 
     public var description: String {
         switch self {
@@ -35,6 +37,8 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case .notPartnersReferral(let partner, let referral): "referral \(referral) was not sent to partner \(partner)"
         case .replayedMessage(let partner, let message): "message \(message) from partner \(partner) was already received: a replay is refused"
         case .undecryptable(let why): why
+        case .noRecipient(let organization):
+            "nobody at organization \(organization) can receive referrals in Trellis yet: it has neither an endpoint nor an inbox; ask an administrator to add one (`trellis partner add`), or keep the referral as a draft"
         }
     }
 }

@@ -74,7 +74,7 @@ struct PartnerList: AsyncParsableCommand {
         let partners = try await store.withStore { try await $0.partners() }
         if json {
             let entries = partners.map { partner -> [String: Any] in
-                ["id": partner.id, "organizations": partner.organizations, "endpoint": partner.endpoint.absoluteString,
+                ["id": partner.id, "organizations": partner.organizations, "delivery": partner.delivery.rawValue, "endpoint": partner.endpoint?.absoluteString ?? NSNull(),
                  "format": partner.format.rawValue, "signing_secrets": partner.signingSecrets.count,
                  "response_deadline_business_days": partner.responseDeadlineBusinessDays, "status_mode": partner.statusMode.rawValue]
             }
@@ -82,7 +82,7 @@ struct PartnerList: AsyncParsableCommand {
             return
         }
         for partner in partners {
-            print("\(partner.id)  \(partner.endpoint.absoluteString)  \(partner.format.rawValue)  \(partner.statusMode.rawValue)  "
+            print("\(partner.id)  \(partner.endpoint?.absoluteString ?? "inbox")  \(partner.format.rawValue)  \(partner.statusMode.rawValue)  "
                   + "answers for \(partner.organizations.joined(separator: ", "))  \(partner.signingSecrets.count) signing secret(s)")
         }
     }

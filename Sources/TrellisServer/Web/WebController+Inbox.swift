@@ -1,0 +1,106 @@
+import Foundation
+import Hummingbird
+import TrellisCore
+import TrellisDelivery
+import TrellisStore
+
+/// An agency's inbox: the referrals addressed to its organizations, each shown exactly as the consent
+/// allows (the document an API partner would receive, as a page), with the forms to answer it.
+extension WebController {
+    static let inboxReaders: Set<UserAccount.Role> = [.agency, .admin]
+
+    /// New, open and overdue referrals for the agency, newest first, with their answer deadlines.
+    func inbox(_ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require(Self.inboxReaders, context, to: "open the inbox")
+        let audit = access.audit(user, context, purpose: "coordination")
+        let found = try await store.referrals(ReferralFilter(limit: 201, scope: try await access.referralScope(for: user)), context: audit)
+        let opened = try await store.openedInInbox(referralIDs: found.map(\.id))
+        let now = Date()
+        let directory = matching?.catalog
+        func row(_ referral: Referral) -> [String: Any] {
+            [
+                "id": referral.id, "status": referral.status.rawValue, "person_ref": referral.personRef,
+                "service": directory?.name(of: referral.serviceID) ?? referral.serviceID, "agency": referral.organizationID,
+                "sent": referral.requestedAt.map(Self.shortDate) ?? "", "respond_by": referral.respondBy.map(Self.shortDate) ?? "",
+                "overdue": referral.isOverdue(at: now), "new": referral.status == .requested && !opened.contains(referral.id),
+            ]
+        }
+        let waiting = found.prefix(200).filter { $0.status == .requested }
+        let open = found.prefix(200).filter { [.accepted, .inProgress, .onHold].contains($0.status) }
+        let closed = found.prefix(200).filter { $0.status.isFinal }
+        let values: [String: Any] = [
+            "waiting": waiting.map(row), "open": open.map(row), "closed": closed.prefix(50).map(row),
+            "none_waiting": waiting.isEmpty, "none_open": open.isEmpty, "any_closed": !closed.isEmpty,
+            "overdue_count": waiting.filter { $0.isOverdue(at: now) }.count,
+            "organizations": user.organizations.joined(separator: ", "),
+        ]
+        return pages.render("inbox", values, title: "Inbox", context: context)
+    }
+
+    /// One referral as the agency may see it. The first opening by each user is audited as the
+    /// disclosure of what the page shows.
+    func inboxReferral(_ id: String, _ context: TrellisRequestContext, message: String? = nil) async throws -> Response {
+        let user = try await access.require(Self.inboxReaders, context, to: "open the inbox")
+        let audit = access.audit(user, context, purpose: "coordination")
+        let referral = try await store.referral(id: id, scope: try await access.referralScope(for: user), context: audit)
+        let consent = try await store.consent(referralID: id, context: audit)
+        let now = Date()
+        var values: [String: Any] = [
+            "id": referral.id, "status": referral.status.rawValue, "person_ref": referral.personRef, "version": referral.version,
+            "agency": referral.organizationID, "sent": referral.requestedAt.map(Self.shortDate) ?? "",
+            "respond_by": referral.respondBy.map(Self.shortDate) ?? "", "overdue": referral.isOverdue(at: now),
+            "timeline": Self.timeline(referral),
+        ]
+        // Nothing of the person is read unless the consent is still in force for this agency.
+        if consent.consent.isInForce(at: now), consent.consent.recipient == referral.organizationID,
+           let service = try await store.service(id: referral.serviceID) {
+            let person = try await store.person(referralID: id, context: audit)
+            let partner = try await store.partner(answeringFor: referral.organizationID)
+                ?? Partner(id: referral.organizationID, organizations: [referral.organizationID], endpoint: nil)
+            if let disclosure = ReferralDisclosure(referral: referral, consentID: consent.id, consent: consent.consent, profile: person.profile,
+                                                   note: person.note, service: service, partner: partner, now: now) {
+                values["disclosure"] = InboxDisclosureView.values(disclosure)
+                _ = try await store.recordInboxOpening(referralID: id, disclosed: disclosure.categories, context: audit)
+            }
+        }
+        if values["disclosure"] == nil {
+            values["withheld"] = true
+            _ = try await store.recordInboxOpening(referralID: id, disclosed: [], context: audit)
+        }
+        values["answers"] = InboxAnswerForm.choices(from: referral.status)
+        values["can_answer"] = !(values["answers"] as? [[String: Any]] ?? []).isEmpty
+        values["rejection_reasons"] = AgencyAnswerReason.rejections.map { ["value": $0.rawValue, "title": $0.title] }
+        values["outcomes"] = AgencyAnswerReason.outcomes.map { ["value": $0.rawValue, "title": $0.title] }
+        if let message { values["message"] = message }
+        return pages.render("inbox-referral", values, title: "Referral \(referral.id)", context: context)
+    }
+
+    /// Accept, reject with a reason, start, put on hold, complete or end with an outcome.
+    func answerFromInbox(_ id: String, _ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require([.agency], context, to: "answer referrals")
+        let form = try await form(request, context)
+        let audit = access.audit(user, context, purpose: "coordination")
+        // Another agency's referral is "not found" (and audited so) rather than refused by the lifecycle.
+        _ = try await store.referral(id: id, scope: try await access.referralScope(for: user), context: audit)
+        let answer: InboxAnswerForm.Answer
+        do { answer = try InboxAnswerForm.answer(form) } catch let error as APIError {
+            return try await inboxReferral(id, context, message: error.message)
+        }
+        do {
+            _ = try await store.changeStatus(StatusChangeRequest(referralID: id, status: answer.status, party: .agency, reason: answer.reason,
+                                                                 source: .api, expectedVersion: form["version"].flatMap { Int($0) }), context: audit)
+        } catch let error as StoreError where error != .referralNotFound(id) {
+            return try await inboxReferral(id, context, message: APIError(error).message)
+        }
+        return Self.seeOther("/inbox/\(id)")
+    }
+
+    static func timeline(_ referral: Referral) -> [[String: Any]] {
+        (referral.history ?? []).map { change in
+            var row: [String: Any] = ["at": shortDate(change.at), "from": change.from?.rawValue ?? "new", "to": change.to.rawValue,
+                                      "actor": change.actor, "party": change.party.rawValue, "source": change.source.rawValue]
+            row["reason"] = change.reason  // absent, not blank: the template shows it only when given
+            return row
+        }
+    }
+}
