@@ -53,6 +53,12 @@ import Testing
             let first = try #require(((try match.json()["matches"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])?.first)
             serviceID = try #require(first["service_id"] as? String)
             organizationID = try #require(first["organization_id"] as? String)
+            // A referral nobody could receive is refused: the organization gets a partner entry.
+            let partners = try write("recipient.json", """
+                [{"id": "cli-recipient", "organizations": ["\(organizationID)"], "endpoint": "http://127.0.0.1:9/referrals", "format": "json"}]
+                """)
+            let added = try trellis(["partner", "add", partners])
+            #expect(added.status == 0, "\(added.stderr)")
         }
 
         func write(_ name: String, _ text: String) throws -> String {

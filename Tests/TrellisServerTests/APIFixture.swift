@@ -16,6 +16,8 @@ struct APIFixture {
 
     enum Caller: String, CaseIterable, CustomStringConvertible, Sendable {
         case caseworkerA = "cw-a", caseworkerB = "cw-b", supervisorA = "sup-a", supervisorB = "sup-b", admin = "admin-1", partner42 = "partner-p42"
+        /// Someone at agency ORG-42 answering in the inbox pages.
+        case agency42 = "agency-42"
         var description: String { rawValue }
         var role: UserAccount.Role {
             switch self {
@@ -23,6 +25,7 @@ struct APIFixture {
             case .supervisorA, .supervisorB: .supervisor
             case .admin: .admin
             case .partner42: .partner
+            case .agency42: .agency
             }
         }
         var organization: String {
@@ -31,6 +34,7 @@ struct APIFixture {
             case .caseworkerB, .supervisorB: "ORG-B"
             case .admin: "ORG-ADMIN"
             case .partner42: "p42"
+            case .agency42: "ORG-42"
             }
         }
     }

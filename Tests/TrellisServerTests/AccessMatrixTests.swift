@@ -28,6 +28,11 @@ import TrellisTestSupport
         (.caseworkerA, "POST", "/v1/directories", 403), (.supervisorA, "POST", "/v1/directories", 403),
         (.caseworkerA, "GET", "/v1/services", 200), (.partner42, "GET", "/v1/services/svc-ORG-42", 200),
         (.caseworkerA, "GET", "/v1/me", 200),
+        // An agency user: its own organization's referrals to read, nothing to send, cancel, report or administer.
+        (.agency42, "GET", "/v1/referrals/A", 200), (.agency42, "GET", "/v1/referrals/B", 404),
+        (.agency42, "POST", "/v1/referrals", 403), (.agency42, "POST", "/v1/referrals/A/cancel", 403),
+        (.agency42, "GET", "/v1/reports/loop-closure", 403), (.agency42, "GET", "/v1/audit", 403),
+        (.agency42, "POST", "/v1/directories", 403), (.agency42, "GET", "/v1/me", 200),
     ]
 
     @Test(arguments: matrix)

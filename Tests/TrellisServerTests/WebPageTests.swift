@@ -34,6 +34,7 @@ import TrellisTestSupport
             }
             let setup = AuditContext(actor: "admin-1", purpose: "operations")
             _ = try await rig.store.storeDirectory(merged.sortedServices, files: ["riverbend"], context: setup)
+            try await rig.receiveEverywhere()
             let hash = Self.passwordHash
             for (id, role) in [("cw-1", UserAccount.Role.caseworker), ("sup-1", .supervisor), ("admin-1", .admin)] {
                 try await rig.store.addUser(UserAccount(id: id, name: "User \(id)", role: role, organizationID: "ORG-CW", createdAt: Date()),

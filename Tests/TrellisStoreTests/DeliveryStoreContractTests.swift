@@ -164,7 +164,7 @@ import TrellisCore
 
     @Test(arguments: AuditBackend.allCases)
     func aRemovedPartnerNoLongerAnswersForItsOrganizations(_ backend: AuditBackend) async throws {
-        try await H.with(backend) { _, store in
+        try await H.with(backend, recipients: false) { _, store in
             let partner = Partner(id: "harbor", organizations: ["ORG-SHELTER", "ORG-WORK"], endpoint: URL(string: "https://harbor.example/in")!)
             try await store.savePartner(partner, context: H.caseWorker())
             #expect(try await store.partner(answeringFor: "ORG-WORK")?.id == "harbor")

@@ -29,7 +29,7 @@ import TrellisCore
 
     @Test(arguments: AuditBackend.allCases)
     func partnersAreFoundByTheOrganizationsTheyAnswerFor(_ backend: AuditBackend) async throws {
-        try await H.with(backend) { _, store in
+        try await H.with(backend, recipients: false) { _, store in
             let harbor = Partner(id: "harbor-house", organizations: ["ORG-42", "ORG-43"], endpoint: URL(string: "https://harbor.example.org/referrals")!,
                                  auth: .init(bearerEnvironment: "HARBOR_TOKEN"), signingSecrets: ["whsec_abc"], statusMode: .poll)
             try await store.savePartner(harbor, context: AuditContext(actor: "admin-1"))

@@ -24,12 +24,14 @@ final class StoreHarness: @unchecked Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
 
-    static func with(_ backend: AuditBackend, calendar: BusinessCalendar = BusinessCalendar(),
+    /// `recipients`: whether the directory's organizations get partners (endpoints) that receive
+    /// referrals; tests of the partner list itself start without.
+    static func with(_ backend: AuditBackend, calendar: BusinessCalendar = BusinessCalendar(), recipients: Bool = true,
                      _ body: (StoreHarness, any TrellisStore) async throws -> Void) async throws {
         let harness = try StoreHarness(backend)
         do {
             let store = try await harness.open(calendar: calendar)
-            try await Self.seed(store)
+            try await Self.seed(store, recipients: recipients)
             try await body(harness, store)
         } catch {
             await harness.close()
@@ -110,8 +112,15 @@ final class StoreHarness: @unchecked Sendable {
                 provenance: Provenance(format: .hsds, source: "test", file: "test.json", recordKey: id, line: 1))
     }
 
-    static func seed(_ store: any TrellisStore) async throws {
-        _ = try await store.storeDirectory([shelter, ips, clinic], files: ["test.json"], context: AuditContext(actor: "admin-1", purpose: "operations"))
+    static func seed(_ store: any TrellisStore, recipients: Bool = true) async throws {
+        let admin = AuditContext(actor: "admin-1", purpose: "operations")
+        _ = try await store.storeDirectory([shelter, ips, clinic], files: ["test.json"], context: admin)
+        guard recipients else { return }
+        for service in [shelter, ips, clinic] {
+            let name = service.organizationID.lowercased()
+            try await store.savePartner(Partner(id: "p-\(name)", organizations: [service.organizationID],
+                                                endpoint: URL(string: "https://\(name).example.org/referrals")!), context: admin)
+        }
     }
 
     static let capturedAt = Date(timeIntervalSince1970: 1_793_491_200)  // 2026-11-01

@@ -24,10 +24,23 @@ public struct DeliveryRig: Sendable {
                     categories: [NeedCategory(.housing, "emergency_shelter")], languages: ["en"],
                     provenance: Provenance(format: .hsds, source: "test", file: "test.json", recordKey: organization, line: 1))
         }
+        let rig = DeliveryRig(folder: folder, store: store)
         if directory {
             _ = try await store.storeDirectory(services, files: ["test.json"], context: AuditContext(actor: "admin-1", purpose: "operations"))
+            try await rig.receiveEverywhere()
         }
-        return DeliveryRig(folder: folder, store: store)
+        return rig
+    }
+
+    /// Gives every organization in the stored directory a partner entry in the store, so referrals to it
+    /// are accepted (a referral nobody could receive is refused); which endpoint a delivery goes to is
+    /// the worker's `PartnerBook`, as in `serve`. An organization that already has a partner keeps it.
+    public func receiveEverywhere() async throws {
+        let organizations = Set(try await store.storedServices().map(\.organizationID))
+        for organization in organizations.sorted() where try await store.partner(answeringFor: organization) == nil {
+            try await store.savePartner(Self.partner("rig-\(organization)", endpoint: "http://127.0.0.1:9/referrals", organizations: [organization]),
+                                        context: AuditContext(actor: "admin-1", purpose: "operations"))
+        }
     }
 
     @discardableResult
