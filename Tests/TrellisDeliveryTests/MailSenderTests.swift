@@ -13,9 +13,9 @@ import TrellisTestSupport
     static let site = URL(string: "https://trellis.example.org")!
 
     static func settings(_ url: String, username: String? = nil, password: String? = nil, startTLS: Bool = false,
-                         timeout: Duration = .seconds(30)) throws -> MailSettings {
+                         timeout: Duration = .seconds(30), caBundle: String? = nil) throws -> MailSettings {
         try MailSettings(url: URL(string: url)!, from: from, username: username, password: password, startTLS: startTLS,
-                         connectTimeout: .seconds(5), totalTimeout: timeout, site: site)
+                         connectTimeout: .seconds(5), totalTimeout: timeout, caBundle: caBundle, site: site)
     }
 
     /// Sends `message` through a sender with `settings`, and shuts the sender down.
@@ -138,6 +138,35 @@ import TrellisTestSupport
         let error = try #require(try await Self.send(MailMessage(from: Self.from, to: [Self.inbox], subject: "x", body: "x", date: Date()),
                                                      try Self.settings(server.url, startTLS: true)))
         #expect(error.kind == .tls)
+        #expect(try server.records().isEmpty)
+    }
+
+    static let message = MailMessage(from: from, to: [inbox], subject: "x", body: "x", date: Date())
+
+    @Test func requiredSTARTTLSCarriesTheMessageEncrypted() async throws {
+        let certificates = try TestCertificates.make()
+        let server = try await SMTPRecorder.start(["--tls-cert", certificates.serverPEM, "--tls-key", certificates.serverKey])
+        defer { server.stop() }
+        #expect(try await Self.send(Self.message, try Self.settings(server.url, startTLS: true, caBundle: certificates.caPEM)) == nil)
+        #expect(try server.records().map(\.tls) == [true])
+    }
+
+    @Test func smtpsIsTLSFromTheStart() async throws {
+        let certificates = try TestCertificates.make()
+        let server = try await SMTPRecorder.start(["--tls-cert", certificates.serverPEM, "--tls-key", certificates.serverKey, "--implicit-tls"])
+        defer { server.stop() }
+        #expect(try await Self.send(Self.message, try Self.settings(server.tlsURL, caBundle: certificates.caPEM)) == nil)
+        #expect(try server.records().map(\.tls) == [true])
+    }
+
+    /// A certificate no trusted CA signed: nothing is sent.
+    @Test func anUntrustedCertificateIsATLSError() async throws {
+        let certificates = try TestCertificates.make()
+        let server = try await SMTPRecorder.start(["--tls-cert", certificates.strangerPEM, "--tls-key", certificates.strangerKey])
+        defer { server.stop() }
+        let error = try #require(try await Self.send(Self.message, try Self.settings(server.url, startTLS: true, caBundle: certificates.caPEM)))
+        #expect(error.kind == .tls)
+        #expect(!error.isRetryable)
         #expect(try server.records().isEmpty)
     }
 

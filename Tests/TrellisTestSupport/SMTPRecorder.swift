@@ -10,6 +10,8 @@ public final class SMTPRecorder: Sendable {
         public var mailFrom: String
         public var rcptTos: [String]
         public var authLogin: String?
+        /// The message came over TLS (STARTTLS or smtps).
+        public var tls: Bool
         /// The message as received: CRLF line endings, dot-stuffing undone.
         public var raw: String
         public var headers: [[String]]
@@ -17,7 +19,7 @@ public final class SMTPRecorder: Sendable {
         public var body: String?
 
         enum CodingKeys: String, CodingKey {
-            case mailFrom = "mail_from", rcptTos = "rcpt_tos", authLogin = "auth_login", raw, headers, body
+            case mailFrom = "mail_from", rcptTos = "rcpt_tos", authLogin = "auth_login", tls, raw, headers, body
         }
 
         /// Every value of the header `name` (any case).
@@ -39,9 +41,11 @@ public final class SMTPRecorder: Sendable {
     }
 
     public var url: String { "smtp://127.0.0.1:\(port)" }
+    /// For a recorder started with `--implicit-tls`.
+    public var tlsURL: String { "smtps://127.0.0.1:\(port)" }
 
     /// Starts the recorder with `options` (`--refuse ADDRESS`, `--defer ADDRESS`, `--user U --password P`,
-    /// `--silent`) and returns once it listens.
+    /// `--tls-cert PEM --tls-key KEY [--implicit-tls]`, `--silent`) and returns once it listens.
     public static func start(_ options: [String] = []) async throws -> SMTPRecorder {
         let python = DeliveryFixtures.repository.appendingPathComponent(".venv/bin/python")
         guard FileManager.default.isExecutableFile(atPath: python.path) else {

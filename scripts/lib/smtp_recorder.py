@@ -3,6 +3,7 @@
 
 Usage: smtp_recorder.py --out FILE [--port N] [--refuse ADDRESS]... [--defer ADDRESS]...
                         [--user NAME --password SECRET] [--silent]
+                        [--tls-cert PEM --tls-key KEY [--implicit-tls]]
 
 Listens on 127.0.0.1 (port 0: the system picks one), prints `listening PORT` on standard output once
 it accepts connections, and writes each message it accepts as one JSON line to FILE, before it
@@ -12,7 +13,9 @@ answers 250 to the end of DATA (so a sender that got 250 finds the line written)
    "headers": [[name, value], ...] (encoded words decoded), "body": the text, transfer encoding undone}
 --refuse ADDRESS answers 550 to RCPT TO that address, --defer ADDRESS 451. With --user and
 --password, AUTH (PLAIN or LOGIN, without TLS: loopback only) is required and only that pair is
-accepted; the password is never recorded. --silent accepts connections and never says a word (a
+accepted; the password is never recorded. --tls-cert and --tls-key offer STARTTLS and require it
+before MAIL; with --implicit-tls the connection is TLS from the start (smtps) instead. Each record
+says whether the message came over TLS ("tls"). --silent accepts connections and never says a word (a
 server that hangs). Stops on SIGTERM or SIGINT, or when standard input closes (its parent ended).
 """
 import argparse
@@ -20,6 +23,7 @@ import asyncio
 import email
 import email.policy
 import json
+import ssl
 import logging
 import os
 import signal
@@ -52,6 +56,7 @@ class Recorder:
             "mail_from": envelope.mail_from,
             "rcpt_tos": list(envelope.rcpt_tos),
             "auth_login": login.decode() if isinstance(login, bytes) else login,
+            "tls": bool(getattr(session, "ssl", None)) or server.transport.get_extra_info("sslcontext") is not None,
             "raw": raw.decode("utf-8", errors="replace"),
             "headers": [[name, str(value)] for name, value in message.items()],
             "body": message.get_content() if not message.is_multipart() else None,
@@ -90,6 +95,11 @@ async def serve(arguments):
 
     threading.Thread(target=watch_stdin, daemon=True).start()
 
+    context = None
+    if arguments.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(arguments.tls_cert, arguments.tls_key)
+    implicit = context if arguments.implicit_tls else None
     if arguments.silent:
         factory = Silent
     else:
@@ -98,11 +108,13 @@ async def serve(arguments):
         if arguments.user is not None:
             options = dict(authenticator=authenticator(arguments.user, arguments.password or ""),
                            auth_required=True, auth_require_tls=False)
+        if context is not None and not arguments.implicit_tls:
+            options.update(tls_context=context, require_starttls=True)
 
         def factory():
             return SMTP(recorder, hostname="trellis-test.localhost", **options)
 
-    server = await loop.create_server(factory, "127.0.0.1", arguments.port)
+    server = await loop.create_server(factory, "127.0.0.1", arguments.port, ssl=implicit)
     port = server.sockets[0].getsockname()[1]
     print(f"listening {port}", flush=True)
     await stopped.wait()
@@ -122,9 +134,14 @@ def main():
     parser.add_argument("--user")
     parser.add_argument("--password")
     parser.add_argument("--silent", action="store_true", help="accept connections and never answer")
+    parser.add_argument("--tls-cert", metavar="PEM", help="the server's certificate: offer (and require) STARTTLS")
+    parser.add_argument("--tls-key", metavar="KEY", help="its private key")
+    parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (smtps) instead of STARTTLS")
     arguments = parser.parse_args()
     if not arguments.silent and not arguments.out:
         parser.error("--out is required (unless --silent)")
+    if bool(arguments.tls_cert) != bool(arguments.tls_key) or (arguments.implicit_tls and not arguments.tls_cert):
+        parser.error("--tls-cert and --tls-key go together, and --implicit-tls needs them")
     asyncio.run(serve(arguments))
 
 

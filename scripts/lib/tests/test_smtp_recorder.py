@@ -3,6 +3,7 @@ it refuses, and that it ends with its parent."""
 import json
 import smtplib
 import socket
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,7 @@ def test_records_the_envelope_headers_and_the_unstuffed_body(start):
     # smtplib dot-stuffs the lines starting with "."; the recorder hands them back as they were written.
     assert record["raw"].endswith("\r\n\r\nfirst\r\n.\r\n..two\r\n")
     assert record["auth_login"] is None
+    assert record["tls"] is False
 
 
 def test_refuses_and_defers_the_recipients_it_is_told_to(start):
@@ -71,6 +73,22 @@ def test_requires_the_one_login_and_keeps_only_its_name(start):
     [record] = records(out)
     assert record["auth_login"] == "agency"
     assert "s3cret-Pw" not in out.read_text()
+
+
+def test_requires_starttls_when_it_has_a_certificate(start, tmp_path):
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", "server.key", "-out", "server.pem", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], cwd=tmp_path, check=True, capture_output=True)
+    port, out, _ = start("--tls-cert", str(tmp_path / "server.pem"), "--tls-key", str(tmp_path / "server.key"))
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+        with pytest.raises(smtplib.SMTPSenderRefused):
+            client.sendmail("trellis@example.org", ["inbox@example.org"], b"Subject: x\r\n\r\nx\r\n")
+    context = ssl.create_default_context(cafile=str(tmp_path / "server.pem"))
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+        client.starttls(context=context)
+        client.sendmail("trellis@example.org", ["inbox@example.org"], b"Subject: x\r\n\r\nx\r\n")
+    [record] = records(out)
+    assert record["tls"] is True
 
 
 def test_silent_accepts_and_never_greets(start):
