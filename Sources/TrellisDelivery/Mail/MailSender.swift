@@ -1,4 +1,6 @@
+public import Foundation
 import NIOPosix
+public import TrellisCore
 
 /// Sends e-mail over SMTP with libcurl on threads of its own, so a mail server that hangs for the
 /// whole time limit never blocks Swift's cooperative pool or the server's event loops. A server that
@@ -25,6 +27,15 @@ public final class MailSender: Sendable {
             throw MailError(.network, "the mail sender is shut down")
         }
         try result.get()
+    }
+
+    /// Sends `notice` to `recipient` from the configured sender; returns the Message-ID it went under
+    /// (for the delivery record and the audit trail; it names no one).
+    @discardableResult
+    public func send(_ notice: Notice, to recipient: MailAddress, date: Date = Date()) async throws(MailError) -> String {
+        let message = MailMessage(notice: notice, to: recipient, settings: settings, date: date)
+        try await send(message)
+        return message.messageID
     }
 
     /// Stops the threads once the messages in flight are sent.

@@ -48,20 +48,18 @@ struct MailTest: AsyncParsableCommand {
         }
         guard let recipient = MailAddress(to) else { throw ExitCode.unreadable }
         let notice = Notice(kind: .test, organizationName: organization, site: settings.site)
-        let message = MailMessage(notice: notice, to: recipient, settings: settings, date: Date())
         let sender = MailSender(settings: settings, concurrency: 1)
-        let outcome: Result<Void, MailError>
+        let outcome: Result<String, MailError>
         do throws(MailError) {
-            try await sender.send(message)
-            outcome = .success(())
+            outcome = .success(try await sender.send(notice, to: recipient))
         } catch {
             outcome = .failure(error)
         }
         try? await sender.shutdown()
         switch outcome {
-        case .success:
+        case .success(let messageID):
             if json {
-                print(Self.json(["sent": true, "to": recipient.address, "server": settings.server, "message_id": message.messageID]))
+                print(Self.json(["sent": true, "to": recipient.address, "server": settings.server, "message_id": messageID]))
             } else {
                 print("sent a test notice to \(recipient) through \(settings)")
             }
