@@ -13,5 +13,5 @@ struct Trellis: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [DirectoryCommand.self, MatchCommand.self, ReferralCommand.self, ConsentCommand.self, AuditCommand.self,
                       ReportCommand.self, DeliverCommand.self, PartnerCommand.self, PartnerSimCommand.self, ServeCommand.self, UserCommand.self,
-                      TokenCommand.self])
+                      TokenCommand.self, MailCommand.self])
 }

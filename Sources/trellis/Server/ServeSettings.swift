@@ -63,22 +63,22 @@ struct ServeSettings {
         return settings
     }
 
-    static func int(_ config: ConfigReader, _ key: String) throws -> Int? {
+    static func int(_ config: ConfigReader, _ key: String, section: String = "serve") throws -> Int? {
         if let value = config.int(forKey: ConfigKey(key)) { return value }
-        if config.string(forKey: ConfigKey(key)) != nil { throw CommandFailure("serve.\(key): expected a whole number") }
+        if config.string(forKey: ConfigKey(key)) != nil { throw CommandFailure("\(section).\(key): expected a whole number") }
         return nil
     }
 
-    static func double(_ config: ConfigReader, _ key: String) throws -> Double? {
+    static func double(_ config: ConfigReader, _ key: String, section: String = "serve") throws -> Double? {
         if let value = config.double(forKey: ConfigKey(key)) { return value }
         if let value = config.int(forKey: ConfigKey(key)) { return Double(value) }
-        if config.string(forKey: ConfigKey(key)) != nil { throw CommandFailure("serve.\(key): expected a number") }
+        if config.string(forKey: ConfigKey(key)) != nil { throw CommandFailure("\(section).\(key): expected a number") }
         return nil
     }
 
-    static func bool(_ config: ConfigReader, _ key: String) throws -> Bool? {
+    static func bool(_ config: ConfigReader, _ key: String, section: String = "serve") throws -> Bool? {
         if let value = config.bool(forKey: ConfigKey(key)) { return value }
-        if config.string(forKey: ConfigKey(key)) != nil { throw CommandFailure("serve.\(key): expected true or false") }
+        if config.string(forKey: ConfigKey(key)) != nil { throw CommandFailure("\(section).\(key): expected true or false") }
         return nil
     }
 }
