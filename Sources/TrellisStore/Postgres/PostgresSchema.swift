@@ -208,6 +208,24 @@ enum PostgresSchema {
                 opened_at timestamptz NOT NULL,
                 PRIMARY KEY (referral_id, user_id))
             """,
+            """
+            CREATE TABLE notice (
+                id text PRIMARY KEY,
+                kind text NOT NULL,
+                organization_id text NOT NULL,
+                recipient text NOT NULL,
+                dedupe_key text NOT NULL UNIQUE,
+                state text NOT NULL,
+                attempts integer NOT NULL DEFAULT 0,
+                next_attempt_at timestamptz NOT NULL,
+                lease_owner text,
+                lease_until timestamptz,
+                last_error text,
+                message_id text,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL)
+            """,
+            "CREATE INDEX notice_due ON notice(state, next_attempt_at)",
         ])
         return migrator
     }

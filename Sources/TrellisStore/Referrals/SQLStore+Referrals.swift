@@ -59,8 +59,12 @@ extension SQLStore {
                     \(referral.version), \(note), \(referral.referrerOrganizationID), \(request.requestKey), \(channel.rawValue))
             """)
         try await ReferralRows.insert(change, for: referral.id, in: session)
-        // An inbox partner's referral is in its inbox from now on: nothing to send.
+        // An inbox partner's referral is in its inbox from now on: nothing to send but a notice that it waits.
         if referral.status == .requested && channel == .endpoint { try await ReferralRows.enqueue(referral.id, at: context.now, in: session) }
+        if referral.status == .requested && channel == .inbox {
+            try await NoticeRows.queue(.waiting, organizationID: referral.organizationID, key: "waiting:\(referral.id)", partner: recipient,
+                                       at: context.now, in: session)
+        }
         audit.record(context.entry(.create, "consent", ids.consent, detail: "for \(referral.id) to \(consent.recipient): \(categories)"))
         audit.record(context.entry(.create, "referral", referral.id,
                                    detail: "\(ReferralRules.auditDetail(change)) service \(service.id) organization \(service.organizationID) person \(person)"))
@@ -134,6 +138,10 @@ extension SQLStore {
         if sending, let recipient {
             try await session.execute("UPDATE referral SET delivery_channel = \(recipient.delivery.rawValue) WHERE id = \(next.id)")
             if recipient.delivery == .endpoint { try await ReferralRows.enqueue(next.id, at: context.now, in: session) }
+            if recipient.delivery == .inbox {
+                try await NoticeRows.queue(.waiting, organizationID: next.organizationID, key: "waiting:\(next.id)", partner: recipient,
+                                           at: context.now, in: session)
+            }
         }
         if next.status == .cancelled || next.status == .enteredInError { try await ReferralRows.cancelDelivery(of: next.id, at: context.now, in: session) }
         audit.record(context.entry(.update, "referral", next.id, detail: ReferralRules.auditDetail(change)))

@@ -197,6 +197,22 @@ enum SQLiteSchema {
                     user_id TEXT NOT NULL,
                     opened_at DATETIME NOT NULL,
                     PRIMARY KEY (referral_id, user_id));
+                CREATE TABLE notice (
+                    id TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    organization_id TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
+                    dedupe_key TEXT NOT NULL UNIQUE,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at DATETIME NOT NULL,
+                    lease_owner TEXT,
+                    lease_until DATETIME,
+                    last_error TEXT,
+                    message_id TEXT,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL);
+                CREATE INDEX notice_due ON notice(state, next_attempt_at);
                 """)
         }
         return migrator

@@ -97,6 +97,12 @@ struct ServeCommand: AsyncParsableCommand {
             Terminal.error("trellis: \(configFile ?? "settings"): \(error)")
             throw ExitCode.unreadable
         }
+        // E-mail notices to agencies (off when `mail.url` is empty); a wrong setting stops here, naming it.
+        let mail: MailSettings?
+        do { mail = try await MailSettingsReader.read(configFile: configFile) } catch {
+            Terminal.error("trellis: \(configFile ?? "settings"): \(error)")
+            throw ExitCode.unreadable
+        }
         let host = self.host ?? settings.host
         let secureCookies: Bool
         let forwardedFor: ForwardedFor
@@ -119,7 +125,8 @@ struct ServeCommand: AsyncParsableCommand {
                 \(AuditSigningKey.base64(auditKey)) (pin it: trellis audit verify --public-key KEY)
 
                 """.utf8))
-            let server = try await serverSettings(settings, partners: partnerOptions, secureCookies: secureCookies, forwardedFor: forwardedFor, logger: logger)
+            var server = try await serverSettings(settings, partners: partnerOptions, secureCookies: secureCookies, forwardedFor: forwardedFor, logger: logger)
+            server.mail = mail
             do {
                 let app = try await buildApplication(settings: server, store: store, services: [MallocTrimmer()], logger: logger, onRunning: { [host = server.host] port in
                     FileHandle.standardOutput.write(Data("trellis listening on http://\(host):\(port)\n".utf8))
