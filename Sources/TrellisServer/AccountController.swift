@@ -10,7 +10,10 @@ public struct AccountController: Sendable {
     public func addRoutes(to group: RouterGroup<TrellisRequestContext>) {
         group.get("/me") { _, context in
             guard let user = context.user else { throw HTTPError(.unauthorized) }
-            return JSONResponse.make(.ok, ["id": user.id, "name": user.name, "role": user.role.rawValue, "organization_id": user.organizationID])
+            var account: [String: Any] = ["id": user.id, "name": user.name, "role": user.role.rawValue, "organization_id": user.organizationID]
+            // An agency user may answer for several directory organizations.
+            if user.role == .agency { account["organizations"] = user.organizations }
+            return JSONResponse.make(.ok, account)
         }
     }
 }
