@@ -244,6 +244,9 @@ class Flow:
         }
         self.notes = []
         self.faith_based = {}   # service id -> faith_based, from `trellis match --json`
+        self.inbox_org = None   # the organization that answers in the inbox pages
+        self.inbox_service = None
+        self.smtp_out = self.scratch / "smtp.jsonl"
         self.dead_proxy = None
 
     # -- the environment ---------------------------------------------------------------------------
@@ -317,9 +320,49 @@ class Flow:
 
     # -- 2. the servers ------------------------------------------------------------------------------
 
+    def choose_inbox_agency(self):
+        """The organization of the second housing match the case worker is shown (after opting in to
+        faith-based services): it answers in Trellis's inbox pages instead of through the simulator."""
+        profile = {"person": {"ref": "P-INBOX", "age": int(AGE), "languages": [LANGUAGES], "location": {"postal_code": POSTAL_CODE}},
+                   "needs": [{"domain": "housing"}, {"domain": "faith"}],
+                   "preferences": {"faith_based": "opt_in", "max_distance_km": float(MAX_DISTANCE)}}
+        path = self.scratch / "inbox-choice.json"
+        path.write_text(json.dumps(profile))
+        ranking = json.loads(self.run(["match", "--profile", str(path), "--directory", *DIRECTORIES, "--limit", "5", "--json"]))
+        housing = [r for m in ranking["matches"] if m["need"]["domain"] == "housing" for r in m["results"]]
+        check(len(housing) >= 2, f"the case worker's profile ranks {len(housing)} housing services; the inbox step needs two")
+        first = housing[0]["organization_id"]
+        chosen = next((r for r in housing[1:] if r["organization_id"] != first), None)
+        check(chosen, "every housing match belongs to one organization; the inbox step needs a second")
+        self.inbox_org, self.inbox_service = chosen["organization_id"], chosen["service_id"]
+        self.users["agency"] = ("intake-browser", self.inbox_org, "Ida Intake")
+        self.password["agency"] = "pw-" + secrets.token_urlsafe(18)
+        self.run(["user", "add", "--role", "agency", "--org", self.inbox_org, "--name", "Ida Intake", "--id", "intake-browser",
+                  "--notify-email", "intake@inbox-agency.example.org", "--password-stdin", "--db", str(self.db), "--by", "browser-flow"],
+                 stdin=self.password["agency"] + "\n")
+        self.log(f"inbox agency {self.inbox_org} (service {self.inbox_service})")
+
+    def start_smtp_recorder(self):
+        python = REPO / ".venv" / "bin" / "python"
+        check(python.exists(), "no .venv/bin/python: run scripts/test, which installs aiosmtpd there")
+        log = self.out / "smtp.log"
+        recorder = self.procs.spawn([str(python), str(REPO / "scripts" / "lib" / "smtp_recorder.py"), "--out", str(self.smtp_out)],
+                                    log, env=self.env, name="smtp recorder", die_with_parent=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            found = re.search(r"listening (\d+)", Path(log).read_text(errors="replace"))
+            if found:
+                return int(found.group(1))
+            check(recorder.poll() is None, f"the SMTP recorder exited {recorder.returncode}: {tail(log, 5)}")
+            time.sleep(0.1)
+        fail("the SMTP recorder did not say where it listens within 20 s; see smtp.log")
+
     def start_servers(self):
-        with self.step("start the partner simulator and `trellis serve`"):
-            orgs = self.organizations()
+        with self.step("start the SMTP recorder, the partner simulator and `trellis serve`"):
+            self.choose_inbox_agency()
+            smtp_port = self.start_smtp_recorder()
+            self.env.update({"TRELLIS_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}", "TRELLIS_SMTP_FROM": "trellis@county.example.org"})
+            orgs = [o for o in self.organizations() if o != self.inbox_org]
             for attempt in range(3):
                 if self._start_servers_once(orgs, attempt):
                     return
@@ -351,6 +394,10 @@ class Flow:
         check(endpoint, "the partner simulator did not say where it listens within 20 s; see partner-sim.log")
         partners = self.scratch / "partners.json"
         write_partners(partners, [(PARTNER_ID, orgs, endpoint, secret)], response_deadline_business_days=2)
+        entries = json.loads(partners.read_text())
+        entries.append({"id": "browser-inbox", "organizations": [self.inbox_org], "delivery": "inbox"})
+        partners.write_text(json.dumps(entries))
+        self.env["TRELLIS_SMTP_SITE_URL"] = f"http://127.0.0.1:{port}"
         self.log(f"partner simulator at {endpoint}, answering for {len(orgs)} organizations")
         serve = self.procs.spawn([
             self.trellis, "serve", "--db", str(self.db), "--port", str(port), "--partners", str(partners),
@@ -929,6 +976,87 @@ class Flow:
             self.wait(EC.staleness_of(old), 20, f"filtering on {value} did not load a page within 20 s")
         self.wait_ready()
 
+    def notices(self):
+        if not self.smtp_out.exists():
+            return []
+        return [json.loads(line) for line in self.smtp_out.read_text().splitlines() if line.strip()]
+
+    def inbox_agency(self):
+        """An agency without a system of its own: the case worker refers to it, it is told by e-mail
+        (with nothing of the person), signs in, sees exactly what the consent allowed, accepts, and
+        later completes with an outcome; the case worker's tracker shows it."""
+        self.sign_in("caseworker")
+        ref = "P-INBOX-" + letters(8)
+        with self.step("case worker: refer a second person to the inbox agency"):
+            self.fill_profile_again(ref, faith=True)
+            self.click_and_load(self.one("button#find-services"), "button#find-services")
+            self.checked_page("matches-for-inbox")
+            article = next((a for a in self.all("section.need[data-domain=housing] article.match")
+                            if a.get_attribute("data-service-id") == self.inbox_service), None)
+            check(article, f"the housing matches do not show {self.inbox_service}, which `trellis match` ranks second")
+            self.click_and_load(self.one("form.refer button.refer-button", article), "the inbox agency's refer-button")
+            self.checked_page("send-referral-inbox")
+            check(self.all("#inbox-recipient"), "the referral page does not say the agency answers in Trellis's inbox")
+            check(not self.all("#no-recipient"), "the referral page says nobody can receive it")
+            for category in CONSENT_CATEGORIES:
+                self.set_checkbox(f"form#referral-form input#category-{category}", category in TICKED)
+            self.click_and_load(self.one("button#send-button"), "button#send-button")
+            self.wait(lambda d: re.fullmatch(r"/referrals/[^/]+", self.path()), 10, f"sending went to {self.path()}")
+            referral = self.path().rsplit("/", 1)[1]
+            self.checked_page("referral-to-inbox")
+            check(self.text_of(self.one("#referral-status")).lower() == "requested", "the inbox referral is not requested")
+        self.sign_out("caseworker", "/")
+
+        with self.step("inbox agency: the notice arrives by e-mail, naming the agency and nothing of the person"):
+            deadline = time.monotonic() + 60
+            while not self.notices() and time.monotonic() < deadline:
+                time.sleep(0.5)
+            mail = self.notices()
+            check(mail, "no notice reached the SMTP recorder within 60 s; see serve.log and smtp.log")
+            check(mail[0]["rcpt_tos"] == ["intake@inbox-agency.example.org"], f"the notice went to {mail[0]['rcpt_tos']}")
+            raw = mail[0]["raw"]
+            (self.out / "notice.eml").write_text(raw)
+            check("/inbox" in raw and "A referral is waiting for" in raw, "the notice does not say a referral waits, with the inbox link")
+            for secret in (ref, referral, "housing"):
+                check(secret not in raw, f"the notice carries {secret!r}")
+
+        self.sign_in("agency")
+        with self.step("inbox agency: the inbox lists the referral, new"):
+            check(self.path() == "/inbox", f"the agency user landed on {self.path()}, expected /inbox")
+            self.checked_page("inbox")
+            row = next((r for r in self.all("table#inbox-waiting tbody tr[data-referral-id]")
+                        if r.get_attribute("data-referral-id") == referral), None)
+            check(row, f"table#inbox-waiting has no row for {referral}")
+            check(self.all(".badge.new", row), "the referral is not marked new")
+        with self.step("inbox agency: the referral shows what the consent allowed and nothing else"):
+            self.visit(f"/inbox/{referral}", "inbox-referral")
+            self.one("section#disclosure")
+            check(self.all("#needs"), "the consented needs are not shown")
+            check(not self.all("#demographics"), "demographics are shown though not consented")
+            text = self.text_of(self.one("section#disclosure"))
+            check(not AGE_TOKEN.search(text), "the age is shown though demographics were not consented")
+        with self.step("inbox agency: accept, then start, then complete with an outcome"):
+            for status, extra in (("accepted", {}), ("in-progress", {}), ("completed", {"answer-outcome": "service_started"})):
+                self.click(self.one(f"input#answer-{status}"))
+                for css, value in extra.items():
+                    self.select(f"select#{css}", value)
+                self.click_and_load(self.one("button#answer-button"), "button#answer-button")
+                self.checked_page(f"inbox-referral-{status}")
+                shown = self.text_of(self.one("#referral-status")).lower()
+                check(shown == status, f"after answering {status} the referral reads {shown!r}")
+            timeline = " | ".join(self.text_of(li) for li in self.all("ol#timeline li"))
+            check("Service started" in timeline, f"the outcome is not in the history: {timeline}")
+        self.sign_out("agency", "/inbox")
+
+        self.sign_in("caseworker")
+        with self.step("case worker: the tracker shows the inbox referral completed"):
+            self.visit("/referrals", "tracker-after-inbox")
+            row = self.tracker_row(referral)
+            check(row, f"no tr[data-referral-id={referral}] in the tracker")
+            cell = self.all("td.status", row)
+            check(cell and self.text_of(cell[0]).lower() == "completed", "the tracker does not show it completed")
+        self.sign_out("caseworker", "/")
+
     def supervisor(self):
         self.sign_in("supervisor")
         with self.step("supervisor: the dashboard"):
@@ -990,6 +1118,7 @@ class Flow:
         self.start_servers()
         self.start_browser()
         self.case_worker()
+        self.inbox_agency()
         self.supervisor()
         self.admin()
 

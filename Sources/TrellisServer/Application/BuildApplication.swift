@@ -33,7 +33,7 @@ public func buildApplication(settings: TrellisServerSettings, store: any Trellis
         }
     }
     if let interval = settings.overdueEvery { services.append(OverdueChecker(referrals: store, audit: store.audit, interval: interval, logger: logger)) }
-    if let mail = settings.mail { services.append(NoticeWorker(store: store, sender: MailSender(settings: mail), logger: logger)) }
+    if let mail = settings.mail { services.append(NoticeWorker(store: store, sender: MailSender(settings: mail), every: 10, logger: logger)) }
     services += extra
     let matching: MatchingService
     if let loaded = settings.matching { matching = loaded } else { matching = try await MatchingService.load(from: store, matcher: settings.matcher) }
