@@ -49,6 +49,11 @@ public final class DirectoryIndex: Sendable {
 
     public var serviceCount: Int { services.count }
 
+    /// The capacity a service is ranked with (nil when not reported, or no such service).
+    public func capacity(of serviceID: String) -> Capacity? {
+        positions[serviceID].flatMap { services[Int($0)].capacity }
+    }
+
     /// - Parameters:
     ///   - services: the directory; a later copy of an id replaces an earlier one.
     ///   - responsiveness: per organization id, from tracked referrals; missing is neutral.

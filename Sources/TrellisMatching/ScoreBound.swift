@@ -19,7 +19,8 @@ struct ScoreBound: Sendable {
 
     /// A single service's parts (responsiveness comes from the index).
     init(capacity c: Capacity?, languages: [String], attributes: ProgramAttributes, faithBased: Bool, lastVerified: CalendarDay?) {
-        capacity = ScoreCard.capacityValue(c)
+        // A dated report may have gone stale by the time of a match, and then counts as unknown (0).
+        capacity = c?.updated == nil ? ScoreCard.capacityValue(c) : max(ScoreCard.capacityValue(c), 0)
         self.languages = languages.isEmpty ? 0 : 1
         peerRun = attributes.peerRun ? 1 : 0
         faithTradition = faithBased && attributes.faithTradition != nil ? 1 : 0

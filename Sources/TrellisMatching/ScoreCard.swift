@@ -66,8 +66,10 @@ struct ScoreCard {
             add("distance_unknown", s.points.isEmpty ? "The directory gives no location for this service" : "The profile gives no location", w.distance, value: 0.5)
         }
 
-        // Capacity: open places up, a waitlist down, unknown neutral.
-        if let c = s.capacity {
+        // Capacity: open places up, a waitlist down, unknown neutral; a report older than 30 days is unknown.
+        if let c = s.capacity, let updated = c.updated, today.daysSinceEpoch - updated.daysSinceEpoch > Self.staleCapacityDays {
+            add("capacity_stale", "Capacity last reported \(updated), over \(Self.staleCapacityDays) days ago: counted as unknown", w.capacity, value: 0)
+        } else if let c = s.capacity {
             if let open = c.available, open > 0 {
                 add("capacity_open", "\(open) place\(open == 1 ? "" : "s") open" + (c.maximum.map { " of \($0)" } ?? ""), w.capacity, value: Self.capacityValue(c))
             } else if let wait = c.waitlist, wait > 0 {
@@ -163,8 +165,11 @@ struct ScoreCard {
 
     /// Reasons shown with a result: what moved the score, and what the service is.
     var shownReasons: [MatchReason] {
-        breakdown.filter { $0.weight != 0 || ["crisis_service", "detail_match", "domain_match", "faith_based"].contains($0.code) }
+        breakdown.filter { $0.weight != 0 || ["crisis_service", "detail_match", "domain_match", "faith_based", "capacity_stale"].contains($0.code) }
     }
+
+    /// Capacity reported longer ago than this counts as unknown.
+    static let staleCapacityDays = 30
 
     static func capacityValue(_ capacity: Capacity?) -> Double {
         guard let c = capacity else { return 0 }

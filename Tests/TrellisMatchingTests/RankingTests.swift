@@ -84,6 +84,21 @@ import TrellisCore
         #expect(outcome.matches[0].results.last?.warnings.contains { $0.code == "waitlist" } == true)
     }
 
+    /// Capacity reported more than 30 days ago counts as unknown: a month-old "3 places open" no longer
+    /// lifts a service over one whose capacity is simply not reported, and a month-old waitlist no longer
+    /// holds one down.
+    @Test func capacityReportedLongAgoCountsAsUnknown() throws {
+        let longAgo = Build.today.adding(days: -(ScoreCard.staleCapacityDays + 1))
+        let staleOpen = Build.service("STALE-OPEN") { $0.capacity = Capacity(available: 3, updated: longAgo) }
+        let staleWait = Build.service("STALE-WAIT") { $0.capacity = Capacity(available: 0, waitlist: 30, updated: longAgo) }
+        let freshOpen = Build.service("FRESH-OPEN") { $0.capacity = Capacity(available: 3, updated: Build.today.adding(days: -2)) }
+        let unknown = Build.service("UNKNOWN")
+        let outcome = try Build.match([staleOpen, unknown, staleWait, freshOpen], Build.profile())
+        #expect(Build.ids(outcome) == ["FRESH-OPEN", "STALE-OPEN", "STALE-WAIT", "UNKNOWN"], "stale ones tie with unknown, broken by id")
+        let stale = try #require(outcome.matches[0].results.first { $0.serviceID == "STALE-OPEN" })
+        #expect(stale.reasons.contains { $0.code == "capacity_stale" })
+    }
+
     @Test func staleRecordsAreWarnedAndScoredDown() throws {
         let stale = Build.service("STALE") { $0.lastVerified = CalendarDay(year: 2023, month: 1, day: 5) }
         let never = Build.service("NEVER") { $0.lastVerified = nil }

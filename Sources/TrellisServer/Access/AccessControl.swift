@@ -31,6 +31,21 @@ struct AccessControl: Sendable {
         return user
     }
 
+    /// Refuses (403, audited) unless `user` answers for `organization`: an agency user bound to it, a
+    /// partner token whose partner answers for it, or an administrator.
+    func requireAnswering(for organization: String, _ user: UserAccount, _ context: TrellisRequestContext, to action: String) async throws {
+        let answers: Bool = switch try await referralScope(for: user) {
+        case .everything: true
+        case .addressedTo(let organizations): organizations.contains(organization)
+        case .referredBy: false
+        }
+        guard answers else {
+            try await auditLog.append(audit(user, context, purpose: "security").entry(
+                .execute, "access", action, outcome: .denied, detail: "\(user.id) does not answer for \(organization)"))
+            throw APIError.forbidden("only \(organization) (its agency users or its partner) may \(action)")
+        }
+    }
+
     /// The referrals `user` may see at all.
     func referralScope(for user: UserAccount) async throws -> ReferralScope {
         switch user.role {

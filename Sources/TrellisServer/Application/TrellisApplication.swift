@@ -65,7 +65,7 @@ public enum TrellisApplication {
         AuditController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
         if let matching = parts.matching {
             MatchController(matching: matching, auditLog: store.audit).addRoutes(to: signedIn)
-            ServiceController(matching: matching, store: store).addRoutes(to: signedIn)
+            ServiceController(matching: matching, store: store, auditLog: store.audit).addRoutes(to: signedIn)
             if let uploads = parts.uploads {
                 DirectoryController(store: store, auditLog: store.audit, matching: matching, uploads: uploads).addRoutes(to: signedIn)
             }

@@ -5,13 +5,17 @@ public import TrellisStore
 
 /// `GET /v1/services` (search the directory, HSDA's `Page` envelope) and `GET /v1/services/{id}`.
 /// The directory is public information: any signed-in role may read it, and reading is not audited.
+/// `PUT /v1/services/{id}/capacity`: an agency (its users or its partner token) reports its own
+/// service's open places and waitlist; matching uses the report at once.
 public struct ServiceController: Sendable {
     let matching: MatchingService
     let store: any DirectoryRepository
+    let access: AccessControl
 
-    public init(matching: MatchingService, store: any DirectoryRepository) {
+    public init(matching: MatchingService, store: any DirectoryRepository & ReferralRepository & PartnerRepository, auditLog: any AuditLog) {
         self.matching = matching
         self.store = store
+        access = AccessControl(store: store, auditLog: auditLog)
     }
 
     public func addRoutes(to group: RouterGroup<TrellisRequestContext>) {
@@ -21,6 +25,20 @@ public struct ServiceController: Sendable {
             guard let service = try await store.service(id: id) else { throw APIError.notFound("no service \(id) in the directory") }
             return try JSONResponse.encode(.ok, service)
         }
+        group.put("/services/:id/capacity") { request, context in try await reportCapacity(try context.parameters.require("id"), request, context) }
+    }
+
+    func reportCapacity(_ id: String, _ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require([.agency, .partner, .admin], context, to: "report capacity")
+        var request = request
+        let update = try await request.decodeJSON(CapacityUpdate.self, limit: 4 * 1_024, what: "a capacity report")
+        guard let service = try await store.service(id: id) else { throw APIError.notFound("no service \(id) in the directory") }
+        try await access.requireAnswering(for: service.organizationID, user, context, to: "report capacity for \(id)")
+        let updated = try await store.reportCapacity(serviceID: id, available: update.available, waitlist: update.waitlist,
+                                                     context: access.audit(user, context, purpose: "operations"))
+        // Matching ranks with the new figures from the next request on.
+        try await matching.reload(from: store)
+        return try JSONResponse.encode(.ok, updated)
     }
 
     func search(_ request: Request) async throws -> Response {

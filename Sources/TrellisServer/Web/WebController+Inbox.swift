@@ -33,6 +33,13 @@ extension WebController {
             "none_waiting": waiting.isEmpty, "none_open": open.isEmpty, "any_closed": !closed.isEmpty,
             "overdue_count": waiting.filter { $0.isOverdue(at: now) }.count,
             "organizations": user.organizations.joined(separator: ", "),
+            "services": try await store.services(ofOrganizations: user.role == .agency ? user.organizations : []).map { service in
+                [
+                    "id": service.id, "name": service.name, "available": service.capacity?.available.map(String.init) ?? "",
+                    "waitlist": service.capacity?.waitlist.map(String.init) ?? "",
+                    "as_of": service.capacity?.updated.map { "\($0)" } ?? "never reported",
+                ] as [String: Any]
+            },
         ]
         return pages.render("inbox", values, title: "Inbox", context: context)
     }
@@ -93,6 +100,25 @@ extension WebController {
             return try await inboxReferral(id, context, message: APIError(error).message)
         }
         return Self.seeOther("/inbox/\(id)")
+    }
+
+    /// The capacity form on the inbox page: the same report as `PUT /v1/services/{id}/capacity`.
+    func reportCapacityFromInbox(_ id: String, _ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require([.agency], context, to: "report capacity")
+        let form = try await form(request, context)
+        guard let service = try await store.service(id: id) else { throw APIError.notFound("no service \(id) in the directory") }
+        try await access.requireAnswering(for: service.organizationID, user, context, to: "report capacity for \(id)")
+        func count(_ field: String) throws -> Int? {
+            guard let text = form[field]?.nonBlank else { return nil }
+            guard let value = Int(text), CapacityUpdate.range.contains(value) else {
+                throw APIError(.badRequest, code: "invalid", "\(field): a whole number from 0 to 100000, or empty when not known", field: field)
+            }
+            return value
+        }
+        _ = try await store.reportCapacity(serviceID: id, available: try count("available"), waitlist: try count("waitlist"),
+                                           context: access.audit(user, context, purpose: "operations"))
+        try await matching?.reload(from: store)
+        return Self.seeOther("/inbox")
     }
 
     static func timeline(_ referral: Referral) -> [[String: Any]] {

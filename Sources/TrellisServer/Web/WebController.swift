@@ -33,6 +33,7 @@ struct WebController: Sendable {
         pages.post("/referrals/:id/cancel") { request, context in try await cancel(try context.parameters.require("id"), request, context) }
         pages.get("/inbox") { request, context in try await inbox(request, context) }
         pages.get("/inbox/:id") { _, context in try await inboxReferral(try context.parameters.require("id"), context) }
+        pages.post("/inbox/capacity/:id") { request, context in try await reportCapacityFromInbox(try context.parameters.require("id"), request, context) }
         pages.post("/inbox/:id/answer") { request, context in try await answerFromInbox(try context.parameters.require("id"), request, context) }
         pages.get("/dashboard") { _, context in try await dashboard(context) }
         pages.get("/admin") { _, context in try await adminPage(context, extra: [:]) }

@@ -28,8 +28,10 @@ extension SQLStore {
     }
 
     /// Every stored service, read a page at a time by id (a county directory is 100,000 documents).
+    /// With the agencies' capacity reports laid over the imported figures.
     public func storedServices() async throws -> [Service] {
         let decoder = JSONDecoder()
+        let reports = try await plainRead { session in try await CapacityReports.all(in: session) }
         var services: [Service] = []
         var after = ""
         while true {
@@ -37,14 +39,19 @@ extension SQLStore {
                 try await session.rows("SELECT id, document FROM directory_service WHERE id > \(after) ORDER BY id LIMIT 5000")
                     .map { row -> (String, String) in (try row[0], try row[1]) }
             }
-            for (_, document) in page { services.append(try decoder.decode(Service.self, from: Data(document.utf8))) }
+            for (id, document) in page {
+                services.append(CapacityReports.applying(reports[id], to: try decoder.decode(Service.self, from: Data(document.utf8))))
+            }
             guard let last = page.last, page.count == 5_000 else { return services }
             after = last.0
         }
     }
 
     public func service(id: String) async throws -> Service? {
-        try await plainRead { session in try await ReferralRows.service(id: id, in: session) }
+        try await plainRead { session in
+            guard let service = try await ReferralRows.service(id: id, in: session) else { return nil }
+            return CapacityReports.applying(try await CapacityReports.report(for: id, in: session), to: service)
+        }
     }
 
     public func latestSnapshot() async throws -> DirectorySnapshot? {

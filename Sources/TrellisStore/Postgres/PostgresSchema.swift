@@ -192,7 +192,7 @@ enum PostgresSchema {
         migrator.register("store-8: a web session's idle limit (automatic log-off), kept with its token", [
             "ALTER TABLE api_token ADD COLUMN idle_seconds bigint",
         ])
-        migrator.register("store-9: agency users' organizations, referrals kept in an inbox, who opened them", [
+        migrator.register("store-9: agency users' organizations, referrals kept in an inbox, who opened them, notices, capacity reported by agencies", [
             """
             CREATE TABLE user_organization (
                 user_id text NOT NULL REFERENCES app_user(id),
@@ -226,6 +226,14 @@ enum PostgresSchema {
                 updated_at timestamptz NOT NULL)
             """,
             "CREATE INDEX notice_due ON notice(state, next_attempt_at)",
+            """
+            CREATE TABLE capacity_report (
+                service_id text PRIMARY KEY,
+                available integer,
+                waitlist integer,
+                reported_at timestamptz NOT NULL,
+                reported_by text NOT NULL)
+            """,
         ])
         return migrator
     }

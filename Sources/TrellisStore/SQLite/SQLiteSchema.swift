@@ -184,7 +184,7 @@ enum SQLiteSchema {
         migrator.registerMigration("store-8: a web session's idle limit (automatic log-off), kept with its token") { db in
             try db.execute(sql: "ALTER TABLE api_token ADD COLUMN idle_seconds INTEGER")
         }
-        migrator.registerMigration("store-9: agency users' organizations, referrals kept in an inbox, who opened them") { db in
+        migrator.registerMigration("store-9: agency users' organizations, referrals kept in an inbox, who opened them, notices, capacity reported by agencies") { db in
             try db.execute(sql: """
                 CREATE TABLE user_organization (
                     user_id TEXT NOT NULL REFERENCES app_user(id),
@@ -213,6 +213,12 @@ enum SQLiteSchema {
                     created_at DATETIME NOT NULL,
                     updated_at DATETIME NOT NULL);
                 CREATE INDEX notice_due ON notice(state, next_attempt_at);
+                CREATE TABLE capacity_report (
+                    service_id TEXT PRIMARY KEY,
+                    available INTEGER,
+                    waitlist INTEGER,
+                    reported_at DATETIME NOT NULL,
+                    reported_by TEXT NOT NULL);
                 """)
         }
         return migrator

@@ -40,6 +40,11 @@ public protocol DirectoryRepository: Sendable {
     func storedServices() async throws -> [Service]
     func service(id: String) async throws -> Service?
     func latestSnapshot() async throws -> DirectorySnapshot?
+    /// An agency's report of a service's open places and waitlist. The newer of the import's figures
+    /// and the agency's report is what `storedServices()` and `service(id:)` give from then on. Audited.
+    func reportCapacity(serviceID: String, available: Int?, waitlist: Int?, context: AuditContext) async throws -> Service
+    /// The services of these organizations (an agency's own), by name, with capacity reports laid over.
+    func services(ofOrganizations organizations: [String]) async throws -> [Service]
 }
 
 /// Partner agencies' endpoints.
