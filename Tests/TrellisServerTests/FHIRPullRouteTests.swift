@@ -216,6 +216,15 @@ import TrellisTestSupport
         }
     }
 
+    @Test func aHugeQueryStringIsRefusedWhole() async throws {
+        let fixture = try await F.make()
+        try await fixture.test { client in
+            let response = try await Self.get(client, fixture, "/fhir/Task?status=" + Array(repeating: "requested", count: 400).joined(separator: ","))
+            #expect(response.status == .uriTooLong)
+            #expect(try Self.issue(response)["code"] as? String == "too-long")
+        }
+    }
+
     /// What the pull discloses is what the consent allows, category by category, as in the push.
     @Test func theConsentsCategoriesHoldInThePull() async throws {
         let fixture = try await F.make()

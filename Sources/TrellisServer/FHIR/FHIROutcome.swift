@@ -32,7 +32,7 @@ enum FHIROutcome {
         case 403: "forbidden"
         case 404: "not-found"
         case 409: "conflict"
-        case 413: "too-long"
+        case 413, 414: "too-long"
         case 422: "business-rule"
         case 429: "throttled"
         case 503: "transient"

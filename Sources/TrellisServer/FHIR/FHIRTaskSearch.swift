@@ -7,12 +7,15 @@ import TrellisStore
 /// `GET /fhir/Task`'s parameters: `owner` (`Organization/ID` or `ID`), `status` (one Task status or a
 /// comma list), `_lastUpdated` (`ge` or `gt` a date or instant), `_id`, `_count` (1 to 100, default 20),
 /// `_offset` (where a page starts, as the `next` link sets it) and `_include` (`Task:focus` or
-/// `Task:patient`, which every answer includes anyway). Anything else is refused by name.
+/// `Task:patient`, which every answer includes anyway). Anything else is refused by name; a query over 2 KB
+/// is refused whole (414).
 struct FHIRTaskSearch: Sendable {
     static let parameters: Set<String> = ["owner", "status", "_lastUpdated", "_id", "_count", "_offset", "_include"]
     static let includes: Set<String> = ["Task:focus", "Task:patient"]
     static let maximumCount = 100
     static let maximumOffset = 1_000_000
+    /// Longer queries are refused before they are read: every real search fits in far less.
+    static let maximumQueryBytes = 2_048
 
     var owner: String?
     var statuses: Set<ReferralStatus> = []
@@ -22,6 +25,9 @@ struct FHIRTaskSearch: Sendable {
     var offset: Int
 
     init(_ uri: URI) throws {
+        guard (uri.query?.utf8.count ?? 0) <= Self.maximumQueryBytes else {
+            throw APIError(.uriTooLong, code: "too_long", "the query string is at most \(Self.maximumQueryBytes) bytes")
+        }
         try uri.rejectUnknownParameters(Self.parameters)
         count = try uri.integer("_count", in: 1...Self.maximumCount, default: 20)
         offset = try uri.integer("_offset", in: 0...Self.maximumOffset, default: 0)
