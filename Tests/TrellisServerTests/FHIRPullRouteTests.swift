@@ -228,6 +228,40 @@ import TrellisTestSupport
         }
     }
 
+    /// For any `_count` a client might send — numbers of every size and sign, decimals, words, percent
+    /// escapes — the answer is a page when it is a whole number from 1 to 100 and otherwise `400`
+    /// naming `_count`: never a trap, never another status. Seeded, so a failure names its value.
+    @Test func anyCountIsAPageOrRefusedByName() async throws {
+        let fixture = try await F.make()
+        _ = try await Self.refer(fixture, count: 2)
+        var rng = SplitMix64(seed: 17)
+        var values = ["1", "100", "0", "-0", "+5", "007", "1.0", "1e2", " 5", "5 ", "%35", "9223372036854775807", "-9223372036854775808",
+                      "18446744073709551616", String(repeating: "9", count: 300), "0x10", "٣", "NaN"]
+        for _ in 0..<120 {
+            switch rng.int(below: 4) {
+            case 0: values.append(String(Int64(bitPattern: rng.next())))
+            case 1: values.append(String(rng.int(below: 240) - 20))
+            case 2: values.append(String(rng.next()) + String(rng.next()))
+            default: values.append(String((0..<(1 + rng.int(below: 6))).map { _ in Array("0123456789-+.eE,x ")[rng.int(below: 18)] }))
+            }
+        }
+        let cases = values
+        try await fixture.test { client in
+            for value in cases {
+                let encoded = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
+                let response = try await Self.get(client, fixture, "/fhir/Task?_count=\(encoded)")
+                let decoded = value.trimmingCharacters(in: .whitespaces)
+                if let number = Int(decoded), (1...100).contains(number) {
+                    #expect(response.status == .ok, "_count=\(value)")
+                    #expect(Self.taskIDs(try F.json(response)).count == min(number, 2), "_count=\(value)")
+                } else {
+                    #expect(response.status == .badRequest, "_count=\(value)")
+                    #expect(try Self.issue(response)["expression"] as? [String] == ["_count"], "_count=\(value)")
+                }
+            }
+        }
+    }
+
     @Test func aHugeQueryStringIsRefusedWhole() async throws {
         let fixture = try await F.make()
         try await fixture.test { client in
