@@ -23,10 +23,8 @@ public struct FHIRPullController: Sendable {
     /// Routes for the `/fhir` group, behind authentication and `FHIROutcomeMiddleware`.
     public func addRoutes(to group: RouterGroup<TrellisRequestContext>) {
         group.get("/Task") { request, context in try await search(request, context) }
-        group.get("/Task/:id") { request, context in try await read("Task", try context.parameters.require("id"), request, context) }
-        group.get("/ServiceRequest/:id") { request, context in
-            try await read("ServiceRequest", try context.parameters.require("id"), request, context)
-        }
+        group.get("/Task/:id") { _, context in try await read("Task", try context.parameters.require("id"), context) }
+        group.get("/ServiceRequest/:id") { _, context in try await read("ServiceRequest", try context.parameters.require("id"), context) }
     }
 
     /// The partner behind the token and the referrals it may see.
@@ -36,7 +34,7 @@ public struct FHIRPullController: Sendable {
         return (user, partner, .addressedTo(organizations: partner?.organizations ?? []))
     }
 
-    func read(_ resourceType: String, _ id: String, _ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+    func read(_ resourceType: String, _ id: String, _ context: TrellisRequestContext) async throws -> Response {
         let (user, partner, scope) = try await caller(context, to: "read FHIR \(resourceType)s")
         let missing = APIError.notFound("no \(resourceType) \(id) for this partner")
         // An id that cannot be a Task's names nothing; it is not looked up.
