@@ -6,8 +6,8 @@ import TrellisDelivery
 public import TrellisStore
 
 /// Where partner agencies answer: `POST /v1/partners/{partner}/status` (Trellis's status update) and
-/// the FHIR-style `PUT /fhir/Task/{id}`. Both are signed with Standard Webhooks; the work is done by
-/// `PartnerAnswers`, this only translates HTTP.
+/// the FHIR-style `PUT /fhir/Task/{id}`. Both are signed with Standard Webhooks, or carry the partner's
+/// token instead; the work is done by `PartnerAnswers`, this only translates HTTP.
 public struct PartnerAnswerController: Sendable {
     let answers: PartnerAnswers
     /// Users for a partner's token, referrals and partners for the answer itself.
@@ -26,20 +26,7 @@ public struct PartnerAnswerController: Sendable {
     public func addRoutes(to router: Router<TrellisRequestContext>) {
         router.post("/v1/partners/:partner/status") { request, context in
             let partner = try context.parameters.require("partner")
-            if let bearer = request.headers[.authorization], bearer.lowercased().hasPrefix("bearer ") {
-                // A partner token instead of a signature: it must be this partner's, and it comes alone.
-                // Signature headers beside it would be credentials nobody checks, so a request carrying
-                // both is refused rather than let a valid token excuse a forged signature.
-                if let header = Self.webhookHeaders.first(where: { request.headers[$0] != nil }) {
-                    failures.record(.signature, address: context.sourceAddress)
-                    return JSONResponse.error(401, code: "bad_signature",
-                                              "send a partner token or Standard Webhooks signature headers, not both",
-                                              field: header.rawName)
-                }
-                let secret = String(bearer.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-                guard let user = try await BearerAuthentication.user(bearing: secret, store: store, failures: failures, kind: .token, context: context) else {
-                    throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""], message: "the token is not valid")
-                }
+            if let user = try await tokenHolder(request, context) {
                 guard user.role == .partner, user.organizationID == partner else {
                     try await auditLog.append(AuditContext(actor: user.id, sourceAddress: context.sourceAddress, purpose: "security")
                         .entry(.execute, "partner-status", partner, outcome: .denied, detail: "token does not belong to partner \(partner)"))
@@ -56,10 +43,45 @@ public struct PartnerAnswerController: Sendable {
         }
         router.put("/fhir/Task/:id") { request, context in
             let id = try context.parameters.require("id")
+            if let user = try await tokenHolder(request, context) {
+                // A partner's system that pulls its Tasks answers with the same token. The referral is read
+                // within the partner's scope first: another organization's, or a draft, is not found.
+                guard user.role == .partner else {
+                    try await auditLog.append(AuditContext(actor: user.id, sourceAddress: context.sourceAddress, purpose: "security")
+                        .entry(.execute, "partner-status", id, outcome: .denied, detail: "role \(user.role.rawValue) may not answer for an agency"))
+                    throw APIError.forbidden("a \(user.role.rawValue) may not answer for an agency")
+                }
+                let organizations = try await store.partners().first { $0.id == user.organizationID }?.organizations ?? []
+                let audit = AuditContext(actor: user.id, sourceAddress: context.sourceAddress, purpose: "coordination")
+                _ = try await store.referral(id: id, scope: .addressedTo(organizations: organizations), context: audit)
+                let key = try request.idempotencyKey()
+                return await answer(request, context) { body, _ in
+                    try await answers.taskUpdate(referralID: id, body: body, partnerID: user.organizationID, messageID: key,
+                                                 sourceAddress: context.sourceAddress)
+                }
+            }
             return await answer(request, context) { body, headers in
                 try await answers.taskUpdate(referralID: id, body: body, headers: headers, sourceAddress: context.sourceAddress)
             }
         }
+    }
+
+    /// The partner token's user, when the request carries `Authorization: Bearer`; nil when it does not
+    /// (then it must be signed). Signature headers beside a token would be credentials nobody checks, so a
+    /// request carrying both is refused rather than let a valid token excuse a forged signature.
+    func tokenHolder(_ request: Request, _ context: TrellisRequestContext) async throws -> UserAccount? {
+        guard let bearer = request.headers[.authorization], bearer.lowercased().hasPrefix("bearer ") else { return nil }
+        if let header = Self.webhookHeaders.first(where: { request.headers[$0] != nil }) {
+            failures.record(.signature, address: context.sourceAddress)
+            throw APIError(.unauthorized, code: "bad_signature", "send a partner token or Standard Webhooks signature headers, not both",
+                           field: header.rawName)
+        }
+        let secret = String(bearer.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        guard let user = try await BearerAuthentication.user(bearing: secret, store: store, failures: failures, kind: .token, context: context),
+              user.disabledAt == nil else {
+            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""], message: "the token is not valid")
+        }
+        return user
     }
 
     static let webhookHeaders = ["webhook-id", "webhook-timestamp", "webhook-signature"].compactMap { HTTPField.Name($0) }

@@ -128,6 +128,19 @@ public struct PartnerAnswers: Sendable {
                                source: .callback, sourceAddress: sourceAddress, now: now)
     }
 
+    /// `PUT /fhir/Task/{id}` from a partner's system holding a partner token (its identity, and that the
+    /// referral is within its scope, already checked by the caller) instead of a signature.
+    /// `messageID` (its Idempotency-Key) makes a retried answer count once.
+    public func taskUpdate(referralID: String, body: Data, partnerID: String, messageID: String?, sourceAddress: String?,
+                           now: Date = Date()) async throws(PartnerAnswerError) -> Referral {
+        let partners: [Partner]
+        do { partners = try await store.partners() } catch { throw .unavailable("\(error)") }
+        guard let partner = partners.first(where: { $0.id == partnerID }) else { throw .unknownPartner(partnerID) }
+        return try await apply(try StatusUpdate.fhirTask(body, referralID: referralID), from: partner,
+                               messageID: messageID.map { "key:" + $0 } ?? "token:\(UUID().uuidString)",
+                               source: .callback, sourceAddress: sourceAddress, now: now)
+    }
+
     static func verify(_ partner: Partner, body: Data, headers: (String) -> String?, now: Date) throws(PartnerAnswerError) -> String {
         let secrets: [WebhookSecret]
         do { secrets = try PartnerRequest.secrets(of: partner) } catch { throw .malformed("\(error)") }

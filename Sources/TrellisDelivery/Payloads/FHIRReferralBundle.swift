@@ -5,6 +5,7 @@ import TrellisCore
 /// A referral as the Gravity SDOH Clinical Care IG shapes one: a FHIR R4 transaction Bundle of a
 /// ServiceRequest, the Task that asks the partner to fulfil it, the Patient (only what the consent
 /// allows) and the Consent. Ids are derived from the referral, so every retry sends the same Bundle.
+/// The same resources, addressed as a FHIR server serves them, answer the FHIR pull (`served`).
 public enum FHIRReferralBundle {
     static let sdohCategories = "http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes"
     static let referralSystem = "urn:trellis:referral"
@@ -24,12 +25,63 @@ public enum FHIRReferralBundle {
         ["system": actCode, "code": "NORDSCLCD", "display": "no redisclosure without consent directive"],
     ] }
 
+    /// How the resources of one referral point at one another: inside a transaction Bundle by their
+    /// `urn:uuid` full URLs (the push), or as a FHIR server serves them, by `Type/id` (the pull).
+    public enum Addressing: Sendable { case transaction, served }
+
+    /// The four resources of one referral, built from the disclosure and nothing else.
+    public struct Resources {
+        public var serviceRequest: [String: Any]
+        public var task: [String: Any]
+        public var patient: [String: Any]
+        public var consent: [String: Any]
+        /// Whether they carry 42 CFR Part 2 information (the ServiceRequest is labelled so).
+        public var part2: Bool
+    }
+
+    /// A resource's id as the pull serves it: the referral's own id for its Task and ServiceRequest (what
+    /// a partner answers and looks up by), a stable UUID for the Patient and the Consent.
+    public static func servedID(_ resourceType: String, referralID: String) -> String {
+        resourceType == "Task" || resourceType == "ServiceRequest" ? referralID : uuid(referralID, resourceType)
+    }
+
+    static func reference(_ resourceType: String, _ referralID: String, _ addressing: Addressing) -> String {
+        switch addressing {
+        case .transaction: "urn:uuid:\(uuid(referralID, resourceType))"
+        case .served: "\(resourceType)/\(servedID(resourceType, referralID: referralID))"
+        }
+    }
+
     public static func render(_ d: ReferralDisclosure) throws -> Data {
+        let r = resources(d, addressing: .transaction)
         let ids = (serviceRequest: uuid(d.referralID, "ServiceRequest"), task: uuid(d.referralID, "Task"),
                    patient: uuid(d.referralID, "Patient"), consent: uuid(d.referralID, "Consent"))
-        let patientRef: [String: Any] = ["reference": "urn:uuid:\(ids.patient)"]
-        let requester: [String: Any] = ["identifier": ["system": userSystem, "value": d.requester], "display": "Case worker \(d.requester)"]
-        let performer: [String: Any] = ["identifier": ["system": organizationSystem, "value": d.organizationID], "display": d.organizationName]
+        let bundle: [String: Any] = [
+            "resourceType": "Bundle",
+            "id": uuid(d.referralID, "Bundle"),
+            "meta": r.part2 ? ["tag": [["system": referralSystem, "code": "referral"]], "security": part2Labels] as [String: Any]
+                : ["tag": [["system": referralSystem, "code": "referral"]]] as [String: Any],
+            "type": "transaction",
+            "timestamp": timestamp(d.requestedAt),
+            "entry": [
+                entry(ids.serviceRequest, r.serviceRequest),
+                entry(ids.task, r.task),
+                entry(ids.patient, r.patient),
+                entry(ids.consent, r.consent),
+            ],
+        ]
+        return try JSONSerialization.data(withJSONObject: bundle, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    /// The ServiceRequest, the Task, the Patient (only what the consent allows) and the Consent.
+    public static func resources(_ d: ReferralDisclosure, addressing: Addressing) -> Resources {
+        let patientRef: [String: Any] = ["reference": reference("Patient", d.referralID, addressing)]
+        // A case worker acting for their organization (a PractitionerRole), and the agency (an Organization),
+        // named by their Trellis ids: logical references, since Trellis serves neither resource.
+        let requester: [String: Any] = ["type": "PractitionerRole", "identifier": ["system": userSystem, "value": d.requester],
+                                        "display": "Case worker \(d.requester)"]
+        let performer: [String: Any] = ["type": "Organization", "identifier": ["system": organizationSystem, "value": d.organizationID],
+                                        "display": d.organizationName]
         let authored = timestamp(d.requestedAt)
         let part2 = d.substanceUse != nil
 
@@ -41,13 +93,15 @@ public enum FHIRReferralBundle {
             "category": d.needDomains.map { domain in
                 ["coding": [["system": sdohCategories, "code": sdohCategory(domain)]], "text": domain.title] as [String: Any]
             },
-            "code": ["coding": [["system": needSystem, "code": d.needDomains.map(\.rawValue).joined(separator: "+")]],
+            // SNOMED CT's "Patient referral" (a US Core procedure code), beside Trellis's need domains.
+            "code": ["coding": [["system": "http://snomed.info/sct", "code": "3457005", "display": "Patient referral"],
+                                ["system": needSystem, "code": d.needDomains.map(\.rawValue).joined(separator: "+")]],
                      "text": d.serviceNameWithheld ? d.serviceName : "Referral to \(d.serviceName)"] as [String: Any],
             "subject": patientRef,
             "authoredOn": authored,
             "requester": requester,
             "performer": [performer],
-            "supportingInfo": [["reference": "urn:uuid:\(ids.consent)"]],
+            "supportingInfo": [["reference": reference("Consent", d.referralID, addressing)]],
         ]
         var notes: [String] = []
         if let needs = d.needs {
@@ -89,28 +143,14 @@ public enum FHIRReferralBundle {
             "intent": "order",
             "code": ["coding": [["system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill",
                                  "display": "Fulfill the focal request"]]] as [String: Any],
-            "focus": ["reference": "urn:uuid:\(ids.serviceRequest)"],
+            "focus": ["reference": reference("ServiceRequest", d.referralID, addressing)],
             "for": patientRef,
             "authoredOn": authored,
             "requester": requester,
             "owner": performer,
         ]
 
-        let bundle: [String: Any] = [
-            "resourceType": "Bundle",
-            "id": uuid(d.referralID, "Bundle"),
-            "meta": part2 ? ["tag": [["system": referralSystem, "code": "referral"]], "security": part2Labels] as [String: Any]
-                : ["tag": [["system": referralSystem, "code": "referral"]]] as [String: Any],
-            "type": "transaction",
-            "timestamp": authored,
-            "entry": [
-                entry(ids.serviceRequest, serviceRequest),
-                entry(ids.task, task),
-                entry(ids.patient, patient(d)),
-                entry(ids.consent, consent(d, patient: patientRef)),
-            ],
-        ]
-        return try JSONSerialization.data(withJSONObject: bundle, options: [.sortedKeys, .withoutEscapingSlashes])
+        return Resources(serviceRequest: serviceRequest, task: task, patient: patient(d), consent: consent(d, patient: patientRef), part2: part2)
     }
 
     /// "Clinical care, counseling, soon": the domain's title, the detail when there is one, the urgency.

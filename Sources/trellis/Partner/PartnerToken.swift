@@ -12,7 +12,8 @@ struct PartnerToken: AsyncParsableCommand {
         discussion: """
         The partner must be stored (`trellis partner add`). Its system then sends `Authorization: Bearer TOKEN` \
         to POST /v1/partners/ID/status instead of a webhook signature (an Idempotency-Key header makes a retried \
-        answer count once), and may read the referrals addressed to its organizations at GET /v1/referrals.
+        answer count once), and may read the referrals addressed to its organizations at GET /v1/referrals, or \
+        pull them as FHIR (GET /fhir/Task, /fhir/Task/ID, /fhir/ServiceRequest/ID) and answer with PUT /fhir/Task/ID.
         """)
 
     @Argument(help: "The partner's id.") var id: String
