@@ -55,7 +55,7 @@ import Testing
             organizationID = try #require(first["organization_id"] as? String)
             // A referral nobody could receive is refused: the organization gets a partner entry.
             let partners = try write("recipient.json", """
-                [{"id": "cli-recipient", "organizations": ["\(organizationID)"], "endpoint": "http://127.0.0.1:9/referrals", "format": "json"}]
+                [{"id": "lantern", "organizations": ["\(organizationID)"], "endpoint": "http://127.0.0.1:9/referrals", "format": "json"}]
                 """)
             let added = try trellis(["partner", "add", partners])
             #expect(added.status == 0, "\(added.stderr)")
@@ -184,7 +184,7 @@ import Testing
         let export = try w.trellis(["audit", "export", "--format", "fhir"])
         #expect(export.status == 0)
         let lines = export.stdout.split(separator: "\n")
-        #expect(lines.count == 5)  // import, person, consent, referral, the read by show
+        #expect(lines.count == 6)  // import, the recipient partner, person, consent, referral, the read by show
         let path = try w.write("audit.jsonl", export.stdout)
         let python = CLIRunner.repository.appendingPathComponent(".venv/bin/python")
         let checked = try CLIRunner.runTool(python, [CLIRunner.repository.appendingPathComponent("scripts/lib/validate_fhir.py").path, path, "AuditEvent"])

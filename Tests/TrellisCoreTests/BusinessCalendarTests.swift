@@ -60,7 +60,7 @@ import Testing
              "ca_bundle": null, "response_deadline_business_days": 2, "status_mode": "callback"}
             """)
         #expect(partner.id == "harbor-house" && partner.format == .fhirR4 && partner.auth.bearerEnvironment == "HARBOR_TOKEN")
-        #expect(partner.endpoint.absoluteString == "https://harbor.example.org/referrals")
+        #expect(partner.endpoint?.absoluteString == "https://harbor.example.org/referrals")
         #expect(try Self.decode(String(decoding: try JSONEncoder().encode(partner), as: UTF8.self)) == partner)
     }
 
@@ -77,7 +77,7 @@ import Testing
         if let problem {
             #expect { try Self.decode(json) } throws: { "\($0)".contains(problem) }
         } else {
-            #expect(try Self.decode(json).endpoint.absoluteString == endpoint)
+            #expect(try Self.decode(json).endpoint?.absoluteString == endpoint)
         }
     }
 
