@@ -22,7 +22,7 @@ import TrellisTestSupport
         let theirs = try #require(services.first { $0.organizationID != ours.organizationID })
         let setup = AuditContext(actor: "admin-1", purpose: "operations")
         try await store.savePartner(Partner(id: "inbox-agency", organizations: [ours.organizationID], endpoint: nil), context: setup)
-        try await store.addUser(UserAccount(id: "ag-1", name: "Intake desk", role: .agency, organizationID: ours.organizationID,
+        try await store.addUser(UserAccount(id: "desk-1", name: "Intake desk", role: .agency, organizationID: ours.organizationID,
                                             organizations: [ours.organizationID], createdAt: Date()),
                                 passwordHash: WebPageTests.Site.passwordHash, context: setup)
         func refer(_ service: Service) async throws -> Referral {
@@ -39,7 +39,7 @@ import TrellisTestSupport
         let store = site.rig.store
         try await site.test { client in
             var desk = Browser()
-            #expect(try await desk.signIn(client, as: "ag-1").headers[.location] == "/inbox")
+            #expect(try await desk.signIn(client, as: "desk-1").headers[.location] == "/inbox")
             let inbox = String(buffer: try await desk.get(client, "/inbox").body)
             #expect(inbox.contains("data-referral-id=\"\(referral.id)\""))
             #expect(inbox.contains("<span class=\"badge new\">new</span>"))
@@ -54,12 +54,12 @@ import TrellisTestSupport
             #expect(!html.contains("id=\"demographics\""), "demographics were not consented")
             #expect(!html.contains("Omaha"), "nor the city")
             let disclosures = try await store.audit.records(after: before, limit: 100).map(\.event)
-                .filter { $0.action == .execute && $0.entityID == referral.id && $0.actor == "ag-1" }
+                .filter { $0.action == .execute && $0.entityID == referral.id && $0.actor == "desk-1" }
             #expect(disclosures.count == 1)
             #expect(disclosures.first?.detail?.hasSuffix("disclosed contact,needs") == true)
             _ = try await desk.get(client, "/inbox/\(referral.id)")
             let again = try await store.audit.records(after: before, limit: 100).map(\.event)
-                .filter { $0.action == .execute && $0.entityID == referral.id && $0.actor == "ag-1" }
+                .filter { $0.action == .execute && $0.entityID == referral.id && $0.actor == "desk-1" }
             #expect(again.count == 1, "the disclosure is audited once per user")
 
             #expect(try await desk.get(client, "/inbox/\(other.id)").status == .notFound)

@@ -36,7 +36,7 @@ import TrellisTestSupport
             _ = try await rig.store.storeDirectory(merged.sortedServices, files: ["riverbend"], context: setup)
             try await rig.receiveEverywhere()
             let hash = Self.passwordHash
-            for (id, role) in [("cw-1", UserAccount.Role.caseworker), ("sup-1", .supervisor), ("admin-1", .admin)] {
+            for (id, role) in [("cw-1", UserAccount.Role.caseworker), ("sup-1", .supervisor), ("admin-1", .admin), ("ag-1", .agency)] {
                 try await rig.store.addUser(UserAccount(id: id, name: "User \(id)", role: role, organizationID: "ORG-CW", createdAt: Date()),
                                             passwordHash: hash, context: setup)
             }
