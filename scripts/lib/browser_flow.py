@@ -346,8 +346,12 @@ class Flow:
         python = REPO / ".venv" / "bin" / "python"
         check(python.exists(), "no .venv/bin/python: run scripts/test, which installs aiosmtpd there")
         log = self.out / "smtp.log"
-        recorder = self.procs.spawn([str(python), str(REPO / "scripts" / "lib" / "smtp_recorder.py"), "--out", str(self.smtp_out)],
-                                    log, env=self.env, name="smtp recorder", die_with_parent=True)
+        # The recorder stops when its standard input closes: this run holds the pipe open until it ends.
+        with open(log, "wb", buffering=0) as logf:  # this run's port, not an earlier run's
+            recorder = subprocess.Popen([str(python), str(REPO / "scripts" / "lib" / "smtp_recorder.py"), "--out", str(self.smtp_out)],
+                                        stdin=subprocess.PIPE, stdout=logf, stderr=subprocess.STDOUT, env=self.env, cwd=REPO,
+                                        start_new_session=True)  # a group of its own, as the others: stopped by group
+        self.procs.adopt("smtp recorder", recorder)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             found = re.search(r"listening (\d+)", Path(log).read_text(errors="replace"))

@@ -26,7 +26,9 @@ enum InboxDisclosureView {
         if let needs = disclosure.needs {
             if !needs.needs.isEmpty {
                 values["needs"] = ["list": needs.needs.map { need in
-                    ["domain": need.domain.rawValue, "detail": need.detail ?? "", "urgency": need.urgency.rawValue] as [String: Any]
+                    var row: [String: Any] = ["domain": need.domain.rawValue, "urgency": need.urgency.rawValue]
+                    row["detail"] = need.detail?.nonBlank  // absent, not blank: the template shows it only when given
+                    return row
                 }]
             }
             values["preferences"] = fields([
@@ -49,7 +51,11 @@ enum InboxDisclosureView {
         if let substanceUse = disclosure.substanceUse {
             values["substance_use"] = [
                 "active": substanceUse.activeSubstanceUse ? "yes" : "no",
-                "needs": substanceUse.needs.map { ["detail": $0.detail ?? "", "urgency": $0.urgency.rawValue] as [String: Any] },
+                "needs": substanceUse.needs.map { need -> [String: Any] in
+                    var row: [String: Any] = ["urgency": need.urgency.rawValue]
+                    row["detail"] = need.detail?.nonBlank ?? "substance use"
+                    return row
+                },
                 "notice": ReferralDisclosure.part2Notice,
             ] as [String: Any]
         }
