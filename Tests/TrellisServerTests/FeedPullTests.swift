@@ -80,6 +80,21 @@ import TrellisTestSupport
         await rig.close()
     }
 
+    @Test func anotherSourceOfTheSameURLIsFetchedWhole() async throws {
+        let services = try HSDAFeedServer.sampleServices()
+        let server = try await HSDAFeedServer.start(services: services)
+        let rig = try await Rig.make()
+        defer { server.stop() }
+        _ = try await rig.run(try Self.hsda(server))
+        var renamed = try Self.hsda(server)
+        renamed.source = "county-211"
+        guard case .imported(let report, let snapshot) = try await rig.run(renamed) else { Issue.record("the new source was not imported"); return }
+        #expect(report.services == services.count)
+        #expect(snapshot.files == ["county-211 \(server.hsdaURL)"])
+        #expect(server.notModified == 0)
+        await rig.close()
+    }
+
     @Test func aFailingFeedKeepsTheLastGoodDirectoryAndSaysWhy() async throws {
         let services = try HSDAFeedServer.sampleServices()
         let server = try await HSDAFeedServer.start(services: Array(services.prefix(10)))

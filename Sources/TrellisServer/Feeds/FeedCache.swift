@@ -30,6 +30,14 @@ public struct FeedCache: Sendable {
 
     public init(folder: URL) { self.folder = folder }
 
+    /// The cache of one source's pulls, in a folder of its own: the same URL pulled under another
+    /// source is fetched whole again, so that source's import gets every record.
+    func scoped(to source: String) -> FeedCache {
+        let safe = String(source.unicodeScalars.filter { $0.properties.isAlphabetic || "0123456789._-".unicodeScalars.contains($0) }.prefix(60))
+        let digest = SHA256.hash(data: Data(source.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
+        return FeedCache(folder: folder.appendingPathComponent("\(safe.isEmpty ? "source" : safe)-\(digest)"))
+    }
+
     func entry(for url: URL, staged: Bool = false) -> Entry {
         let name = SHA256.hash(data: Data(url.absoluteString.utf8)).map { String(format: "%02x", $0) }.joined()
         let suffix = staged ? ".staged" : ""

@@ -30,23 +30,26 @@ public struct FeedFetcher: Sendable {
 
     public struct Fetch: Sendable {
         public var pages: [Page]
+        /// The source's cache the pages were checked against.
+        let cache: FeedCache
         /// Some page was new or changed since the last stored pull.
         public var changed: Bool { pages.contains(where: \.changed) }
     }
 
     /// Every page of `feed`. `progress` gets each page's number and the page count when known.
     public func fetch(_ feed: DirectoryFeed, progress: @Sendable (Int, Int?) -> Void = { _, _ in }) async throws(FeedError) -> Fetch {
+        let cache = cache.scoped(to: feed.source)
         var pages: [Page] = []
         do throws(FeedError) {
             switch feed.kind {
             case .airs:
                 progress(1, 1)
-                pages.append(try await fetchPage(feed.url, number: nil, isHSDA: false).page)
+                pages.append(try await fetchPage(feed.url, number: nil, isHSDA: false, cache: cache).page)
             case .hsda:
                 var number = 1
                 while true {
                     let url = Self.pageURL(feed.url, page: number, perPage: feed.pageSize)
-                    let (page, validators) = try await fetchPage(url, number: number, isHSDA: true)
+                    let (page, validators) = try await fetchPage(url, number: number, isHSDA: true, cache: cache)
                     pages.append(page)
                     progress(number, validators.totalPages)
                     let more = validators.totalPages.map { number < $0 } ?? (validators.lastPage == false)
@@ -61,13 +64,13 @@ public struct FeedFetcher: Sendable {
             for page in pages { cache.discard(page.url) }
             throw error
         }
-        return Fetch(pages: pages)
+        return Fetch(pages: pages, cache: cache)
     }
 
     /// Makes the fetched pages the cached copies (after the directory they hold was stored).
     public func commit(_ fetch: Fetch) throws(FeedError) {
         for page in fetch.pages where page.changed {
-            do { try cache.commit(page.url) } catch let error as FeedError { throw error } catch {
+            do { try fetch.cache.commit(page.url) } catch let error as FeedError { throw error } catch {
                 throw FeedError(url: page.url.absoluteString, "cannot keep the cached copy: \(error)")
             }
         }
@@ -75,7 +78,7 @@ public struct FeedFetcher: Sendable {
 
     /// Forgets what a fetch staged (the pull failed later).
     public func discard(_ fetch: Fetch) {
-        for page in fetch.pages where page.changed { cache.discard(page.url) }
+        for page in fetch.pages where page.changed { fetch.cache.discard(page.url) }
     }
 
     /// `/services?page=N&per_page=M&full=true` under the API's address (given with or without `/services`).
@@ -91,7 +94,7 @@ public struct FeedFetcher: Sendable {
         return components.url ?? base
     }
 
-    private func fetchPage(_ url: URL, number: Int?, isHSDA: Bool) async throws(FeedError) -> (page: Page, validators: FeedCache.Validators) {
+    private func fetchPage(_ url: URL, number: Int?, isHSDA: Bool, cache: FeedCache) async throws(FeedError) -> (page: Page, validators: FeedCache.Validators) {
         let cached = cache.validators(for: url)
         var headers: [(name: String, value: String)] = [("Accept", isHSDA ? "application/json" : "application/xml, text/xml, application/json")]
         if let etag = cached?.etag { headers.append(("If-None-Match", etag)) }

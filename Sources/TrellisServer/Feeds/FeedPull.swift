@@ -27,10 +27,9 @@ public struct FeedPull: Sendable {
         guard fetch.changed else { return .unchanged(pages: fetch.pages.count) }
         do {
             let (reports, merged) = await read(fetch, feed: feed)
-            if let broken = reports.first(where: { $0.fatal != nil }), let fatal = broken.fatal {
-                let page = fetch.pages.first { $0.path == broken.path }
-                throw FeedError(url: page?.url.absoluteString ?? feed.url.absoluteString, page: feed.kind == .hsda ? page?.number : nil,
-                                "not a directory: \(fatal.description)")
+            if let broken = reports.firstIndex(where: { $0.fatal != nil }), let fatal = reports[broken].fatal {
+                let page = fetch.pages[broken]
+                throw FeedError(url: page.url.absoluteString, page: feed.kind == .hsda ? page.number : nil, "not a directory: \(fatal.description)")
             }
             guard merged.serviceCount > 0 else { throw FeedError(url: feed.url.absoluteString, "the feed holds no services") }
             var report = ReadingReport(reports, merged: merged)
@@ -53,7 +52,11 @@ public struct FeedPull: Sendable {
         let reader = reader
         return await Task.detached {
             var merged = DirectoryImport(keepsServices: true)
-            let reports = fetch.pages.map { page in reader.read(path: page.path, into: &merged) }
+            let reports = fetch.pages.map { page in
+                var report = reader.read(path: page.path, into: &merged)
+                report.path = page.url.absoluteString  // reports name the page, not the cache file
+                return report
+            }
             return (reports, merged)
         }.value
     }
