@@ -205,7 +205,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "TrellisCLITests",
-            dependencies: ["TrellisCore"],
+            dependencies: ["TrellisCore", "TrellisTestSupport"],
             swiftSettings: swiftSettings),
     ]
 )
