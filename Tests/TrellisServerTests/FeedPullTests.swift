@@ -215,6 +215,20 @@ import TrellisTestSupport
         #expect(DirectoryFeed.interval(c.text) == c.seconds.map { .seconds($0) })
     }
 
+    /// `/readyz` is open to anyone who can reach it: a feed's credentials never show there or in logs.
+    @Test(arguments: [
+        ("https://api.example.org/hsds?api_key=s3cret&region=ne", "https://api.example.org/hsds?api_key=***&region=ne"),
+        ("https://api.example.org/hsds?access_token=s3cret", "https://api.example.org/hsds?access_token=***"),
+        ("https://user:s3cret@api.example.org/hsds", "https://user:***@api.example.org/hsds"),
+        ("https://api.example.org/hsds", "https://api.example.org/hsds"),
+    ])
+    func credentialsInAFeedURLAreMasked(_ url: String, _ shown: String) throws {
+        #expect(DirectoryFeed.shown(url) == shown)
+        #expect(FeedError(url: url, page: 1, "HTTP 500").description == "\(shown) (page 1): HTTP 500")
+        let feed = DirectoryFeed(kind: .hsda, url: try DirectoryFeed.checkedURL(url), source: "s")
+        #expect(FeedStatusBoard(feeds: [feed]).all.first?.url == shown)
+    }
+
     @Test func pagesAreAskedForUnderServicesWithFullRecords() throws {
         for base in ["https://api.example.org/hsds", "https://api.example.org/hsds/", "https://api.example.org/hsds/services"] {
             #expect(FeedFetcher.pageURL(URL(string: base)!, page: 3, perPage: 50).absoluteString

@@ -37,6 +37,21 @@ public struct DirectoryFeed: Sendable, Hashable {
     /// The source a feed imports as when none is named: its host ("api.example.org").
     public static func defaultSource(for url: URL) -> String { url.host ?? url.absoluteString }
 
+    /// The URL as messages, logs, the admin page and `/readyz` show it: without a password, and with the
+    /// values of query parameters that look like credentials (`api_key`, `token`, `signature`…) masked.
+    public static func shown(_ text: String) -> String {
+        guard var components = URLComponents(string: text) else { return text }
+        if components.password != nil { components.password = "***" }
+        if let items = components.queryItems {
+            components.queryItems = items.map { item in
+                let name = item.name.lowercased()
+                let secret = ["key", "token", "secret", "password", "passwd", "sig", "auth", "credential"].contains { name.contains($0) }
+                return secret && item.value != nil ? URLQueryItem(name: item.name, value: "***") : item
+            }
+        }
+        return components.string ?? text
+    }
+
     /// "30s", "30m", "6h", "1d": a positive whole number and a unit, at most 366 days; nil otherwise.
     public static func interval(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
@@ -54,7 +69,7 @@ public struct FeedError: Error, Sendable, CustomStringConvertible, Equatable {
     public var message: String
 
     public init(url: String, page: Int? = nil, _ message: String) {
-        self.url = url
+        self.url = DirectoryFeed.shown(url)
         self.page = page
         self.message = message
     }

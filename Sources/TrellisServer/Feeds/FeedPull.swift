@@ -34,8 +34,9 @@ public struct FeedPull: Sendable {
             guard merged.serviceCount > 0 else { throw FeedError(url: feed.url.absoluteString, "the feed holds no services") }
             var report = ReadingReport(reports, merged: merged)
             let snapshot = try await store.storeDirectory(merged.sortedServices, files: [Self.fileLabel(feed)], context: context)
-            try fetcher.commit(fetch)
+            // Matching first: a cache that cannot be kept only means the next pull fetches every page again.
             try await matching?.reload(from: store)
+            try fetcher.commit(fetch)
             report.stored = .init(database: "feed \(feed.source)", snapshot: snapshot.id, services: snapshot.serviceCount)
             return .imported(report: report, snapshot: snapshot)
         } catch {
@@ -45,7 +46,7 @@ public struct FeedPull: Sendable {
     }
 
     /// How the stored snapshot names the feed: its source and URL (`bc211 https://…`).
-    static func fileLabel(_ feed: DirectoryFeed) -> String { "\(feed.source) \(feed.url.absoluteString)" }
+    static func fileLabel(_ feed: DirectoryFeed) -> String { "\(feed.source) \(DirectoryFeed.shown(feed.url.absoluteString))" }
 
     /// Reads the pages off the caller's executor: parsing a large feed is seconds of CPU work.
     private func read(_ fetch: FeedFetcher.Fetch, feed: DirectoryFeed) async -> ([FileReport], DirectoryImport) {
@@ -54,7 +55,7 @@ public struct FeedPull: Sendable {
             var merged = DirectoryImport(keepsServices: true)
             let reports = fetch.pages.map { page in
                 var report = reader.read(path: page.path, into: &merged)
-                report.path = page.url.absoluteString  // reports name the page, not the cache file
+                report.path = DirectoryFeed.shown(page.url.absoluteString)  // reports name the page, not the cache file
                 return report
             }
             return (reports, merged)

@@ -48,16 +48,16 @@ public struct FeedScheduler: ServiceLifecycle.Service {
             switch try await pull.run(feed, store: store, matching: matching, context: context) {
             case .unchanged(let pages):
                 board.recordSuccess(feed, at: Date(), imported: nil)
-                logger.debug("feed unchanged", metadata: ["feed.url": "\(feed.url)", "feed.pages": "\(pages)"])
+                logger.debug("feed unchanged", metadata: ["feed.url": "\(DirectoryFeed.shown(feed.url.absoluteString))", "feed.pages": "\(pages)"])
             case .imported(let report, let snapshot):
                 board.recordSuccess(feed, at: Date(), imported: report.services)
-                logger.info("feed imported", metadata: ["feed.url": "\(feed.url)", "feed.source": "\(feed.source)",
+                logger.info("feed imported", metadata: ["feed.url": "\(DirectoryFeed.shown(feed.url.absoluteString))", "feed.source": "\(feed.source)",
                                                         "directory.snapshot": "\(snapshot.id)", "directory.services": "\(report.services)"])
             }
         } catch {
-            let message = (error as? FeedError)?.description ?? "\(feed.url): \(error)"
+            let message = (error as? FeedError)?.description ?? "\(DirectoryFeed.shown(feed.url.absoluteString)): \(error)"
             board.recordFailure(feed, at: Date(), error: message)
-            logger.warning("feed failed; the last good directory stays in use", metadata: ["feed.url": "\(feed.url)", "error": "\(message)"])
+            logger.warning("feed failed; the last good directory stays in use", metadata: ["feed.url": "\(DirectoryFeed.shown(feed.url.absoluteString))", "error": "\(message)"])
         }
         if let entry = board.entry(for: feed) { onPulled(feed, entry) }
     }

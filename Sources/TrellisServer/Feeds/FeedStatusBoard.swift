@@ -38,12 +38,15 @@ public final class FeedStatusBoard: Sendable {
     private let entries: Mutex<[Entry]>
 
     public init(feeds: [DirectoryFeed]) {
-        entries = Mutex(feeds.map { Entry(url: $0.url.absoluteString, kind: $0.kind, source: $0.source) })
+        entries = Mutex(feeds.map { Entry(url: DirectoryFeed.shown($0.url.absoluteString), kind: $0.kind, source: $0.source) })
     }
 
     public var all: [Entry] { entries.withLock { $0 } }
 
-    public func entry(for feed: DirectoryFeed) -> Entry? { entries.withLock { $0.first { $0.url == feed.url.absoluteString } } }
+    public func entry(for feed: DirectoryFeed) -> Entry? {
+        let url = DirectoryFeed.shown(feed.url.absoluteString)
+        return entries.withLock { $0.first { $0.url == url } }
+    }
 
     func recordSuccess(_ feed: DirectoryFeed, at date: Date, imported services: Int?) {
         update(feed) { entry in
@@ -65,8 +68,9 @@ public final class FeedStatusBoard: Sendable {
     }
 
     private func update(_ feed: DirectoryFeed, _ change: (inout Entry) -> Void) {
+        let url = DirectoryFeed.shown(feed.url.absoluteString)
         entries.withLock { all in
-            if let i = all.firstIndex(where: { $0.url == feed.url.absoluteString }) { change(&all[i]) }
+            if let i = all.firstIndex(where: { $0.url == url }) { change(&all[i]) }
         }
     }
 }

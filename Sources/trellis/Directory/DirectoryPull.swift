@@ -71,7 +71,7 @@ struct DirectoryPull: AsyncParsableCommand {
         let client = CurlClient(concurrency: 1)
         let pull = FeedPull(fetcher: FeedFetcher(client: client, cache: FeedCache(folder: folder)), reader: run.reader)
         let context = AuditContext(actor: StoreOptions.actor(by), purpose: "operations")
-        let label = feed.url.absoluteString
+        let label = DirectoryFeed.shown(feed.url.absoluteString)
         let outcome: FeedPull.Outcome
         do {
             outcome = try await store.withStore(settings) { store in
@@ -99,17 +99,17 @@ struct DirectoryPull: AsyncParsableCommand {
         switch outcome {
         case .unchanged(let pages):
             if json {
-                try PullOutput(url: feed.url.absoluteString, source: feed.source, kind: feed.kind.rawValue, outcome: "unchanged", pages: pages, report: nil).write()
+                try PullOutput(url: DirectoryFeed.shown(feed.url.absoluteString), source: feed.source, kind: feed.kind.rawValue, outcome: "unchanged", pages: pages, report: nil).write()
             } else {
-                Swift.print("\(feed.url.absoluteString): unchanged since the last pull (\(pages) page\(pages == 1 ? "" : "s") answered 304 Not Modified); nothing stored")
+                Swift.print("\(DirectoryFeed.shown(feed.url.absoluteString)): unchanged since the last pull (\(pages) page\(pages == 1 ? "" : "s") answered 304 Not Modified); nothing stored")
             }
         case .imported(var report, let snapshot):
             report.stored = .init(database: database, snapshot: snapshot.id, services: snapshot.serviceCount)
             if json {
-                try PullOutput(url: feed.url.absoluteString, source: feed.source, kind: feed.kind.rawValue, outcome: "imported",
+                try PullOutput(url: DirectoryFeed.shown(feed.url.absoluteString), source: feed.source, kind: feed.kind.rawValue, outcome: "imported",
                                pages: report.files.count, report: report).write()
             } else {
-                Swift.print("\(feed.url.absoluteString): \(report.files.count) page\(report.files.count == 1 ? "" : "s"), \(report.services) services, \(report.rejected) rejected, \(report.warnings) warnings")
+                Swift.print("\(DirectoryFeed.shown(feed.url.absoluteString)): \(report.files.count) page\(report.files.count == 1 ? "" : "s"), \(report.services) services, \(report.rejected) rejected, \(report.warnings) warnings")
                 for file in report.files {
                     for rejection in file.rejected.prefix(20) { Swift.print("  \(file.path):\(rejection.line): error: \(rejection.reason)") }
                 }
