@@ -6,7 +6,7 @@ public import TrellisCore
 public struct DirectoryStatistics: DirectorySink {
     private struct Summary {
         var domains: Set<NeedDomain>
-        var county: String
+        var county: County?
         var lastVerified: CalendarDay?
         var hasCapacity: Bool
     }
@@ -38,18 +38,24 @@ public struct DirectoryStatistics: DirectorySink {
         return counts
     }
 
-    /// County → domain → services. Services with no need domain are counted under no domain.
+    /// County → domain → services, counties labelled "Douglas, NE". Services with no need domain are
+    /// counted under no domain.
     public var byCountyAndDomain: [String: [NeedDomain: Int]] {
+        let labels = countyLabels
         var table: [String: [NeedDomain: Int]] = [:]
-        for s in summaries.values { for d in s.domains { table[s.county, default: [:]][d, default: 0] += 1 } }
+        for s in summaries.values { for d in s.domains { table[labels.label(s.county), default: [:]][d, default: 0] += 1 } }
         return table
     }
 
+    /// Services per county, labelled "Douglas, NE" ("unknown" when a service names none).
     public var byCounty: [String: Int] {
+        let labels = countyLabels
         var counts: [String: Int] = [:]
-        for s in summaries.values { counts[s.county, default: 0] += 1 }
+        for s in summaries.values { counts[labels.label(s.county), default: 0] += 1 }
         return counts
     }
+
+    private var countyLabels: CountyLabels { CountyLabels(summaries.values.compactMap(\.county)) }
 
     /// Verified, but longer ago than `staleAfterMonths`.
     public var stale: Int {
@@ -61,21 +67,34 @@ public struct DirectoryStatistics: DirectorySink {
     public var withoutCapacity: Int { summaries.values.filter { !$0.hasCapacity }.count }
     public var withoutDomain: Int { summaries.values.filter { $0.domains.isEmpty }.count }
 
-    /// "Douglas, NE" from the first location's address, else the first county served, else "unknown".
-    static func county(of service: Service) -> String {
+    /// The first location's county, else the first county served, else nil.
+    static func county(of service: Service) -> County? {
         for location in service.locations {
-            if let county = location.address?.county {
-                return label(county, state: location.address?.state)
-            }
+            if let raw = location.address?.county, let county = County(raw, state: location.address?.state) { return county }
         }
         for area in service.areasServed {
-            if case .county(let name, let state) = area { return label(name, state: state) }
+            if case .county(let name, let state) = area, let county = County(name, state: state) { return county }
         }
-        return "unknown"
+        return nil
+    }
+}
+
+/// Labels counties for the tables: a county whose state a record left out is counted with the one
+/// county of that name whose state others give ("Douglas" with "Douglas, NE"), so one county is one row.
+struct CountyLabels {
+    private var stateByName: [String: String?] = [:]
+
+    init(_ counties: some Sequence<County>) {
+        for county in counties {
+            guard let state = county.state else { continue }
+            // Two states share the name: the bare name stays ambiguous.
+            if let known = stateByName[county.name], known != state { stateByName[county.name] = .some(nil) } else { stateByName[county.name] = state }
+        }
     }
 
-    private static func label(_ county: String, state: String?) -> String {
-        let name = county.lowercased().split(separator: " ").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
-        return state.map { "\(name), \($0.uppercased())" } ?? name
+    func label(_ county: County?) -> String {
+        guard let county else { return "unknown" }
+        if county.state == nil, case let state?? = stateByName[county.name] { return County(name: county.name, state: state).description }
+        return county.description
     }
 }

@@ -143,7 +143,7 @@ enum EligibilityRules {
             return person.city.map { $0 == city }
         case .county(let county, let state):
             if let personState = person.state, let state, personState != state { return false }
-            return person.county.map { $0 == county }
+            return person.county.map { $0.isSame(as: County(name: county, state: state)) }
         case .state(let state):
             return person.state.map { $0 == state }
         case .country(let country):

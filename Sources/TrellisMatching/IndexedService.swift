@@ -93,7 +93,7 @@ final class IndexedService: Sendable {
     static func normalised(_ area: ServiceArea) -> ServiceArea {
         switch area {
         case .city(let c, let s): .city(c.lowercased().trimmingWhitespace(), state: s?.uppercased())
-        case .county(let c, let s): .county(PersonContext.normaliseCounty(c), state: s?.uppercased())
+        case .county(let c, let s): County(c, state: s).map { .county($0.name, state: $0.state) } ?? .county(c, state: s?.uppercased())
         case .state(let s): .state(s.uppercased())
         case .postalCode(let z): .postalCode(String(z.trimmingWhitespace().prefix(5)))
         case .country(let c): .country(c.lowercased())

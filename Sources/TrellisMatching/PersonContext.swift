@@ -6,8 +6,8 @@ struct PersonContext {
     let profile: NeedsProfile
     let point: Coordinate?
     let postalCode: String?
-    /// Lower case, without "County".
-    let county: String?
+    /// As ``County`` writes it: "Douglas County, Nebraska" and "douglas" are both Douglas.
+    let county: County?
     let state: String?
     let city: String?
     let insurance: Set<String>
@@ -30,16 +30,11 @@ struct PersonContext {
             point = nil
             postalCode = nil
         }
-        county = person.county.map { Self.normaliseCounty($0) }
-        state = person.state?.uppercased() ?? postalCode.flatMap(USPostalCode.state(forZIP:))
+        let county = person.county.flatMap { County($0, state: person.state) }
+        self.county = county
+        state = person.state?.uppercased() ?? county?.state ?? postalCode.flatMap(USPostalCode.state(forZIP:))
         city = person.city?.lowercased().trimmingWhitespace()
         insurance = Set(person.insurance.map { $0.lowercased().trimmingWhitespace() })
-    }
-
-    static func normaliseCounty(_ raw: String) -> String {
-        var s = raw.trimmingWhitespace().lowercased()
-        for suffix in [" county", " parish", " borough"] where s.hasSuffix(suffix) { s.removeLast(suffix.count) }
-        return s
     }
 
     func distance(to service: IndexedService) -> Double? {

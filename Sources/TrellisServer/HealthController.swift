@@ -9,11 +9,15 @@ public struct HealthController: Sendable {
     let health: DatabaseHealth?
     /// How many services matching and search hold (every stored directory, not only the newest import).
     let servedServices: @Sendable () -> Int?
+    /// Pulled feeds: a failing one is shown (URL, last success, last error) while the last good directory serves.
+    let feeds: FeedStatusBoard
 
-    public init(store: any DirectoryRepository, health: DatabaseHealth? = nil, servedServices: @escaping @Sendable () -> Int? = { nil }) {
+    public init(store: any DirectoryRepository, health: DatabaseHealth? = nil, servedServices: @escaping @Sendable () -> Int? = { nil },
+                feeds: FeedStatusBoard = FeedStatusBoard(feeds: [])) {
         self.store = store
         self.health = health
         self.servedServices = servedServices
+        self.feeds = feeds
     }
 
     public func addRoutes(to router: Router<TrellisRequestContext>) {
@@ -31,10 +35,13 @@ public struct HealthController: Sendable {
                 return JSONResponse.make(.serviceUnavailable, ["status": "unavailable", "database": "ok",
                                                                "directory": "none imported (trellis directory import FILE --db URL)"])
             }
-            return JSONResponse.make(.ok, ["status": "ready", "database": "ok",
-                                           "directory": ["snapshot": snapshot.id, "services": servedServices() ?? snapshot.serviceCount,
-                                                         "snapshot_services": snapshot.serviceCount,
-                                                         "imported_at": snapshot.importedAt.formatted(.iso8601)]])
+            var ready: [String: Any] = ["status": "ready", "database": "ok",
+                                        "directory": ["snapshot": snapshot.id, "services": servedServices() ?? snapshot.serviceCount,
+                                                      "snapshot_services": snapshot.serviceCount,
+                                                      "imported_at": snapshot.importedAt.formatted(.iso8601)]]
+            let feeds = self.feeds.all
+            if !feeds.isEmpty { ready["feeds"] = feeds.map(\.fields) }
+            return JSONResponse.make(.ok, ready)
         }
     }
 }

@@ -123,6 +123,14 @@ import Testing
         #expect(unmapped.keys.contains { $0.hasPrefix("{what:") })
     }
 
+    /// The sample county's AIRS export writes "Douglas" and its HSDS file "Douglas County" in Nebraska: one row each.
+    @Test func statsOfTheSampleCountyNameEachCountyOnce() throws {
+        let result = try CLIRunner.run(["directory", "stats", "--json", "config/directories/riverbend.airs.xml", "config/directories/riverbend.hsds.json"])
+        #expect(result.status == 0)
+        let counties = try #require(try result.json()["counties"] as? [String: [String: Int]])
+        #expect(Set(counties.keys) == ["Douglas, NE", "Sarpy, NE", "Pottawattamie, IA", "unknown"])
+    }
+
     @Test func humanStatsHaveEverySection() throws {
         let result = try CLIRunner.run(["directory", "stats", "config/directories/riverbend.hsds.json"])
         for heading in ["services per need domain", "services per county", "freshness:", "capacity:", "unmapped taxonomy codes"] {

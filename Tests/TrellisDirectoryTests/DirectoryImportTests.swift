@@ -36,4 +36,30 @@ import TrellisCore
         #expect(stats.withoutCapacity == 4)
         #expect(stats.byCounty.values.reduce(0, +) == 4)
     }
+
+    /// AIRS writes "Douglas" in a state, HSDS "DOUGLAS COUNTY" or "Douglas, Nebraska": one row each.
+    @Test func statisticsCountOneCountyOnceHoweverItIsWritten() throws {
+        var stats = DirectoryStatistics(asOf: try #require(CalendarDay(year: 2026, month: 11, day: 22)))
+        let written: [(String, String?)] = [("Douglas", "NE"), ("DOUGLAS COUNTY", nil), ("Douglas, Nebraska", nil), ("douglas", nil),
+                                            ("Sarpy", "NE"), ("Sarpy County", nil), ("Douglas County", "OR")]
+        for (i, (county, state)) in written.enumerated() {
+            stats.add(Service(id: "S\(i)", name: "Service \(i)", organizationID: "O", organizationName: "Org",
+                              categories: [NeedCategory(.housing, "emergency_shelter")],
+                              locations: [Location(address: Address(county: county, state: state))],
+                              provenance: Provenance(format: .hsds, source: "test", file: "t.json", recordKey: "S\(i)", line: 1)))
+        }
+        // The bare "Douglas"es: two states have one, so they stay apart from both.
+        #expect(stats.byCounty == ["Douglas, NE": 2, "Douglas": 2, "Sarpy, NE": 2, "Douglas, OR": 1])
+        #expect(stats.byCountyAndDomain["Sarpy, NE"]?[.housing] == 2)
+    }
+
+    @Test func statisticsJoinABareCountyToTheOneStateThatHasIt() throws {
+        var stats = DirectoryStatistics(asOf: try #require(CalendarDay(year: 2026, month: 11, day: 22)))
+        for (i, (county, state)) in [("Douglas", "NE"), ("Douglas", nil), ("Sarpy", nil), ("Sarpy", "ne")].enumerated() {
+            stats.add(Service(id: "S\(i)", name: "Service \(i)", organizationID: "O", organizationName: "Org",
+                              areasServed: [.county(county, state: state)],
+                              provenance: Provenance(format: .airs, source: "test", file: "t.xml", recordKey: "S\(i)", line: 1)))
+        }
+        #expect(stats.byCounty == ["Douglas, NE": 2, "Sarpy, NE": 2])
+    }
 }

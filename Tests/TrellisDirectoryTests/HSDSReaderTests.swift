@@ -47,6 +47,21 @@ import TrellisCore
         #expect(report.rejected.first?.message.contains("not valid JSON") == true)
     }
 
+    /// APIs answer compact JSON with no newline at all: the page is still a page, its contents the records.
+    @Test func aCompactHSDAPageOnOneLineIsReadAsAPage() throws {
+        // The fixture page, as compact JSON with no newline at all.
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Fixture.path("hsds-page.json"))))
+        let page = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        #expect(!page.contains("\n"))
+        let expected = Fixture.read("hsds-page.json").sink.services.map(\.name).sorted()
+        #expect(expected.count == 3)
+        for text in [page, page + "\n"] {
+            let (report, sink) = Fixture.readPath(try Fixture.temporary(text, suffix: ".json"))
+            #expect(report.fatal == nil)
+            #expect(sink.services.map(\.name).sorted() == expected)
+        }
+    }
+
     @Test func aBrokenArrayElementIsRejectedWithItsPosition() {
         let (report, sink) = Fixture.read("hsds-broken.json")
         #expect(report.fatal == nil)

@@ -92,7 +92,7 @@ final class CurlHandle: @unchecked Sendable {
         }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return .success(IncomingResponse(status: status, headers: sink.headers, body: sink.data, duration: duration))
+        return .success(IncomingResponse(status: status, headers: sink.headers, body: sink.data, duration: duration, bodyTruncated: sink.truncated))
     }
 
     static func kind(of code: CURLcode) -> TransportError.Kind {
@@ -114,12 +114,14 @@ private final class ResponseSink {
     let limit: Int
     var data = Data()
     var headers: [String: String] = [:]
+    var truncated = false
 
     init(limit: Int) { self.limit = limit }
 
     func body(_ bytes: UnsafeRawBufferPointer) {
         let room = limit - data.count
         if room > 0 { data.append(contentsOf: bytes.prefix(room)) }
+        if bytes.count > max(room, 0) { truncated = true }
     }
 
     func header(_ bytes: UnsafeRawBufferPointer) {

@@ -26,12 +26,15 @@ public struct IncomingResponse: Sendable {
     /// At most `TransportSettings.maximumResponseBytes`; the rest is discarded unread.
     public var body: Data
     public var duration: Duration
+    /// The body was longer than `TransportSettings.maximumResponseBytes` and was cut there.
+    public var bodyTruncated: Bool
 
-    public init(status: Int, headers: [String: String], body: Data, duration: Duration) {
+    public init(status: Int, headers: [String: String], body: Data, duration: Duration, bodyTruncated: Bool = false) {
         self.status = status
         self.headers = headers
         self.body = body
         self.duration = duration
+        self.bodyTruncated = bodyTruncated
     }
 
     /// The first characters of the body, printable, for the delivery record.

@@ -242,7 +242,10 @@ private struct Scanner {
             // Find the end of the first line and check whether it closes the first value.
             guard let end = firstLineEnd(bytes, from: i) else {
                 if !atEnd { return false }
-                layout = .lines
+                // The whole file is one line without a newline (compact JSON, as APIs answer): one
+                // object, which may be an HSDA page whose contents are the records.
+                layout = .object
+                recordDepth = 0
                 break
             }
             if valueCloses(bytes, from: i, to: end) {

@@ -38,9 +38,9 @@ enum AreaText {
         return nil
     }
 
-    /// Strips a trailing "County" so "DOUGLAS COUNTY" and "Douglas" compare equal later.
+    /// "DOUGLAS COUNTY" → "Douglas", as ``County`` writes it, so every reader stores one spelling.
     static func normalisedCounty(_ raw: String) -> String {
-        countyName(raw) ?? raw.trimmingWhitespace()
+        County(raw)?.name ?? raw.trimmingWhitespace()
     }
 
     static func isPostalCode(_ text: String) -> Bool {

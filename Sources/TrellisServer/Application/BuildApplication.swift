@@ -38,6 +38,17 @@ public func buildApplication(settings: TrellisServerSettings, store: any Trellis
     let matching: MatchingService
     if let loaded = settings.matching { matching = loaded } else { matching = try await MatchingService.load(from: store, matcher: settings.matcher) }
     if settings.watchesDirectory { services.append(DirectoryWatcher(store: store, matching: matching, logger: logger)) }
+    let feedBoard = FeedStatusBoard(feeds: settings.feeds)
+    if !settings.feeds.isEmpty {
+        guard let reader = settings.reader, let cacheFolder = settings.feedCache else {
+            throw FeedError(url: settings.feeds[0].url.absoluteString, "feeds need the directory reader and a cache folder")
+        }
+        let client = CurlClient(concurrency: 2)
+        services.insert(CurlClientShutdown(client: client), at: 0)
+        let pull = FeedPull(fetcher: FeedFetcher(client: client, cache: FeedCache(folder: cacheFolder)), reader: reader)
+        services.append(FeedScheduler(feeds: settings.feeds, pull: pull, store: store, matching: matching, board: feedBoard, logger: logger,
+                                      onPulled: settings.onFeedPulled))
+    }
     let uploads = settings.reader.map { DirectoryUploads(reader: $0, spoolDirectory: settings.uploadSpool, limitBytes: settings.uploadLimitBytes) }
     var parts = TrellisServerParts(store: store, matching: matching, uploads: uploads, web: settings.web)
     if settings.watchesDatabase { parts.databaseHealth = DatabaseHealth(store: store, logger: logger) }
@@ -45,6 +56,7 @@ public func buildApplication(settings: TrellisServerSettings, store: any Trellis
     parts.openAPIDocument = settings.openAPIDocument
     parts.failedAuthentications = settings.failedAuthentications
     parts.signInLimiter = settings.signInLimiter
+    parts.feeds = feedBoard
     if let metricsPort = settings.metricsPort {
         services.append(TrellisApplication.metrics(store: store, port: metricsPort, logger: logger, onRunning: onMetricsRunning))
     }

@@ -22,6 +22,8 @@ public struct TrellisServerParts: Sendable {
     public var failedAuthentications = FailedAuthentications()
     /// The web sign-in's limits, pruned by `SecurityUpkeep`.
     public var signInLimiter = SignInLimiter()
+    /// What the pulled feeds last did, for `/readyz` and the administrator's page.
+    public var feeds = FeedStatusBoard(feeds: [])
 
     public init(store: any TrellisStore, matching: MatchingService? = nil, uploads: DirectoryUploads? = nil, web: WebInterface? = nil) {
         self.store = store
@@ -44,7 +46,7 @@ public enum TrellisApplication {
         router.add(middleware: MetricsMiddleware())
         if let health = parts.databaseHealth { router.add(middleware: DatabaseGate(health: health)) }
         let matching = parts.matching
-        HealthController(store: store, health: parts.databaseHealth, servedServices: { matching?.catalog.health.services }).addRoutes(to: router)
+        HealthController(store: store, health: parts.databaseHealth, servedServices: { matching?.catalog.health.services }, feeds: parts.feeds).addRoutes(to: router)
         let failures = parts.failedAuthentications
         // One token cache for the API and the administrator's pages, which empty it of a user they cut off.
         let tokens = TokenCache()
@@ -76,7 +78,7 @@ public enum TrellisApplication {
         if let web = parts.web {
             web.addStaticRoutes(to: router)
             WebController(store: store, matching: parts.matching, uploads: parts.uploads, settings: web.settings, pages: web.pages,
-                          tokens: tokens, limiter: parts.signInLimiter, failures: failures)
+                          tokens: tokens, limiter: parts.signInLimiter, failures: failures, feeds: parts.feeds)
                 .addRoutes(to: router)
         }
         return router

@@ -45,6 +45,12 @@ public struct TrellisServerSettings: Sendable {
     public var failedAuthentications = FailedAuthentications()
     /// The web sign-in's limits, pruned by `SecurityUpkeep`.
     public var signInLimiter = SignInLimiter()
+    /// Directories pulled on a schedule (`directories.feeds`); they need `reader`.
+    public var feeds: [DirectoryFeed] = []
+    /// Where pulled feeds keep their pages and validators between pulls.
+    public var feedCache: URL?
+    /// Told after every scheduled pull (tests wait on it).
+    public var onFeedPulled: @Sendable (DirectoryFeed, FeedStatusBoard.Entry) -> Void = { _, _ in }
 
     public init(matcher: Matcher) {
         self.matcher = matcher

@@ -29,6 +29,12 @@ extension WebController {
                                   "files": snapshot.files.joined(separator: ", ")] as [String: Any]
         }
         values["roles"] = UserAccount.Role.allCases.filter { $0 != .partner }.map(\.rawValue)
+        values["feeds"] = feeds.all.map { feed in
+            ["url": feed.url, "kind": feed.kind.rawValue, "source": feed.source, "status": feed.state, "failing": feed.state == "failing",
+             "last_success": feed.lastSuccess.map(Self.shortDate) ?? "never", "last_error": feed.lastError ?? "",
+             "last_error_at": feed.lastErrorAt.map(Self.shortDate) ?? "", "services": feed.services.map(String.init) ?? "-"] as [String: Any]
+        }
+        values["has_feeds"] = !feeds.all.isEmpty
         values["upload_limit_mb"] = (uploads?.limitBytes ?? 0) / (1_024 * 1_024)
         values["uploads_enabled"] = uploads != nil && matching != nil
         return pages.render("admin", values, title: "Administration", context: context, status: status)

@@ -17,6 +17,8 @@ struct WebController: Sendable {
     var tokens = TokenCache()
     let limiter: SignInLimiter
     let failures: FailedAuthentications
+    /// What the pulled feeds last did (the administrator's page shows it).
+    var feeds = FeedStatusBoard(feeds: [])
     var access: AccessControl { AccessControl(store: store, auditLog: store.audit) }
 
     func addRoutes(to router: Router<TrellisRequestContext>) {

@@ -4,7 +4,7 @@ struct DirectoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "directory",
         abstract: "Read, check, summarise and generate provider directories.",
-        subcommands: [DirectoryValidate.self, DirectoryImportCommand.self, DirectoryStatsCommand.self, DirectoryGenerate.self])
+        subcommands: [DirectoryValidate.self, DirectoryImportCommand.self, DirectoryPull.self, DirectoryStatsCommand.self, DirectoryGenerate.self])
 }
 
 /// Options every command that reads directories shares.

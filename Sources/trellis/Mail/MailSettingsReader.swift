@@ -20,8 +20,11 @@ enum MailSettingsReader {
             return AbsoluteConfigKey(["trellis", "smtp"] + rest)
         }
         var providers: [any ConfigProvider] = [environment]
+        var mailPart: String?
+        defer { if let mailPart { try? FileManager.default.removeItem(atPath: mailPart) } }
         if let configFile {
-            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(configFile), allowMissing: false))
+            mailPart = try ServeSettings.section("mail", of: configFile)
+            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(mailPart ?? configFile), allowMissing: false))
         }
         let config = ConfigReader(providers: providers).scoped(to: "mail")
         guard let urlText = config.string(forKey: "url")?.nonBlank else { return nil }

@@ -19,7 +19,10 @@ struct ServeCommand: AsyncParsableCommand {
         variables named after each key (TRELLIS_SERVE_PORT for serve.port, TRELLIS_SERVE_HOST, \
         TRELLIS_SERVE_PARTNERS, TRELLIS_SERVE_WEB, TRELLIS_SERVE_UPLOAD_LIMIT_MB, TRELLIS_SERVE_SESSION_HOURS, TRELLIS_SERVE_SESSION_IDLE_MINUTES, …), \
         then these options, which win. On first start with an empty database it imports the directories \
-        listed in serve.first_start_directories. Web pages are at /, the API under /v1 (schemas/openapi.yaml, \
+        listed in serve.first_start_directories, and pulls the feeds in directories.feeds (each: url, kind \
+        hsda|airs, source, every such as "6h"; see `trellis directory pull`) at start and then on their \
+        schedule, swapping matching to a changed feed without a restart; a failing feed keeps the last good \
+        directory and shows on the administrator's page and in /readyz. Web pages are at /, the API under /v1 (schemas/openapi.yaml, \
         served at /openapi.yaml), partners answer at POST /v1/partners/{partner}/status and PUT /fhir/Task/{id}. \
         SIGTERM or SIGINT stops everything gracefully: requests and deliveries in flight finish first, and a \
         delivery cut short is taken up again after its lease by the next start. Session cookies are Secure \
@@ -151,6 +154,10 @@ struct ServeCommand: AsyncParsableCommand {
         server.host = host ?? settings.host
         server.port = port ?? settings.port
         server.reader = DirectoryReader(taxonomy: taxonomy)
+        // Pulled feeds (`directories.feeds`), swapped into matching as they change.
+        let directories = try TrellisSettingsFile.load(explicit: store.config).directories
+        server.feeds = try directories?.checkedFeeds() ?? []
+        server.feedCache = DirectorySettings.cacheFolder(explicit: directories?.feedCache, location: try store.settings().location)
         server.uploadSpool = settings.spoolDirectory
         server.uploadLimitBytes = settings.uploadLimitMB * 1_024 * 1_024
         server.firstStartDirectories = settings.sampleDirectories

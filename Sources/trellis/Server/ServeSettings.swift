@@ -31,8 +31,11 @@ struct ServeSettings {
         var providers: [any ConfigProvider] = [
             KeyMappingProvider(upstream: EnvironmentVariablesProvider()) { key in key.prepending(["trellis"]) },
         ]
+        var servePart: String?
+        defer { if let servePart { try? FileManager.default.removeItem(atPath: servePart) } }
         if let configFile {
-            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(configFile), allowMissing: false))
+            servePart = try Self.section("serve", of: configFile)
+            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(servePart ?? configFile), allowMissing: false))
         }
         let config = ConfigReader(providers: providers).scoped(to: "serve")
         var settings = ServeSettings()
@@ -61,6 +64,22 @@ struct ServeSettings {
             throw CommandFailure("serve.upload_limit_mb, serve.session_hours and serve.poll_every_seconds must be above 0")
         }
         return settings
+    }
+
+    /// One object of the settings file (`serve`, `mail`) alone, in a temporary file the caller removes:
+    /// the configuration reader refuses a whole file holding lists of objects (`directories.feeds`, read
+    /// by `TrellisSettingsFile`).
+    static func section(_ name: String, of configFile: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: configFile) else { throw CommandFailure("\(configFile): cannot read the settings") }
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch { throw CommandFailure("\(configFile): not JSON: \(error.localizedDescription)") }
+        guard let settings = object as? [String: Any] else { throw CommandFailure("\(configFile): the settings are not a JSON object") }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("trellis-\(name)-settings-\(UUID().uuidString).json").path
+        let part = try JSONSerialization.data(withJSONObject: [name: settings[name] ?? [String: Any]()])
+        guard FileManager.default.createFile(atPath: path, contents: part, attributes: [.posixPermissions: 0o600]) else {
+            throw CommandFailure("\(configFile): cannot copy the \(name) settings to \(path)")
+        }
+        return path
     }
 
     static func int(_ config: ConfigReader, _ key: String, section: String = "serve") throws -> Int? {

@@ -40,9 +40,10 @@ struct TrellisSettingsFile: Decodable {
     var dataKeyFile: String?
     var audit: Audit?
     var referrals: Referrals?
+    var directories: DirectorySettings?
 
     enum CodingKeys: String, CodingKey {
-        case database, audit, referrals
+        case database, audit, referrals, directories
         case dataKey = "data_key", dataKeyFile = "data_key_file"
     }
 
