@@ -43,10 +43,19 @@ import Testing
             let due = calendar.adding(businessDays: days, to: sent)
             #expect(calendar.isBusinessDay(calendar.day(of: due)))
             #expect(due.timeIntervalSince(sent).truncatingRemainder(dividingBy: 86_400) == 0)
-            // At least `days` calendar days, at most days + 4 (a weekend and a holiday or two per week).
+            // At least `days` calendar days; at most a full week for every five business days (the
+            // calendar's one holiday counted as one more), plus a weekend when it is sent on one.
             let elapsed = Int(due.timeIntervalSince(sent) / 86_400)
-            #expect(elapsed >= days && elapsed <= days + 2 * ((days + 4) / 5) + 2)
+            #expect(elapsed >= days && elapsed <= (days + 1 + 4) / 5 * 7 + 2)
         }
+    }
+
+    /// Sent on the Friday before Christmas, five business days later is the Monday after it: a
+    /// weekend, the holiday and another weekend lie between (the case the first bound above missed).
+    @Test func aHolidayBetweenTwoWeekendsIsSkippedWithThem() {
+        let calendar = BusinessCalendar(holidays: [CalendarDay(year: 2026, month: 12, day: 25)!])
+        let due = calendar.adding(businessDays: 5, to: Self.at("2026-12-18T00:00:00Z"))
+        #expect(due == Self.at("2026-12-28T00:00:00Z"))
     }
 }
 

@@ -202,6 +202,11 @@ import TrellisStore
         // Made while the hanging partner holds its two slots: found by the worker's poll, not after a timeout.
         let late = try await rig.refer(3, to: "ORG-7")
         try await Self.waitUntil { partner.count("ok") == 6 }
+        // The partner has answered; the worker records the deliveries a moment later.
+        try await Self.waitUntil {
+            for referral in early + late where try await rig.outbox(referral).state != .delivered { return false }
+            return true
+        }
         for referral in early + late {
             #expect(try await rig.outbox(referral).state == .delivered)
         }
