@@ -111,7 +111,7 @@ final class StoreHarness: @unchecked Sendable {
     }
 
     static func seed(_ store: any TrellisStore) async throws {
-        _ = try await store.storeDirectory([shelter, ips, clinic], files: ["test.json"], context: AuditContext(actor: "admin-1", purpose: "operations"))
+        _ = try await store.storeDirectory([shelter, ips, clinic], files: ["test.json"], source: nil, replacement: .addAndUpdate, context: AuditContext(actor: "admin-1", purpose: "operations"))
     }
 
     static let capturedAt = Date(timeIntervalSince1970: 1_793_491_200)  // 2026-11-01

@@ -25,7 +25,7 @@ public struct DeliveryRig: Sendable {
                     provenance: Provenance(format: .hsds, source: "test", file: "test.json", recordKey: organization, line: 1))
         }
         if directory {
-            _ = try await store.storeDirectory(services, files: ["test.json"], context: AuditContext(actor: "admin-1", purpose: "operations"))
+            _ = try await store.storeDirectory(services, files: ["test.json"], source: nil, replacement: .addAndUpdate, context: AuditContext(actor: "admin-1", purpose: "operations"))
         }
         return DeliveryRig(folder: folder, store: store)
     }

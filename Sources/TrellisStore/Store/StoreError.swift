@@ -18,6 +18,10 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case replayedMessage(partner: String, message: String)
     /// The stored data cannot be read with the configured key.
     case undecryptable(String)
+    /// An import would withdraw more of a source's services than allowed.
+    case massWithdrawal(source: String, withdrawing: Int, active: Int, maxShare: Double)
+    /// The service was withdrawn from the directory: no new referral goes to it.
+    case serviceWithdrawn(String)
 
     public var description: String {
         switch self {
@@ -35,6 +39,10 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case .notPartnersReferral(let partner, let referral): "referral \(referral) was not sent to partner \(partner)"
         case .replayedMessage(let partner, let message): "message \(message) from partner \(partner) was already received: a replay is refused"
         case .undecryptable(let why): why
+        case .massWithdrawal(let source, let withdrawing, let active, let maxShare):
+            "the import would withdraw \(withdrawing) of the \(active) services of source \(source) (more than \(Int((maxShare * 100).rounded())) %): "
+                + "the files may be a truncated export; check them, or allow it with --allow-mass-withdrawal"
+        case .serviceWithdrawn(let id): "service \(id) was withdrawn from the directory: choose another service"
         }
     }
 }
