@@ -29,6 +29,10 @@ extension WebController {
             values["snapshot"] = ["id": snapshot.id, "services": snapshot.serviceCount, "imported_at": Self.shortDate(snapshot.importedAt),
                                   "files": snapshot.files.joined(separator: ", "), "source": snapshot.source ?? "", "changes": changes ?? ""] as [String: Any]
         }
+        let rejected = try await store.rejectedServices(since: Date().addingTimeInterval(-90 * 86_400), moreThan: Self.rejectionThreshold)
+        values["rejected_organizations"] = Self.rejectedValues(rejected)
+        values["no_rejected"] = rejected.isEmpty
+        values["rejection_threshold"] = Self.rejectionThreshold
         values["upload_limit_mb"] = (uploads?.limitBytes ?? 0) / (1_024 * 1_024)
         values["uploads_enabled"] = uploads != nil && matching != nil
         return pages.render("admin", values, title: "Administration", context: context, status: status)

@@ -32,6 +32,7 @@ struct WebController: Sendable {
         pages.get("/referrals/:id") { _, context in try await referralPage(try context.parameters.require("id"), context) }
         pages.post("/referrals/:id/cancel") { request, context in try await cancel(try context.parameters.require("id"), request, context) }
         pages.get("/dashboard") { _, context in try await dashboard(context) }
+        pages.get("/dashboard/equity.csv") { _, context in try await equityCSV(context) }
         pages.get("/admin") { _, context in try await adminPage(context, extra: [:]) }
         pages.post("/admin/directories") { request, context in try await adminUpload(request, context) }
         pages.post("/admin/audit/verify") { request, context in try await adminVerify(request, context) }

@@ -25,10 +25,33 @@ public struct EquityReport: Codable, Hashable, Sendable {
     public var minimumPeople: Int
     public var overall: Row
     public var breakdowns: [Breakdown]
+    /// Loop closure per need domain per week of the period (by when the referral was sent).
+    public var loopClosureByWeek: [WeekPoint]
 
     enum CodingKeys: String, CodingKey {
         case from, to, overall, breakdowns
         case generatedAt = "generated_at", organizationID = "organization_id", minimumPeople = "minimum_people"
+        case loopClosureByWeek = "loop_closure_by_week"
+    }
+
+    /// The share of one need domain's referrals sent in one week whose loop closed (as the loop-closure
+    /// report counts it); nil when fewer than the minimum people stand behind it. Weekly counts are not
+    /// published: they would add up to the need-domain row and undo its suppression.
+    public struct WeekPoint: Codable, Hashable, Sendable {
+        public var needDomain: String
+        public var weekStart: Date
+        public var loopClosureRate: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case needDomain = "need_domain", weekStart = "week_start", loopClosureRate = "loop_closure_rate"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(needDomain, forKey: .needDomain)
+            try c.encode(weekStart, forKey: .weekStart)
+            try c.encode(loopClosureRate, forKey: .loopClosureRate)
+        }
     }
 
     public struct Breakdown: Codable, Hashable, Sendable {
@@ -87,6 +110,15 @@ public struct EquityReport: Codable, Hashable, Sendable {
         var firstAnsweredAt: Date?
         var everAccepted: Bool
 
+        /// Counted in the loop-closure rate's denominator: not withdrawn before an answer, not entered in error.
+        var countsForClosure: Bool {
+            !(status == .cancelled && firstAnsweredAt == nil) && status != .enteredInError
+        }
+
+        var closed: Bool {
+            [.rejected, .completed, .failed].contains(status) || (status == .cancelled && firstAnsweredAt != nil)
+        }
+
         var outcome: String {
             switch status {
             case .completed: "completed"
@@ -125,6 +157,25 @@ public struct EquityReport: Codable, Hashable, Sendable {
             let cells = Self.suppress(keys.map { tallies[$0]!.cells() }, total: total)
             return Breakdown(dimension: dimension, rows: zip(keys, cells).map { Self.row($0, $1, medianOf: tallies[$0]!) })
         }
+        loopClosureByWeek = Self.weeks(referrals, from: from, to: to)
+    }
+
+    static func weeks(_ referrals: [Referral], from: Date, to: Date) -> [WeekPoint] {
+        let week = 7.0 * 86_400
+        let count = max(1, Int((to.timeIntervalSince(from) / week).rounded(.up)))
+        var points: [WeekPoint] = []
+        for domain in NeedDomain.allCases {
+            for w in 0..<min(count, 60) {
+                let start = from.addingTimeInterval(Double(w) * week)
+                let sent = referrals.filter { $0.domains.contains(domain) && $0.requestedAt >= start && $0.requestedAt < start.addingTimeInterval(week) }
+                guard !sent.isEmpty else { continue }
+                let counted = sent.filter(\.countsForClosure)
+                let shown = Set(counted.map(\.personID)).count >= minimumPeople
+                points.append(WeekPoint(needDomain: domain.rawValue, weekStart: start,
+                                        loopClosureRate: shown ? Double(counted.filter(\.closed).count) / Double(counted.count) : nil))
+            }
+        }
+        return points
     }
 
     /// A cell's count and the people behind it, with whether it is suppressed.
