@@ -81,6 +81,20 @@ import TrellisCore
     }
 
     @Test(arguments: AuditBackend.allCases)
+    func aServiceWhoseRecordWasRejectedIsKeptNotWithdrawn(_ backend: AuditBackend) async throws {
+        try await H.with(backend) { _, store in
+            _ = try await store.storeDirectory(Self.county(10), files: ["a.xml"], source: "bc211", replacement: Self.replace(), context: Self.admin)
+            var keeping = Self.replace()
+            keeping.keeping = ["svc-bc-09"]  // in the export, but its record was rejected this time
+            let snapshot = try await store.storeDirectory(Array(Self.county(10).prefix(8)), files: ["b.xml"], source: "bc211", replacement: keeping,
+                                                          context: Self.admin)
+            #expect(snapshot.changes == DirectoryChanges(unchanged: 8, withdrawn: 1))
+            let inForce = Set(try await store.storedServices().map(\.id))
+            #expect(inForce.contains("svc-bc-09") && !inForce.contains("svc-bc-08"))
+        }
+    }
+
+    @Test(arguments: AuditBackend.allCases)
     func withoutANamedSourceEachRecordsProviderIdIsReplaced(_ backend: AuditBackend) async throws {
         try await H.with(backend) { _, store in
             // The seed stored shelter, ips and clinic under their provenance source "test".

@@ -66,7 +66,9 @@ public struct DirectoryController: Sendable {
         var report = ReadingReport([fileReport], merged: merged)
         guard fileReport.fatal == nil, merged.serviceCount > 0 else { return (report, false) }
         let audit = access.audit(user, context, purpose: "operations")
-        let snapshot = try await store.storeDirectory(merged.sortedServices, files: [displayName], source: source, replacement: replacement, context: audit)
+        var kept = replacement
+        kept.keeping = fileReport.rejectedServiceIDs
+        let snapshot = try await store.storeDirectory(merged.sortedServices, files: [displayName], source: source, replacement: kept, context: audit)
         try await matching.reload(from: store)
         let changes = snapshot.changes ?? DirectoryChanges()
         report.stored = .init(database: "server", snapshot: snapshot.id, services: snapshot.serviceCount, source: snapshot.source,

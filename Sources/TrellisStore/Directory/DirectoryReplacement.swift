@@ -8,11 +8,16 @@ public struct DirectoryReplacement: Hashable, Sendable {
     public var replaceSource: Bool
     public var maxWithdrawalShare: Double
     public var allowMassWithdrawal: Bool
+    /// Services the files still hold but whose records were rejected (a broken record in a good
+    /// export): not withdrawn, as they did not leave the source.
+    public var keeping: Set<String>
 
-    public init(replaceSource: Bool, maxWithdrawalShare: Double = Self.defaultMaxWithdrawalShare, allowMassWithdrawal: Bool = false) {
+    public init(replaceSource: Bool, maxWithdrawalShare: Double = Self.defaultMaxWithdrawalShare, allowMassWithdrawal: Bool = false,
+                keeping: Set<String> = []) {
         self.replaceSource = replaceSource
         self.maxWithdrawalShare = maxWithdrawalShare
         self.allowMassWithdrawal = allowMassWithdrawal
+        self.keeping = keeping
     }
 
     /// Adds and updates; withdraws nothing.

@@ -31,7 +31,7 @@ extension SQLStore {
             if replacement.replaceSource {
                 let importing = Set(unique.map(\.id))
                 for (source, active) in Self.activeServices(in: stored, of: replacing) {
-                    let gone = active.filter { !importing.contains($0) }
+                    let gone = active.filter { !importing.contains($0) && !replacement.keeping.contains($0) }
                     guard replacement.permits(withdrawing: gone.count, of: active.count) else {
                         throw StoreError.massWithdrawal(source: source, withdrawing: gone.count, active: active.count,
                                                         maxShare: replacement.maxWithdrawalShare)

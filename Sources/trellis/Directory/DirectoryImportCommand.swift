@@ -54,8 +54,9 @@ struct DirectoryImportCommand: AsyncParsableCommand {
             let settings = try store.settings()
             let context = AuditContext(actor: StoreOptions.actor(by), purpose: "operations")
             let snapshot = try await store.withStore(settings) { store in
-                try await store.storeDirectory(merged.sortedServices, files: files, source: replacement.source,
-                                               replacement: replacement.replacement, context: context)
+                var kept = replacement.replacement
+                kept.keeping = reports.reduce(into: Set<String>()) { $0.formUnion($1.rejectedServiceIDs) }
+                return try await store.storeDirectory(merged.sortedServices, files: files, source: replacement.source, replacement: kept, context: context)
             }
             let changes = snapshot.changes ?? DirectoryChanges()
             report.stored = .init(database: settings.location.description, snapshot: snapshot.id, services: snapshot.serviceCount,
