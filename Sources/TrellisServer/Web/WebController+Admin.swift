@@ -66,7 +66,7 @@ extension WebController {
         } catch let refusal as StoreError {
             guard case .massWithdrawal = refusal else { throw refusal }
             // Refused with nothing changed: said on the page, next to the form, with the counts.
-            let summary: [String: Any] = ["imported": false, "file": DirectoryUploads.displayName(name), "format": "", "error": refusal.description]
+            let summary: [String: Any] = ["imported": false, "file": DirectoryUploads.displayName(name), "format": "refused", "error": refusal.description]
             return try await adminPage(context, extra: ["import": summary], status: .unprocessableContent)
         }
         let file = report.files.first
