@@ -40,7 +40,7 @@ struct DeliveryBenchmark {
         guard let port = await iterator.next() else { throw BenchFailure("the partner simulator did not start") }
 
         let services = BenchReferrals.services(count: 10, organizations: 10)
-        _ = try await store.storeDirectory(services, files: ["bench.json"], context: AuditContext(actor: "bench", purpose: "operations"))
+        _ = try await store.storeDirectory(services, files: ["bench.json"], source: nil, replacement: .addAndUpdate, context: AuditContext(actor: "bench", purpose: "operations"))
         let partners = try PartnerBook([0, 1].map { half in
             Partner(id: "partner-\(half)", organizations: (0..<5).map { "ORG-\(half * 5 + $0)" },
                     endpoint: URL(string: "http://127.0.0.1:\(port)/referrals")!, format: .fhirR4, signingSecrets: [secret])

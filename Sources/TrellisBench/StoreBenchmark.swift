@@ -32,7 +32,7 @@ struct StoreBenchmark {
 
     private func measureReferrals(_ store: any TrellisStore) async throws {
         let services = BenchReferrals.services(count: 50, organizations: 10)
-        _ = try await store.storeDirectory(services, files: ["bench.json"], context: AuditContext(actor: "bench", purpose: "operations"))
+        _ = try await store.storeDirectory(services, files: ["bench.json"], source: nil, replacement: .addAndUpdate, context: AuditContext(actor: "bench", purpose: "operations"))
         let capturedAt = Date().addingTimeInterval(-86_400)
         let clock = ContinuousClock()
         Figures.progress("\(backend.rawValue): \(referrals) referrals, three status changes each, \(concurrency) at a time")

@@ -10,7 +10,7 @@ struct TrellisBench {
     static func main() async throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
         let command = arguments.first ?? ""
-        guard ["match", "store", "deliver"].contains(command) else {
+        guard ["match", "store", "deliver", "reimport"].contains(command) else {
             print("""
             usage: trellis-bench match --directory FILE [--profiles N] [--seed S] [--show-slowest N]
               Builds the matching index from FILE and measures, on one core: index build time and
@@ -21,6 +21,10 @@ struct TrellisBench {
               on a fresh SQLite file or a fresh schema on the PostgreSQL server at URL; then appends
               audit records up to --audit-records (default 100000) and verifies the chain and its
               signed checkpoints.
+            usage: trellis-bench reimport [--backend sqlite|postgres] [--db URL] [--services N]
+              Stores N services (default 100000) as a source's first import, then the same source again with
+              2 % of them changed and 1 % gone, replacing the source (the gone ones withdrawn): time and
+              peak resident memory of each.
             usage: trellis-bench deliver [--backend sqlite|postgres] [--db URL] [--referrals N] [--concurrency C]
               Delivers N referrals (default 5000) over libcurl to the partner simulator on 127.0.0.1, C in flight
               (default 8): once from a full queue (referrals per second), once created while the worker runs
@@ -38,6 +42,11 @@ struct TrellisBench {
             let backend = StoreBenchmark.Backend(rawValue: option("--backend") ?? "sqlite") ?? .sqlite
             try await DeliveryBenchmark(backend: backend, url: option("--db"), referrals: option("--referrals").flatMap(Int.init) ?? 5_000,
                                         concurrency: option("--concurrency").flatMap(Int.init) ?? 8).run()
+            return
+        }
+        if command == "reimport" {
+            let backend = StoreBenchmark.Backend(rawValue: option("--backend") ?? "sqlite") ?? .sqlite
+            try await ReimportBenchmark(backend: backend, url: option("--db"), services: option("--services").flatMap(Int.init) ?? 100_000).run()
             return
         }
         if command == "store" {

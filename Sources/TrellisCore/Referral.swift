@@ -29,11 +29,16 @@ public struct Referral: Codable, Hashable, Sendable, Identifiable {
     public var note: String?
     /// Every change, oldest first (present when the referral is read in full).
     public var history: [ReferralStatusChange]?
+    /// The service was withdrawn from the directory after the referral was made (a later import no
+    /// longer held it): the tracker flags an open referral to it. True or absent (nil), so the JSON
+    /// of a referral to a service in force is as before.
+    public var serviceWithdrawn: Bool?
 
     public init(id: String, status: ReferralStatus, serviceID: String, organizationID: String, personRef: String,
                 consentID: String, needDomains: [NeedDomain], createdAt: Date, createdBy: String, requestedAt: Date? = nil,
                 respondBy: Date? = nil, firstAnsweredAt: Date? = nil, updatedAt: Date, version: Int = 1, note: String? = nil,
-                history: [ReferralStatusChange]? = nil, referrerOrganizationID: String? = nil) {
+                history: [ReferralStatusChange]? = nil, referrerOrganizationID: String? = nil, serviceWithdrawn: Bool = false) {
+        self.serviceWithdrawn = serviceWithdrawn ? true : nil
         self.id = id
         self.status = status
         self.serviceID = serviceID
@@ -53,6 +58,11 @@ public struct Referral: Codable, Hashable, Sendable, Identifiable {
         self.referrerOrganizationID = referrerOrganizationID
     }
 
+    /// Its service was withdrawn and the agency has not closed it: the tracker's flag.
+    public var isOpenToWithdrawnService: Bool {
+        serviceWithdrawn == true && !status.isFinal
+    }
+
     /// Still waiting for the agency's first answer after its deadline.
     public func isOverdue(at now: Date) -> Bool {
         status == .requested && (respondBy.map { now >= $0 } ?? false)
@@ -63,7 +73,7 @@ public struct Referral: Codable, Hashable, Sendable, Identifiable {
         case serviceID = "service_id", organizationID = "organization_id", personRef = "person_ref"
         case consentID = "consent_id", needDomains = "need_domains", createdAt = "created_at", createdBy = "created_by"
         case requestedAt = "requested_at", respondBy = "respond_by", firstAnsweredAt = "first_answered_at"
-        case updatedAt = "updated_at", referrerOrganizationID = "referrer_organization_id"
+        case updatedAt = "updated_at", referrerOrganizationID = "referrer_organization_id", serviceWithdrawn = "service_withdrawn"
     }
 }
 

@@ -30,6 +30,12 @@ public struct DirectoryStatistics: DirectorySink {
                                         hasCapacity: !(service.capacity?.isEmpty ?? true))
     }
 
+    /// Services as stored (no organization records): their organizations are counted from the services.
+    public mutating func add(stored services: [Service]) {
+        for service in services { add(service) }
+        organizations += Set(services.map(\.organizationID)).count
+    }
+
     public var services: Int { summaries.count }
 
     public var byDomain: [NeedDomain: Int] {

@@ -54,6 +54,8 @@ extension APIError {
         case .replayedMessage: self.init(.conflict, code: "replay", error.description)
         case .noRecipient: self.init(.unprocessableContent, code: "no_recipient", error.description)
         case .undecryptable: self.init(.internalServerError, code: "internal", "stored data could not be opened; an administrator has been told")
+        case .massWithdrawal: self.init(.unprocessableContent, code: "mass_withdrawal", error.description, field: "allow_mass_withdrawal")
+        case .serviceWithdrawn: self.init(.unprocessableContent, code: "service_withdrawn", error.description, field: "service_id")
         }
     }
 }

@@ -14,6 +14,16 @@ import TrellisCore
         #expect(merged.services.count == 4)
     }
 
+    /// A record rejected with its key is still in the export: a full import must keep its service.
+    @Test func aRejectedRecordWithAKeyNamesTheServiceItWouldHaveBeen() throws {
+        let (report, sink) = Fixture.read("airs-rejects.xml")
+        let source = try #require(report.source)
+        #expect(report.rejectedServiceIDs == [StableID.service(source: source, key: "360104")])
+        // The same id the record gets when it reads well.
+        let read = try #require(sink.services.first { $0.provenance.recordKey == "360103" })
+        #expect(read.id == StableID.service(source: source, key: "360103"))
+    }
+
     @Test func formatsMixAndDomainsAreCounted() {
         var merged = DirectoryImport(keepsServices: false)
         let reader = DirectoryReader(taxonomy: Fixture.taxonomy)

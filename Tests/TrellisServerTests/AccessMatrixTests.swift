@@ -23,6 +23,8 @@ import TrellisTestSupport
         (.partner42, "POST", "/v1/referrals", 403),
         (.caseworkerA, "GET", "/v1/reports/loop-closure", 403), (.supervisorA, "GET", "/v1/reports/loop-closure", 200),
         (.admin, "GET", "/v1/reports/loop-closure", 200), (.partner42, "GET", "/v1/reports/loop-closure", 403),
+        (.caseworkerA, "GET", "/v1/reports/equity", 403), (.supervisorA, "GET", "/v1/reports/equity", 200),
+        (.admin, "GET", "/v1/reports/equity", 200), (.partner42, "GET", "/v1/reports/equity", 403),
         (.caseworkerA, "GET", "/v1/audit", 403), (.supervisorA, "GET", "/v1/audit", 403), (.partner42, "GET", "/v1/audit", 403),
         (.admin, "GET", "/v1/audit", 200), (.supervisorA, "GET", "/v1/audit/verify", 403), (.admin, "GET", "/v1/audit/verify", 200),
         (.caseworkerA, "POST", "/v1/directories", 403), (.supervisorA, "POST", "/v1/directories", 403),

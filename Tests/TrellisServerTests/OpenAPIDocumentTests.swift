@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import TrellisCore
+import TrellisDirectory
 import TrellisServer
 import TrellisStore
 import TrellisTestSupport
@@ -28,6 +29,10 @@ import TrellisTestSupport
         var settings = APIFixture.settings(matcher: F.matcher)
         settings.matching = fixture.matching
         settings.openAPIDocument = Self.document
+        // Uploads on, as in APIFixture.app(), so a directory upload's answers are recorded too.
+        settings.reader = DirectoryReader(taxonomy: try TaxonomyMap(json: Data(contentsOf: DeliveryFixtures.repository.appendingPathComponent("config/taxonomy-map.json"))))
+        settings.uploadSpool = fixture.rig.folder.path
+        settings.uploadLimitBytes = 4 * 1_024 * 1_024
         let app = try await buildApplication(settings: settings, store: fixture.store, logger: LoopbackServer.logger)
         try await app.test(.router) { client in
             var count = 0
@@ -67,12 +72,20 @@ import TrellisTestSupport
             try await record(.post, "/v1/referrals/\(existing)/cancel", .caseworkerA, ByteBuffer(string: "{}"))
             try await record(.get, "/v1/reports/loop-closure", .supervisorA)
             try await record(.get, "/v1/reports/loop-closure", .caseworkerA)
+            try await record(.get, "/v1/reports/equity", .supervisorA)
+            try await record(.get, "/v1/reports/equity?format=csv", .supervisorA)
+            try await record(.get, "/v1/reports/equity?format=xlsx", .supervisorA)
+            try await record(.get, "/v1/reports/equity", .caseworkerA)
             try await record(.get, "/v1/audit?limit=3", .admin)
             try await record(.get, "/v1/audit/verify", .admin)
             try await record(.get, "/metrics", nil)
             try await record(.get, "/metrics", .caseworkerA)
             try await record(.get, "/metrics", .admin)
             try await record(.post, "/v1/referrals", .caseworkerA, try F.referralBody(capturedAt: Date().addingTimeInterval(-40 * 86_400)))
+            let county = ByteBuffer(data: try DirectoryRouteTests.sampleHSDS)
+            try await record(.post, "/v1/directories?name=county.json&source=test&replace_source=true", .admin, county)
+            try await record(.post, "/v1/directories?name=county.json&source=test&replace_source=true&allow_mass_withdrawal=true", .admin, county)
+            try await record(.get, "/v1/referrals/\(existing)", .caseworkerA)
             try await record(.get, "/v2/nothing", nil)
             let served = try await client.execute(uri: "/openapi.yaml", method: .get)
             #expect(Data(buffer: served.body) == FileManager.default.contents(atPath: Self.document))

@@ -33,7 +33,7 @@ import TrellisTestSupport
                 _ = reader.read(path: repository.appendingPathComponent("config/directories/\(file)").path, into: &merged)
             }
             let setup = AuditContext(actor: "admin-1", purpose: "operations")
-            _ = try await rig.store.storeDirectory(merged.sortedServices, files: ["riverbend"], context: setup)
+            _ = try await rig.store.storeDirectory(merged.sortedServices, files: ["riverbend"], source: nil, replacement: .addAndUpdate, context: setup)
             try await rig.receiveEverywhere()
             let hash = Self.passwordHash
             for (id, role) in [("cw-1", UserAccount.Role.caseworker), ("sup-1", .supervisor), ("admin-1", .admin), ("ag-1", .agency)] {

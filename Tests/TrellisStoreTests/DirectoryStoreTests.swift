@@ -15,7 +15,7 @@ import TrellisCore
             renamed.name = "Lantern House night shelter"
             renamed.capacity = Capacity(available: 3, maximum: 40, updated: CalendarDay(year: 2026, month: 11, day: 21))
             let many = (0..<1_200).map { H.service("svc-gen-\($0)", "ORG-GEN-\($0 % 7)", NeedCategory(.peerSupport, nil)) }
-            let snapshot = try await store.storeDirectory(many + [H.shelter, renamed], files: ["a.xml", "b.json"], context: AuditContext(actor: "admin-1"))
+            let snapshot = try await store.storeDirectory(many + [H.shelter, renamed], files: ["a.xml", "b.json"], source: nil, replacement: .addAndUpdate, context: AuditContext(actor: "admin-1"))
             #expect(snapshot.serviceCount == 1_201)
             let latest = try #require(try await store.latestSnapshot())
             #expect(latest.id == snapshot.id && latest.serviceCount == 1_201 && latest.files == ["a.xml", "b.json"] && latest.actor == "admin-1")

@@ -114,7 +114,7 @@ final class StoreHarness: @unchecked Sendable {
 
     static func seed(_ store: any TrellisStore, recipients: Bool = true) async throws {
         let admin = AuditContext(actor: "admin-1", purpose: "operations")
-        _ = try await store.storeDirectory([shelter, ips, clinic], files: ["test.json"], context: admin)
+        _ = try await store.storeDirectory([shelter, ips, clinic], files: ["test.json"], source: nil, replacement: .addAndUpdate, context: admin)
         guard recipients else { return }
         for service in [shelter, ips, clinic] {
             let name = service.organizationID.lowercased()

@@ -26,7 +26,7 @@ public struct DeliveryRig: Sendable {
         }
         let rig = DeliveryRig(folder: folder, store: store)
         if directory {
-            _ = try await store.storeDirectory(services, files: ["test.json"], context: AuditContext(actor: "admin-1", purpose: "operations"))
+            _ = try await store.storeDirectory(services, files: ["test.json"], source: nil, replacement: .addAndUpdate, context: AuditContext(actor: "admin-1", purpose: "operations"))
             try await rig.receiveEverywhere()
         }
         return rig

@@ -10,7 +10,8 @@ keyboard, reads the matches with and without faith-based opt-in, refers the pers
 housing match with only some consent categories, checks the disclosure preview, sends, waits for the
 simulated agency to accept, finds the referral in the tracker and filters it, and is refused /admin
 and /dashboard; a supervisor opens the dashboard; an administrator uploads a directory and verifies
-the audit trail. Every page is checked for labelled fields, same-origin resources, a CSRF field in
+the audit trail, then re-uploads the referred service's source as a full export without it, and the
+case worker's tracker flags the open referral to the withdrawn service. Every page is checked for labelled fields, same-origin resources, a CSRF field in
 every POST form and JavaScript errors, and screenshotted as NN-name.png in --out; a failure names the
 step and the page, and saves the page's source beside its screenshot.
 
@@ -872,6 +873,7 @@ class Flow:
             referral = self.path().rsplit("/", 1)[1]
             self.checked_page("referral")
             self.log(f"  referral {referral}")
+            self.referred = (referral, service)
             self.one("#referral-status")
             self.one("ol#timeline")
 
@@ -1115,6 +1117,57 @@ class Flow:
                   f"#audit-verdict reads {text!r}")
         self.sign_out("admin", "/admin")
 
+    def without_referred_service(self):
+        """The referred service's directory file with that service's record left out, and its source."""
+        referral, service = self.referred
+        con = sqlite3.connect(str(self.db))
+        try:
+            row = con.execute("SELECT document FROM directory_service WHERE id = ?", (service,)).fetchone()
+        finally:
+            con.close()
+        check(row, f"the referred service {service} is not in the stored directory")
+        provenance = json.loads(row[0])["provenance"]
+        key, source = provenance["record_key"], provenance["source"]
+        if provenance["format"] == "hsds":
+            records = json.loads((REPO / "config/directories/riverbend.hsds.json").read_text())
+            kept = [r for r in records if r.get("id") != key]
+            check(len(kept) == len(records) - 1, f"record {key} is not in riverbend.hsds.json")
+            path = self.scratch / "riverbend-without-one.json"
+            path.write_text(json.dumps(kept))
+        else:
+            xml = (REPO / "config/directories/riverbend.airs.xml").read_text()
+            pattern = re.compile(r"<SiteService\b(?:(?!</SiteService>).)*?<Key>" + re.escape(key) + r"</Key>.*?</SiteService>\s*", re.S)
+            cut, count = pattern.subn("", xml, count=1)
+            check(count == 1, f"SiteService {key} is not in riverbend.airs.xml")
+            path = self.scratch / "riverbend-without-one.xml"
+            path.write_text(cut)
+        return path, source
+
+    def withdrawal(self):
+        referral, service = self.referred
+        path, source = self.without_referred_service()
+        self.sign_in("admin")
+        with self.step("admin: a full re-upload of the source withdraws the referred service"):
+            self.visit("/admin", "admin-before-withdrawal")
+            form = self.one("form#directory-upload")
+            self.type_into("form#directory-upload input#directory-source", source)
+            self.set_checkbox("form#directory-upload input#replace-source", True)
+            self.one("input#directory-file", form).send_keys(str(path))
+            self.click_and_load(self.one("button#upload-button", form), "button#upload-button", timeout=60)
+            self.wait(lambda d: d.find_elements("css selector", "section#import-report"), 10, "no section#import-report after the full re-upload")
+            self.checked_page("admin-withdrawal-report")
+            report = self.text_of(self.one("section#import-report"))
+            check(re.search(r"\b1 withdrawn\b", report), f"section#import-report reads {report!r}, expected 1 withdrawn")
+        self.sign_out("admin", "/admin")
+        self.sign_in("caseworker")
+        with self.step("case worker: the tracker flags the open referral to the withdrawn service"):
+            self.visit("/referrals", "tracker-withdrawn")
+            row = self.tracker_row(referral)
+            check(row is not None, f"referral {referral} is not in the tracker")
+            check(row.get_attribute("data-service-withdrawn") == "true", f"the tracker row of {referral} carries no withdrawn flag")
+            check("withdrawn" in self.text_of(row), f"the tracker row of {referral} does not say the service was withdrawn")
+        self.sign_out("caseworker", "/referrals")
+
     # -- running it --------------------------------------------------------------------------------
 
     def main(self):
@@ -1125,6 +1178,7 @@ class Flow:
         self.inbox_agency()
         self.supervisor()
         self.admin()
+        self.withdrawal()
 
     def report_failure(self, message):
         url = self.current_url()

@@ -59,3 +59,12 @@ public struct FileReport: Sendable {
         for code in codes { unmappedCodes[code, default: 0] += 1 }
     }
 }
+
+extension FileReport {
+    /// The ids of the services whose records this file holds but rejected, where the rejection names
+    /// the record's key: a full import keeps them rather than withdraw them.
+    public var rejectedServiceIDs: Set<String> {
+        guard let source else { return [] }
+        return Set(rejected.compactMap { $0.recordKey.map { StableID.service(source: source, key: $0) } })
+    }
+}

@@ -52,11 +52,36 @@ public struct ReadingReport: Encodable, Sendable {
         public var database: String
         public var snapshot: Int64
         public var services: Int
+        /// The source the services were stored under (nil: each record's own provider id).
+        public var source: String?
+        public var replacedSource: Bool
+        /// What the import changed in the stored directory.
+        public var added: Int
+        public var updated: Int
+        public var unchanged: Int
+        public var withdrawn: Int
 
-        public init(database: String, snapshot: Int64, services: Int) {
+        public init(database: String, snapshot: Int64, services: Int, source: String? = nil, replacedSource: Bool = false,
+                    added: Int = 0, updated: Int = 0, unchanged: Int = 0, withdrawn: Int = 0) {
             self.database = database
             self.snapshot = snapshot
             self.services = services
+            self.source = source
+            self.replacedSource = replacedSource
+            self.added = added
+            self.updated = updated
+            self.unchanged = unchanged
+            self.withdrawn = withdrawn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case database, snapshot, services, source, added, updated, unchanged, withdrawn
+            case replacedSource = "replaced_source"
+        }
+
+        /// "12 added, 3 updated, 980 unchanged, 2 withdrawn".
+        public var changeSummary: String {
+            "\(added) added, \(updated) updated, \(unchanged) unchanged, \(withdrawn) withdrawn"
         }
     }
 

@@ -6,7 +6,9 @@ public import TrellisStore
 
 /// `GET /v1/reports/loop-closure?from&to`: how each agency answered. A supervisor sees the referrals
 /// their organization made; an administrator all of them (or one referring organization's, with
-/// `organization`). Counts only: no person's data.
+/// `organization`). Counts only: no person's data. `GET /v1/reports/equity?from&to[&format=csv]`: the
+/// same referrals broken down by need domain, language, interpreter, age band and urgency, small
+/// cells suppressed (`EquityReport`), as JSON or CSV.
 public struct ReportController: Sendable {
     let store: any ReferralRepository & PartnerRepository
     let access: AccessControl
@@ -23,6 +25,15 @@ public struct ReportController: Sendable {
             let referrer = user.role == .admin ? request.uri.text("organization") : user.organizationID
             let report = try await store.loopClosureReport(from: period.from, to: period.to, now: Date(), referrerOrganizationID: referrer)
             return try JSONResponse.encode(.ok, report)
+        }
+        group.get("/reports/equity") { request, context in
+            // Scoped as the loop-closure report: a supervisor's own organization's referrals; an administrator's all or one's.
+            let user = try await access.require(AccessControl.reporters, context, to: "read reports")
+            let period = try ReportPeriod(request.uri, parameters: ["from", "to", "organization", "format"])
+            let csv = try EquityCSV.wanted(request)
+            let referrer = user.role == .admin ? request.uri.text("organization") : user.organizationID
+            let report = try await store.equityReport(from: period.from, to: period.to, now: Date(), referrerOrganizationID: referrer)
+            return csv ? EquityCSV.response(report) : try JSONResponse.encode(.ok, report)
         }
     }
 }

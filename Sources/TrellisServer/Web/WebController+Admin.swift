@@ -25,8 +25,9 @@ extension WebController {
              "expires": t.expiresAt.map(Self.shortDate) ?? "never", "last_used": t.lastUsedAt.map(Self.shortDate) ?? "-"] as [String: Any]
         }
         if let snapshot = try await store.latestSnapshot() {
+            let changes = snapshot.changes.map { "\($0.added) added, \($0.updated) updated, \($0.unchanged) unchanged, \($0.withdrawn) withdrawn" }
             values["snapshot"] = ["id": snapshot.id, "services": snapshot.serviceCount, "imported_at": Self.shortDate(snapshot.importedAt),
-                                  "files": snapshot.files.joined(separator: ", ")] as [String: Any]
+                                  "files": snapshot.files.joined(separator: ", "), "source": snapshot.source ?? "", "changes": changes ?? ""] as [String: Any]
         }
         values["roles"] = UserAccount.Role.allCases.filter { $0 != .partner }.map(\.rawValue)
         values["feeds"] = feeds.all.map { feed in
@@ -35,6 +36,10 @@ extension WebController {
              "last_error_at": feed.lastErrorAt.map(Self.shortDate) ?? "", "services": feed.services.map(String.init) ?? "-"] as [String: Any]
         }
         values["has_feeds"] = !feeds.all.isEmpty
+        let rejected = try await store.rejectedServices(since: Date().addingTimeInterval(-90 * 86_400), moreThan: Self.rejectionThreshold)
+        values["rejected_organizations"] = Self.rejectedValues(rejected)
+        values["no_rejected"] = rejected.isEmpty
+        values["rejection_threshold"] = Self.rejectionThreshold
         values["upload_limit_mb"] = (uploads?.limitBytes ?? 0) / (1_024 * 1_024)
         values["uploads_enabled"] = uploads != nil && matching != nil
         return pages.render("admin", values, title: "Administration", context: context, status: status)
@@ -52,12 +57,25 @@ extension WebController {
         }
         let path = uploads.spoolPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        // The form's CSRF token comes before its file, and is checked before the file is spooled.
+        // The form's CSRF token (and its source and replace choices) come before its file, and are checked before the file is spooled.
+        let before = FormFieldsBox()
         let name = try await MultipartSpool.spool(request.body, boundary: boundary, field: "file", to: path, limit: uploads.limitBytes) { fields in
             try verifyCSRF(fields["csrf"], context)
+            before.fields = fields
         }
+        let source = before.fields["source"]?.trimmingCharacters(in: .whitespacesAndNewlines).nonBlank
+        let replacement = DirectoryReplacement(replaceSource: before.fields["replace_source"] != nil,
+                                               allowMassWithdrawal: before.fields["allow_mass_withdrawal"] != nil)
         let importer = DirectoryController(store: store, auditLog: store.audit, matching: matching, uploads: uploads)
-        let (report, imported) = try await importer.importSpooled(path: path, name: name, user: user, context: context)
+        let report: ReadingReport, imported: Bool
+        do {
+            (report, imported) = try await importer.importSpooled(path: path, name: name, source: source, replacement: replacement, user: user, context: context)
+        } catch let refusal as StoreError {
+            guard case .massWithdrawal = refusal else { throw refusal }
+            // Refused with nothing changed: said on the page, next to the form, with the counts.
+            let summary: [String: Any] = ["imported": false, "file": DirectoryUploads.displayName(name), "format": "refused", "error": refusal.description]
+            return try await adminPage(context, extra: ["import": summary], status: .unprocessableContent)
+        }
         let file = report.files.first
         let summary: [String: Any] = [
             "imported": imported, "file": file?.path ?? "upload", "format": file?.format ?? "unknown", "services": report.services,
@@ -68,6 +86,7 @@ extension WebController {
                 return row
             },
             "stored": report.stored?.services ?? 0,
+            "changes": report.stored?.changeSummary ?? "",
         ]
         return try await adminPage(context, extra: ["import": summary], status: imported ? .ok : .unprocessableContent)
     }
@@ -85,6 +104,11 @@ extension WebController {
         if case .broken = verdict { context.logger.critical("audit chain verification failed", metadata: ["audit.sequence": "\(verdict)"]) }
         return try await adminPage(context, extra: ["audit_verdict": text])
     }
+}
+
+/// The form fields that came before the file part of an upload, kept from the spool's check.
+private final class FormFieldsBox: @unchecked Sendable {
+    var fields: [String: String] = [:]
 }
 
 extension WebController {

@@ -17,6 +17,9 @@ extension WebController {
         let percent: (Double?) -> String = { $0.map { String(format: "%.0f%%", $0 * 100) } ?? "–" }
         let hours: (Double?) -> String = { $0.map { String(format: "%.1f", $0) } ?? "–" }
         let health = matching?.catalog.health
+        let equityPeriod = ReportPeriod(from: Date().addingTimeInterval(-Self.equityDays * 86_400))
+        let equity = try await store.equityReport(from: equityPeriod.from, to: equityPeriod.to, now: Date(), referrerOrganizationID: referrer)
+        let rejected = try await store.rejectedServices(since: Date().addingTimeInterval(-90 * 86_400), moreThan: Self.rejectionThreshold)
         let values: [String: Any] = [
             "from": Self.shortDate(period.from), "to": Self.shortDate(period.to), "scope": referrer ?? "all organizations",
             "chart": LoopClosureChart.svg(report.agencies),
@@ -36,7 +39,47 @@ extension WebController {
                  "stale_examples": h.staleExamples.map { ["name": $0.name, "id": $0.serviceID, "verified": $0.lastVerified ?? "never"] },
                  "capacity_examples": h.withoutCapacityExamples.map { ["name": $0.name, "id": $0.serviceID] }] as [String: Any]
             } ?? [:],
+            "equity": Self.equityValues(equity),
+            "trend": LoopClosureTrendChart.svg(equity.loopClosureByWeek, from: equity.from, to: equity.to),
+            "equity_from": Self.shortDate(equity.from),
+            "rejected_organizations": Self.rejectedValues(rejected), "no_rejected": rejected.isEmpty,
+            "rejection_threshold": Self.rejectionThreshold,
         ]
         return pages.render("dashboard", values, title: "Dashboard", context: context)
+    }
+
+    /// The equity section covers a quarter: a month holds too few people per group to show much.
+    static let equityDays = 90.0
+    /// Services rejected for no capacity or not eligible more than this many times in 90 days are listed.
+    static let rejectionThreshold = 3
+
+    /// `GET /dashboard/equity.csv`: the dashboard's equity table as the API's CSV, for the same people.
+    func equityCSV(_ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require(AccessControl.reporters, context, to: "read reports")
+        let period = ReportPeriod(from: Date().addingTimeInterval(-Self.equityDays * 86_400))
+        let referrer = user.role == .admin ? nil : user.organizationID
+        return EquityCSV.response(try await store.equityReport(from: period.from, to: period.to, now: Date(), referrerOrganizationID: referrer))
+    }
+
+    static func equityValues(_ report: EquityReport) -> [[String: Any]] {
+        let titles = ["need_domain": "Need domain", "preferred_language": "Preferred language", "interpreter_needed": "Interpreter needed",
+                      "age_band": "Age band", "urgency": "Urgency"]
+        func row(_ r: EquityReport.Row) -> [String: Any] {
+            ["group": r.group, "referrals": r.referrals.description, "accepted": r.accepted.description,
+             "rate": r.acceptanceRate.map { String(format: "%.0f%%", $0 * 100) } ?? "–",
+             "hours": r.medianHoursToAnswer.map { String(format: "%.1f", $0) } ?? "–",
+             "outcomes": EquityReport.outcomes.map { ["value": r.outcomes[$0]?.description ?? ""] }]
+        }
+        return report.breakdowns.map { b in
+            ["dimension": b.dimension, "title": titles[b.dimension] ?? b.dimension, "rows": b.rows.map(row), "overall": row(report.overall)] as [String: Any]
+        }
+    }
+
+    static func rejectedValues(_ rejected: [RejectedService]) -> [[String: Any]] {
+        RejectedServiceGroups.organizations(rejected).map { o in
+            ["id": o.id, "name": o.name ?? o.id, "services": o.services.map { s in
+                ["id": s.serviceID, "name": s.serviceName ?? s.serviceID, "no_capacity": s.noCapacity, "not_eligible": s.notEligible] as [String: Any]
+            }] as [String: Any]
+        }
     }
 }

@@ -95,12 +95,18 @@ extension WebController {
         let found = try await store.referrals(query.filter, context: access.audit(user, context))
         let now = Date()
         let directory = matching?.catalog
+        // A withdrawn service is no longer in the catalog: its name is read from the store, which keeps it.
+        var withdrawnNames: [String: String] = [:]
+        for id in Set(found.prefix(200).filter { $0.serviceWithdrawn == true }.map(\.serviceID)) {
+            withdrawnNames[id] = try await store.service(id: id)?.name
+        }
         let rows: [[String: Any]] = found.prefix(200).map { referral in
             [
                 "id": referral.id, "status": referral.status.rawValue, "person_ref": referral.personRef,
-                "service": directory?.name(of: referral.serviceID) ?? referral.serviceID, "agency": referral.organizationID,
+                "service": directory?.name(of: referral.serviceID) ?? withdrawnNames[referral.serviceID] ?? referral.serviceID,
+                "agency": referral.organizationID,
                 "created": Self.shortDate(referral.createdAt), "respond_by": referral.respondBy.map(Self.shortDate) ?? "",
-                "overdue": referral.isOverdue(at: now),
+                "overdue": referral.isOverdue(at: now), "service_withdrawn": referral.isOpenToWithdrawnService,
             ]
         }
         let agencies = Set(found.map(\.organizationID)).union(query.filter.organizationID.map { [$0] } ?? []).sorted()
@@ -121,8 +127,8 @@ extension WebController {
         let now = Date()
         var values: [String: Any] = [
             "id": referral.id, "status": referral.status.rawValue, "person_ref": referral.personRef,
-            "service": matching?.catalog.name(of: referral.serviceID) ?? referral.serviceID, "agency": referral.organizationID,
-            "overdue": referral.isOverdue(at: now), "respond_by": referral.respondBy.map(Self.shortDate) ?? "", "version": referral.version,
+            "service": try await serviceName(referral.serviceID), "agency": referral.organizationID,
+            "overdue": referral.isOverdue(at: now), "service_withdrawn": referral.isOpenToWithdrawnService, "respond_by": referral.respondBy.map(Self.shortDate) ?? "", "version": referral.version,
             "timeline": (referral.history ?? []).map { change in
                 var row: [String: Any] = ["at": Self.shortDate(change.at), "from": change.from?.rawValue ?? "new", "to": change.to.rawValue,
                                           "actor": change.actor, "party": change.party.rawValue, "source": change.source.rawValue]
@@ -138,6 +144,12 @@ extension WebController {
         ]
         if let message { values["message"] = message }
         return pages.render("referral", values, title: "Referral \(referral.id)", context: context)
+    }
+
+    /// The service's name from the catalog, or from the store for one withdrawn since (or its id).
+    private func serviceName(_ id: String) async throws -> String {
+        if let name = matching?.catalog.name(of: id) { return name }
+        return try await store.service(id: id)?.name ?? id
     }
 
     func cancel(_ id: String, _ request: Request, _ context: TrellisRequestContext) async throws -> Response {

@@ -38,6 +38,7 @@ struct WebController: Sendable {
         pages.post("/inbox/capacity/:id") { request, context in try await reportCapacityFromInbox(try context.parameters.require("id"), request, context) }
         pages.post("/inbox/:id/answer") { request, context in try await answerFromInbox(try context.parameters.require("id"), request, context) }
         pages.get("/dashboard") { _, context in try await dashboard(context) }
+        pages.get("/dashboard/equity.csv") { _, context in try await equityCSV(context) }
         pages.get("/admin") { _, context in try await adminPage(context, extra: [:]) }
         pages.post("/admin/directories") { request, context in try await adminUpload(request, context) }
         pages.post("/admin/audit/verify") { request, context in try await adminVerify(request, context) }

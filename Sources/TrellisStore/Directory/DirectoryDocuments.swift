@@ -30,3 +30,10 @@ extension DirectoryDocuments {
         return unique
     }
 }
+
+extension DirectoryDocuments {
+    /// The provider id in a stored document's provenance (the migration that names each service's source).
+    static func provenanceSource(_ document: String) throws -> String {
+        try JSONDecoder().decode(Service.self, from: Data(document.utf8)).provenance.source
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -235,6 +236,46 @@ enum PostgresSchema {
                 reported_by text NOT NULL)
             """,
         ])
+        migrator.register(DirectorySources.migrationName, [
+            "ALTER TABLE directory_service ADD COLUMN source text",
+            "ALTER TABLE directory_service ADD COLUMN fingerprint text",
+            "ALTER TABLE directory_service ADD COLUMN withdrawn_at timestamptz",
+            "CREATE INDEX directory_service_source ON directory_service(source)",
+            "ALTER TABLE directory_snapshot ADD COLUMN source text",
+            "ALTER TABLE directory_snapshot ADD COLUMN replaced_source boolean NOT NULL DEFAULT false",
+            "ALTER TABLE directory_snapshot ADD COLUMN added integer",
+            "ALTER TABLE directory_snapshot ADD COLUMN updated integer",
+            "ALTER TABLE directory_snapshot ADD COLUMN unchanged integer",
+            "ALTER TABLE directory_snapshot ADD COLUMN withdrawn integer",
+        ]) { connection, logger in
+            // Services stored before sources were named belong to their record's own source.
+            var sources: [(String, String)] = []
+            for try await (id, document) in try await connection.query("SELECT id, document FROM directory_service", logger: logger).decode((String, String).self) {
+                sources.append((id, try DirectoryDocuments.provenanceSource(document)))
+            }
+            for (id, source) in sources {
+                try await connection.query("UPDATE directory_service SET source = \(source) WHERE id = \(id)", logger: logger)
+            }
+        }
+        migrator.register(ReferralProfileFacts.migrationName, [
+            "ALTER TABLE referral ADD COLUMN age_band text",
+            "ALTER TABLE referral ADD COLUMN primary_language text",
+            "ALTER TABLE referral ADD COLUMN interpreter_needed boolean",
+            "ALTER TABLE referral ADD COLUMN highest_urgency text",
+        ]) { connection, logger in
+            var facts: [(String, ReferralProfileFacts)] = []
+            let rows = try await connection.query("SELECT r.id, n.id, n.sealed_document FROM referral r JOIN needs_profile n ON n.id = r.profile_id",
+                                                  logger: logger).decode((String, String, Data).self)
+            for try await (referral, profile, sealed) in rows {
+                facts.append((referral, try ReferralProfileFacts(sealedProfile: sealed, profileID: profile, cipher: cipher)))
+            }
+            for (id, f) in facts {
+                try await connection.query("""
+                    UPDATE referral SET age_band = \(f.ageBand), primary_language = \(f.primaryLanguage), interpreter_needed = \(f.interpreterNeeded),
+                        highest_urgency = \(f.highestUrgency) WHERE id = \(id)
+                    """, logger: logger)
+            }
+        }
         return migrator
     }
 }

@@ -6,7 +6,8 @@ enum ReferralRows {
     /// The columns `referral(_:)` reads, by position.
     static let columns = """
         SELECT id, status, service_id, organization_id, person_ref, consent_id, need_domains, created_at, created_by,
-            requested_at, respond_by, first_answered_at, updated_at, version, referrer_organization_id
+            requested_at, respond_by, first_answered_at, updated_at, version, referrer_organization_id,
+            EXISTS (SELECT 1 FROM directory_service d WHERE d.id = referral.service_id AND d.withdrawn_at IS NOT NULL)
         """
 
     static func referral(_ row: any SQLRow) throws -> Referral {
@@ -16,7 +17,8 @@ enum ReferralRows {
         return Referral(id: id, status: status, serviceID: try row[2], organizationID: try row[3], personRef: try row[4], consentID: try row[5],
                         needDomains: domains.split(separator: ",").compactMap { NeedDomain(rawValue: String($0)) },
                         createdAt: try row[7], createdBy: try row[8], requestedAt: try row[9], respondBy: try row[10],
-                        firstAnsweredAt: try row[11], updatedAt: try row[12], version: try row[13], referrerOrganizationID: try row[14])
+                        firstAnsweredAt: try row[11], updatedAt: try row[12], version: try row[13], referrerOrganizationID: try row[14],
+                        serviceWithdrawn: try row[15])
     }
 
     static func referral(id: String, in session: any SQLSession) async throws -> Referral? {
@@ -111,6 +113,10 @@ enum ReferralRows {
         try await session.value("SELECT document FROM directory_service WHERE id = \(id)", as: String.self).map {
             try JSONDecoder().decode(Service.self, from: Data($0.utf8))
         }
+    }
+
+    static func isWithdrawn(serviceID: String, in session: any SQLSession) async throws -> Bool {
+        try await session.firstRow("SELECT 1 FROM directory_service WHERE id = \(serviceID) AND withdrawn_at IS NOT NULL") != nil
     }
 
     /// The partner answering for an organization (its plain document: no secrets), when one does.

@@ -26,6 +26,7 @@ extension SQLStore {
             }
         }
         guard let service = try await ReferralRows.service(id: request.serviceID, in: session) else { throw StoreError.serviceNotFound(request.serviceID) }
+        if try await ReferralRows.isWithdrawn(serviceID: service.id, in: session) { throw StoreError.serviceWithdrawn(service.id) }
         try ReferralRules.checkConsent(request.consent, for: service, at: context.now)
         // Refused now, naming the organization, rather than failing later in the outbox.
         let recipient = try await ReferralRows.partner(answeringFor: service.organizationID, in: session)
@@ -49,14 +50,16 @@ extension SQLStore {
                     \(consent.capturedBy), \(consent.capturedAt), \(consent.expiresAt))
             """)
         let note = try request.note?.nonBlank.map { try cipher.seal($0, owner: referral.id, field: "note") }
+        let facts = ReferralProfileFacts(request.profile)
         try await session.execute("""
             INSERT INTO referral (id, status, service_id, organization_id, person_id, person_ref, profile_id, consent_id,
                 need_domains, created_at, created_by, requested_at, respond_by, updated_at, version, sealed_note, referrer_organization_id, request_key,
-                delivery_channel)
+                delivery_channel, age_band, primary_language, interpreter_needed, highest_urgency)
             VALUES (\(referral.id), \(referral.status.rawValue), \(referral.serviceID), \(referral.organizationID), \(person),
                     \(referral.personRef), \(profileID), \(ids.consent), \(referral.needDomains.map(\.rawValue).joined(separator: ",")),
                     \(referral.createdAt), \(referral.createdBy), \(referral.requestedAt), \(referral.respondBy), \(referral.updatedAt),
-                    \(referral.version), \(note), \(referral.referrerOrganizationID), \(request.requestKey), \(channel.rawValue))
+                    \(referral.version), \(note), \(referral.referrerOrganizationID), \(request.requestKey), \(channel.rawValue),
+                    \(facts.ageBand), \(facts.primaryLanguage), \(facts.interpreterNeeded), \(facts.highestUrgency))
             """)
         try await ReferralRows.insert(change, for: referral.id, in: session)
         // An inbox partner's referral is in its inbox from now on: nothing to send but a notice that it waits.

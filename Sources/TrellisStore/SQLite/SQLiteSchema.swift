@@ -221,6 +221,38 @@ enum SQLiteSchema {
                     reported_by TEXT NOT NULL);
                 """)
         }
+        migrator.registerMigration(DirectorySources.migrationName) { db in
+            try db.execute(sql: """
+                ALTER TABLE directory_service ADD COLUMN source TEXT;
+                ALTER TABLE directory_service ADD COLUMN fingerprint TEXT;
+                ALTER TABLE directory_service ADD COLUMN withdrawn_at DATETIME;
+                CREATE INDEX directory_service_source ON directory_service(source);
+                ALTER TABLE directory_snapshot ADD COLUMN source TEXT;
+                ALTER TABLE directory_snapshot ADD COLUMN replaced_source INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE directory_snapshot ADD COLUMN added INTEGER;
+                ALTER TABLE directory_snapshot ADD COLUMN updated INTEGER;
+                ALTER TABLE directory_snapshot ADD COLUMN unchanged INTEGER;
+                ALTER TABLE directory_snapshot ADD COLUMN withdrawn INTEGER;
+                """)
+            // Services stored before sources were named belong to their record's own source.
+            for row in try Row.fetchAll(db, sql: "SELECT id, document FROM directory_service") {
+                let source = try DirectoryDocuments.provenanceSource(row["document"])
+                try db.execute(sql: "UPDATE directory_service SET source = ? WHERE id = ?", arguments: [source, row["id"] as String])
+            }
+        }
+        migrator.registerMigration(ReferralProfileFacts.migrationName) { db in
+            try db.execute(sql: """
+                ALTER TABLE referral ADD COLUMN age_band TEXT;
+                ALTER TABLE referral ADD COLUMN primary_language TEXT;
+                ALTER TABLE referral ADD COLUMN interpreter_needed INTEGER;
+                ALTER TABLE referral ADD COLUMN highest_urgency TEXT;
+                """)
+            for row in try Row.fetchAll(db, sql: "SELECT r.id, n.id, n.sealed_document FROM referral r JOIN needs_profile n ON n.id = r.profile_id") {
+                let facts = try ReferralProfileFacts(sealedProfile: row[2], profileID: row[1], cipher: cipher)
+                try db.execute(sql: "UPDATE referral SET age_band = ?, primary_language = ?, interpreter_needed = ?, highest_urgency = ? WHERE id = ?",
+                               arguments: [facts.ageBand, facts.primaryLanguage, facts.interpreterNeeded, facts.highestUrgency, row[0] as String])
+            }
+        }
         return migrator
     }
 }

@@ -31,13 +31,22 @@ public protocol ReferralRepository: Sendable {
     /// Per agency and overall, for referrals sent in `from..<to` (only those `referrerOrganizationID`
     /// made, when given: a supervisor's view).
     func loopClosureReport(from: Date, to: Date, now: Date, referrerOrganizationID: String?) async throws -> LoopClosureReport
+    /// Referrals sent in `from..<to` broken down by need domain, language, interpreter, age band and
+    /// urgency, small cells suppressed (only those `referrerOrganizationID` made, when given).
+    func equityReport(from: Date, to: Date, now: Date, referrerOrganizationID: String?) async throws -> EquityReport
 }
 
 /// The stored directory, so a server restarts without the files.
 public protocol DirectoryRepository: Sendable {
-    /// Upserts services by id and records the import.
-    func storeDirectory(_ services: [Service], files: [String], context: AuditContext) async throws -> DirectorySnapshot
+    /// Upserts services by id under `source` (nil: each record's own provider id) and records the
+    /// import with what it added, updated, left unchanged and withdrew. With `replacement.replaceSource`
+    /// the services of the import's sources that `services` no longer holds are withdrawn, unless that
+    /// is more than the allowed share (`StoreError.massWithdrawal`, nothing changed).
+    func storeDirectory(_ services: [Service], files: [String], source: String?, replacement: DirectoryReplacement,
+                        context: AuditContext) async throws -> DirectorySnapshot
+    /// The services in force: never a withdrawn one (matching and search are built from these).
     func storedServices() async throws -> [Service]
+    /// A stored service, withdrawn or not.
     func service(id: String) async throws -> Service?
     func latestSnapshot() async throws -> DirectorySnapshot?
     /// An agency's report of a service's open places and waitlist. The newer of the import's figures
@@ -45,6 +54,9 @@ public protocol DirectoryRepository: Sendable {
     func reportCapacity(serviceID: String, available: Int?, waitlist: Int?, context: AuditContext) async throws -> Service
     /// The services of these organizations (an agency's own), by name, with capacity reports laid over.
     func services(ofOrganizations organizations: [String]) async throws -> [Service]
+    /// Services whose referrals agencies rejected for no capacity or not eligible more than
+    /// `threshold` times since `since`, by organization: records a curator should fix.
+    func rejectedServices(since: Date, moreThan threshold: Int) async throws -> [RejectedService]
 }
 
 /// Partner agencies' endpoints.

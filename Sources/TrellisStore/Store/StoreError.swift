@@ -20,6 +20,10 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case undecryptable(String)
     /// Nobody would receive the referral: no partner answers for the organization, by endpoint or inbox.
     case noRecipient(organization: String)
+    /// An import would withdraw more of a source's services than allowed.
+    case massWithdrawal(source: String, withdrawing: Int, active: Int, maxShare: Double)
+    /// The service was withdrawn from the directory: no new referral goes to it.
+    case serviceWithdrawn(String)
 
     public var description: String {
         switch self {
@@ -39,6 +43,10 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case .undecryptable(let why): why
         case .noRecipient(let organization):
             "nobody at organization \(organization) can receive referrals in Trellis yet: it has neither an endpoint nor an inbox; ask an administrator to add one (`trellis partner add`), or keep the referral as a draft"
+        case .massWithdrawal(let source, let withdrawing, let active, let maxShare):
+            "the import would withdraw \(withdrawing) of the \(active) services of source \(source) (more than \(Int((maxShare * 100).rounded())) %): "
+                + "the files may be a truncated export; check them, or allow it with --allow-mass-withdrawal"
+        case .serviceWithdrawn(let id): "service \(id) was withdrawn from the directory: choose another service"
         }
     }
 }

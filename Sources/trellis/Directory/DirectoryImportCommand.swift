@@ -12,7 +12,11 @@ struct DirectoryImportCommand: AsyncParsableCommand {
         Records are merged by source and record key: a later file's copy of a record replaces the earlier \
         one. With --db (or $TRELLIS_DB) the services are also stored, replacing stored copies with the same \
         id, so referrals can name them and a server restarts without the files; rejected records are reported \
-        and the rest stored. Exit status as for validate.
+        and the rest stored. Every import names its source (--source, default: each record's provider id); with \
+        --replace-source the source's stored services these files no longer hold are withdrawn: never matched or \
+        searched again, still shown for referrals that name them. An import that would withdraw more than \
+        --max-withdrawal-share (20 %) of the source is refused unless --allow-mass-withdrawal. Exit status as for \
+        validate; 1 when a withdrawal is refused.
         """)
 
     @Argument(help: ArgumentHelp("AIRS XML or HSDS JSON files.", valueName: "file"))
@@ -25,6 +29,8 @@ struct DirectoryImportCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var replacement: DirectoryReplacementOptions
+
     @Option(help: ArgumentHelp("Who is importing, for the audit trail (default: cli:$USER).", valueName: "user"))
     var by: String?
 
@@ -35,13 +41,27 @@ struct DirectoryImportCommand: AsyncParsableCommand {
         var merged = DirectoryImport(keepsServices: storing)
         let reports = run.read(files, into: &merged)
         var report = ReadingReport(reports, merged: merged)
+        if replacement.replaceSource && !storing {
+            Terminal.error("trellis: --replace-source needs a database (--db or $TRELLIS_DB)")
+            throw ExitCode.validationFailure
+        }
+        if replacement.replaceSource && reports.contains(where: { $0.fatal != nil }) {
+            // An unreadable file would look like a source whose services all vanished.
+            Terminal.error("trellis: not stored: a file could not be read, and --replace-source would withdraw what it holds")
+            throw ExitCode.unreadable
+        }
         if storing {
             let settings = try store.settings()
             let context = AuditContext(actor: StoreOptions.actor(by), purpose: "operations")
             let snapshot = try await store.withStore(settings) { store in
-                try await store.storeDirectory(merged.sortedServices, files: files, context: context)
+                var kept = replacement.replacement
+                kept.keeping = reports.reduce(into: Set<String>()) { $0.formUnion($1.rejectedServiceIDs) }
+                return try await store.storeDirectory(merged.sortedServices, files: files, source: replacement.source, replacement: kept, context: context)
             }
-            report.stored = .init(database: settings.location.description, snapshot: snapshot.id, services: snapshot.serviceCount)
+            let changes = snapshot.changes ?? DirectoryChanges()
+            report.stored = .init(database: settings.location.description, snapshot: snapshot.id, services: snapshot.serviceCount,
+                                  source: snapshot.source, replacedSource: snapshot.replacedSource, added: changes.added,
+                                  updated: changes.updated, unchanged: changes.unchanged, withdrawn: changes.withdrawn)
         }
         if json {
             try report.printJSON()
@@ -52,7 +72,7 @@ struct DirectoryImportCommand: AsyncParsableCommand {
                 print("  \(domain.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(count)")
             }
             if let stored = report.stored {
-                print("stored \(stored.services) services in \(stored.database) (snapshot \(stored.snapshot))")
+                print("stored \(stored.services) services in \(stored.database) (snapshot \(stored.snapshot)): \(stored.changeSummary)")
             }
         }
         throw DirectoryRun.exitCode(for: reports)
