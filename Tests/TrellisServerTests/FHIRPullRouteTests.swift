@@ -309,7 +309,7 @@ import TrellisTestSupport
         let service = Service(id: "svc-sandhill", name: "Sandhill Withdrawal Management", organizationID: "ORG-42", organizationName: "Sandhill Health",
                               taxonomyCodes: ["RX-1700"], categories: [NeedCategory(.clinical, NeedCategory.substanceUseDetail)],
                               provenance: Provenance(format: .hsds, source: "test", file: "test.json", recordKey: "svc-sandhill", line: 1))
-        _ = try await fixture.store.storeDirectory([service], files: ["sandhill.json"], context: AuditContext(actor: "admin-1", purpose: "operations"))
+        _ = try await fixture.store.storeDirectory([service], files: ["sandhill.json"], source: nil, replacement: .addAndUpdate, context: AuditContext(actor: "admin-1", purpose: "operations"))
         let categories: Set<Consent.Category> = part2 ? [.contact, .needs, .circumstances, .substanceUse] : [.contact, .needs, .circumstances]
         let id = try await Self.refer(fixture, categories: categories, service: "svc-sandhill")[0]
         try await fixture.test { client in

@@ -13,7 +13,7 @@ import TrellisCore
         try await H.with(backend) { _, store in
             var imported = H.shelter
             imported.capacity = Capacity(available: 0, maximum: 40, waitlist: 12, updated: CalendarDay(year: 2026, month: 10, day: 1))
-            _ = try await store.storeDirectory([imported, H.ips], files: ["test.json"], context: H.caseWorker())
+            _ = try await store.storeDirectory([imported, H.ips], files: ["test.json"], source: nil, replacement: .addAndUpdate, context: H.caseWorker())
             let desk = AuditContext(actor: "ag-1", purpose: "operations", now: H.at("2026-12-03T10:00:00Z"))
             let reported = try await store.reportCapacity(serviceID: H.shelter.id, available: 3, waitlist: nil, context: desk)
             let expected = Capacity(available: 3, maximum: 40, waitlist: nil, updated: CalendarDay(year: 2026, month: 12, day: 3))
@@ -25,7 +25,7 @@ import TrellisCore
             #expect(record.entity == "service" && record.entityID == H.shelter.id && record.actor == "ag-1")
             // An import dated after the report wins again.
             imported.capacity?.updated = CalendarDay(year: 2026, month: 12, day: 5)
-            _ = try await store.storeDirectory([imported], files: ["later.json"], context: H.caseWorker())
+            _ = try await store.storeDirectory([imported], files: ["later.json"], source: nil, replacement: .addAndUpdate, context: H.caseWorker())
             #expect(try await store.service(id: H.shelter.id)?.capacity == imported.capacity)
         }
     }

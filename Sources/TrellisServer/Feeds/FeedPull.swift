@@ -33,7 +33,11 @@ public struct FeedPull: Sendable {
             }
             guard merged.serviceCount > 0 else { throw FeedError(url: feed.url.absoluteString, "the feed holds no services") }
             var report = ReadingReport(reports, merged: merged)
-            let snapshot = try await store.storeDirectory(merged.sortedServices, files: [Self.fileLabel(feed)], context: context)
+            // A feed is its source's whole export: what it no longer holds is withdrawn, unless that would be
+            // more than the allowed share (a feed cut short then fails, and the last good directory stays).
+            let replacement = DirectoryReplacement(replaceSource: true, keeping: reports.reduce(into: Set<String>()) { $0.formUnion($1.rejectedServiceIDs) })
+            let snapshot = try await store.storeDirectory(merged.sortedServices, files: [Self.fileLabel(feed)], source: feed.source,
+                                                          replacement: replacement, context: context)
             // Matching first: a cache that cannot be kept only means the next pull fetches every page again.
             try await matching?.reload(from: store)
             try fetcher.commit(fetch)

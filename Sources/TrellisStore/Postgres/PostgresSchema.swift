@@ -267,7 +267,8 @@ enum PostgresSchema {
             let rows = try await connection.query("SELECT r.id, n.id, n.sealed_document FROM referral r JOIN needs_profile n ON n.id = r.profile_id",
                                                   logger: logger).decode((String, String, Data).self)
             for try await (referral, profile, sealed) in rows {
-                facts.append((referral, try ReferralProfileFacts(sealedProfile: sealed, profileID: profile, cipher: cipher)))
+                // A profile this key cannot open keeps its facts unknown rather than stopping the server from starting.
+                if let opened = try? ReferralProfileFacts(sealedProfile: sealed, profileID: profile, cipher: cipher) { facts.append((referral, opened)) }
             }
             for (id, f) in facts {
                 try await connection.query("""

@@ -248,7 +248,9 @@ enum SQLiteSchema {
                 ALTER TABLE referral ADD COLUMN highest_urgency TEXT;
                 """)
             for row in try Row.fetchAll(db, sql: "SELECT r.id, n.id, n.sealed_document FROM referral r JOIN needs_profile n ON n.id = r.profile_id") {
-                let facts = try ReferralProfileFacts(sealedProfile: row[2], profileID: row[1], cipher: cipher)
+                // A profile this key cannot open keeps its facts unknown (reported as such) rather than
+                // stopping every server from starting.
+                guard let facts = try? ReferralProfileFacts(sealedProfile: row[2], profileID: row[1], cipher: cipher) else { continue }
                 try db.execute(sql: "UPDATE referral SET age_band = ?, primary_language = ?, interpreter_needed = ?, highest_urgency = ? WHERE id = ?",
                                arguments: [facts.ageBand, facts.primaryLanguage, facts.interpreterNeeded, facts.highestUrgency, row[0] as String])
             }
