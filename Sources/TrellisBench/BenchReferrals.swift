@@ -13,6 +13,14 @@ enum BenchReferrals {
         }
     }
 
+    /// Partners for the services' organizations, stored (a referral nobody could receive is refused);
+    /// `endpoint` is where a delivery worker would send (the benchmarks that deliver pass their own book).
+    static func storeReceivers(for services: [Service], endpoint: URL, store: any TrellisStore) async throws {
+        let organizations = Array(Set(services.map(\.organizationID))).sorted()
+        let partner = Partner(id: "bench-agency", organizations: organizations, endpoint: endpoint, format: .fhirR4)
+        try await store.savePartner(partner, context: AuditContext(actor: "bench", purpose: "operations"))
+    }
+
     /// Referral number `i` to `service`, under a consent to `categories` captured at `capturedAt`.
     static func request(_ i: Int, to service: Service, categories: Set<Consent.Category>, capturedAt: Date, phone: Bool = false) -> NewReferral {
         var person = NeedsProfile.Person(ref: "P-\(i)", age: 30 + i % 40, languages: ["en"])

@@ -41,6 +41,7 @@ struct DeliveryBenchmark {
 
         let services = BenchReferrals.services(count: 10, organizations: 10)
         _ = try await store.storeDirectory(services, files: ["bench.json"], source: nil, replacement: .addAndUpdate, context: AuditContext(actor: "bench", purpose: "operations"))
+        try await BenchReferrals.storeReceivers(for: services, endpoint: URL(string: "http://127.0.0.1:\(port)/referrals")!, store: store)
         let partners = try PartnerBook([0, 1].map { half in
             Partner(id: "partner-\(half)", organizations: (0..<5).map { "ORG-\(half * 5 + $0)" },
                     endpoint: URL(string: "http://127.0.0.1:\(port)/referrals")!, format: .fhirR4, signingSecrets: [secret])

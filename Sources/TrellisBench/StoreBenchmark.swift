@@ -33,6 +33,7 @@ struct StoreBenchmark {
     private func measureReferrals(_ store: any TrellisStore) async throws {
         let services = BenchReferrals.services(count: 50, organizations: 10)
         _ = try await store.storeDirectory(services, files: ["bench.json"], source: nil, replacement: .addAndUpdate, context: AuditContext(actor: "bench", purpose: "operations"))
+        try await BenchReferrals.storeReceivers(for: services, endpoint: URL(string: "http://127.0.0.1:9/referrals")!, store: store)
         let capturedAt = Date().addingTimeInterval(-86_400)
         let clock = ContinuousClock()
         Figures.progress("\(backend.rawValue): \(referrals) referrals, three status changes each, \(concurrency) at a time")
