@@ -52,7 +52,11 @@ import TrellisDelivery
         #expect(drill.delay(afterAttempt: 1, firstAttemptAt: start, now: start, retryAfter: 120, random: &random) == 0.12)
     }
 
-    @Test(arguments: [("120", 120.0), (" 5 ", 5), ("Wed, 15 Jan 2027 08:00:30 GMT", 30), ("soon", nil), ("", nil), ("-3", nil)])
+    @Test(arguments: [("120", 120.0), (" 5 ", 5), ("Wed, 15 Jan 2027 08:00:30 GMT", 30), ("soon", nil), ("", nil), ("-3", nil),
+                      // Not delay-seconds: the worker's own backoff applies instead of a pause without end.
+                      ("inf", nil), ("nan", nil), ("1e9", nil), ("+5", nil), ("5.5", nil),
+                      // More than a day (a number or a date far ahead) is a day.
+                      ("99999999999999999999999", RetryPolicy.longestRetryAfter), ("Fri, 15 Jan 2100 08:00:00 GMT", RetryPolicy.longestRetryAfter)])
     func retryAfterReadsSecondsAndHTTPDates(header: String, seconds: Double?) throws {
         let now = try Date("2027-01-15T08:00:00Z", strategy: .iso8601)
         #expect(RetryPolicy.retryAfter(header, now: now) == seconds)

@@ -35,15 +35,22 @@ public struct RetryPolicy: Hashable, Sendable {
         return delay
     }
 
-    /// A Retry-After header: seconds, or an HTTP date.
+    /// The longest pause a partner's Retry-After can ask for: a partner that asks for more (or for
+    /// "forever") is tried again after a day, rather than making the referral give up.
+    public static let longestRetryAfter: TimeInterval = 86_400
+
+    /// A Retry-After header: delay-seconds (digits only, as RFC 9110 has it: not "inf", "1e9" or "-3"),
+    /// or an HTTP date; at most `longestRetryAfter`.
     public static func retryAfter(_ header: String?, now: Date) -> TimeInterval? {
         guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
-        if let seconds = TimeInterval(header), seconds >= 0 { return seconds }
+        if header.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            return min(TimeInterval(header) ?? longestRetryAfter, longestRetryAfter)
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: header) else { return nil }
-        return max(0, date.timeIntervalSince(now))
+        return min(max(0, date.timeIntervalSince(now)), longestRetryAfter)
     }
 }
