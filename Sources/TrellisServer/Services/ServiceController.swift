@@ -32,13 +32,7 @@ public struct ServiceController: Sendable {
         let user = try await access.require([.agency, .partner, .admin], context, to: "report capacity")
         var request = request
         let update = try await request.decodeJSON(CapacityUpdate.self, limit: 4 * 1_024, what: "a capacity report")
-        guard let service = try await store.service(id: id) else { throw APIError.notFound("no service \(id) in the directory") }
-        try await access.requireAnswering(for: service.organizationID, user, context, to: "report capacity for \(id)")
-        let updated = try await store.reportCapacity(serviceID: id, available: update.available, waitlist: update.waitlist,
-                                                     context: access.audit(user, context, purpose: "operations"))
-        // Matching ranks with the new figures from the next request on.
-        try await matching.reload(from: store)
-        return try JSONResponse.encode(.ok, updated)
+        return try JSONResponse.encode(.ok, try await update.apply(to: id, by: user, context, store: store, access: access, matching: matching))
     }
 
     func search(_ request: Request) async throws -> Response {

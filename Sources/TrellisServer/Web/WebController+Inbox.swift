@@ -106,8 +106,6 @@ extension WebController {
     func reportCapacityFromInbox(_ id: String, _ request: Request, _ context: TrellisRequestContext) async throws -> Response {
         let user = try await access.require([.agency], context, to: "report capacity")
         let form = try await form(request, context)
-        guard let service = try await store.service(id: id) else { throw APIError.notFound("no service \(id) in the directory") }
-        try await access.requireAnswering(for: service.organizationID, user, context, to: "report capacity for \(id)")
         func count(_ field: String) throws -> Int? {
             guard let text = form[field]?.nonBlank else { return nil }
             guard let value = Int(text), CapacityUpdate.range.contains(value) else {
@@ -115,9 +113,8 @@ extension WebController {
             }
             return value
         }
-        _ = try await store.reportCapacity(serviceID: id, available: try count("available"), waitlist: try count("waitlist"),
-                                           context: access.audit(user, context, purpose: "operations"))
-        try await matching?.reload(from: store)
+        _ = try await CapacityUpdate(available: try count("available"), waitlist: try count("waitlist"))
+            .apply(to: id, by: user, context, store: store, access: access, matching: matching)
         return Self.seeOther("/inbox")
     }
 

@@ -27,9 +27,13 @@ extension SQLStore {
         return try await plainRead { session in
             let decoder = JSONDecoder()
             var services: [Service] = []
-            for row in try await session.rows("SELECT id, document FROM directory_service WHERE organization_id IN \(list: organizations) ORDER BY id") {
-                let service = try decoder.decode(Service.self, from: Data((try row[1] as String).utf8))
-                services.append(CapacityReports.applying(try await CapacityReports.report(for: try row[0], in: session), to: service))
+            // One read, the reports joined: the inbox page shows every service of the agency.
+            for row in try await session.rows("""
+                SELECT d.document, c.reported_at, c.available, c.waitlist FROM directory_service d
+                LEFT JOIN capacity_report c ON c.service_id = d.id WHERE d.organization_id IN \(list: organizations)
+                """) {
+                let service = try decoder.decode(Service.self, from: Data((try row[0] as String).utf8))
+                services.append(CapacityReports.applying(try CapacityReports.Report(row, from: 1), to: service))
             }
             return services.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
         }
@@ -42,20 +46,31 @@ enum CapacityReports {
         var available: Int?
         var waitlist: Int?
         var at: Date
+
+        /// `reported_at, available, waitlist` from column `first` on; nil when there is no report (a join's NULL).
+        init?(_ row: any SQLRow, from first: Int) throws {
+            guard let at: Date = try row[first] else { return nil }
+            self.init(available: try row[first + 1], waitlist: try row[first + 2], at: at)
+        }
+
+        init(available: Int?, waitlist: Int?, at: Date) {
+            self.available = available
+            self.waitlist = waitlist
+            self.at = at
+        }
     }
 
     static func all(in session: any SQLSession) async throws -> [String: Report] {
         var reports: [String: Report] = [:]
-        for row in try await session.rows("SELECT service_id, available, waitlist, reported_at FROM capacity_report") {
-            reports[try row[0]] = Report(available: try row[1], waitlist: try row[2], at: try row[3])
+        for row in try await session.rows("SELECT service_id, reported_at, available, waitlist FROM capacity_report") {
+            reports[try row[0]] = try Report(row, from: 1)
         }
         return reports
     }
 
     static func report(for serviceID: String, in session: any SQLSession) async throws -> Report? {
-        try await session.firstRow("SELECT available, waitlist, reported_at FROM capacity_report WHERE service_id = \(serviceID)").map { row in
-            Report(available: try row[0], waitlist: try row[1], at: try row[2])
-        }
+        try await session.firstRow("SELECT reported_at, available, waitlist FROM capacity_report WHERE service_id = \(serviceID)")
+            .flatMap { try Report($0, from: 0) }
     }
 
     /// The report replaces the import's figures unless the import is newer (by day); the service's
