@@ -7,6 +7,10 @@ public enum NeedDomain: String, Vocabulary, Hashable, Sendable, Comparable {
     case faith
     case clinical
     case peerSupport = "peer_support"
+    case familySupport = "family_support"
+    case education
+    case transportation
+    case benefits
 
     public static func < (lhs: NeedDomain, rhs: NeedDomain) -> Bool {
         lhs.sortIndex < rhs.sortIndex
@@ -22,6 +26,33 @@ public enum NeedDomain: String, Vocabulary, Hashable, Sendable, Comparable {
         case .faith: "Faith-based support"
         case .clinical: "Clinical care"
         case .peerSupport: "Peer support"
+        case .familySupport: "Family support"
+        case .education: "Education"
+        case .transportation: "Transportation"
+        case .benefits: "Benefits"
+        }
+    }
+
+    /// The details a profile may give for the domain, with the words a person reads; the
+    /// taxonomy map (`config/taxonomy-map.json`) files services under the same details.
+    public var details: [(value: String, title: String)] {
+        switch self {
+        case .housing: [("emergency_shelter", "Emergency shelter"), ("rental_assistance", "Rental assistance"),
+                        ("affordable_housing", "Affordable housing"), ("sober_living", "Sober living")]
+        case .employment: [("job_search", "Job search"), ("vocational_rehabilitation", "Vocational rehabilitation"),
+                           ("supported_employment", "Supported employment (IPS)")]
+        case .faith: []
+        case .clinical: [("counseling", "Counseling"), ("crisis", "Crisis care"), ("psychiatry", "Psychiatry"),
+                         ("substance_use", "Substance use treatment"), ("medication_management", "Medication management")]
+        case .peerSupport: []
+        case .familySupport: [("caregiver_support", "Caregiver support"), ("psychoeducation", "Psychoeducation for families"),
+                              ("family_peer_support", "Family peer support")]
+        case .education: [("high_school_equivalency", "High-school equivalency (GED)"), ("literacy", "Literacy"),
+                          ("tutoring", "Tutoring"), ("college", "College and financial aid")]
+        case .transportation: [("public_transit", "Public transit"), ("transit_fare", "Help paying for transit"),
+                               ("rides", "Rides (paratransit, community rides)"), ("medical_transportation", "Rides to health care")]
+        case .benefits: [("income_support", "Income support"), ("insurance_enrollment", "Health insurance enrollment"),
+                         ("food_benefits", "Food benefits (SNAP)")]
         }
     }
 }

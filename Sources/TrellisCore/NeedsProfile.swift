@@ -213,16 +213,22 @@ extension NeedsProfile {
         public var domain: NeedDomain
         public var detail: String?
         public var urgency: Urgency
+        /// The person's own words about this need; shared only under the `needs` consent category.
+        public var notes: String?
 
-        public init(_ domain: NeedDomain, _ detail: String? = nil, urgency: Urgency = .routine) {
+        /// Longest `notes` a need takes (characters).
+        public static let maximumNotesLength = 500
+
+        public init(_ domain: NeedDomain, _ detail: String? = nil, urgency: Urgency = .routine, notes: String? = nil) {
             self.domain = domain
             self.detail = detail
             self.urgency = urgency
+            self.notes = notes
         }
 
         public var category: NeedCategory { NeedCategory(domain, detail) }
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case domain, detail, urgency }
+        enum CodingKeys: String, CodingKey, CaseIterable { case domain, detail, urgency, notes }
 
         public init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -230,6 +236,11 @@ extension NeedsProfile {
             domain = try c.decode(NeedDomain.self, forKey: .domain)
             detail = try c.decodeIfPresent(String.self, forKey: .detail)?.nonBlank
             urgency = try c.decodeIfPresentRefusingNull(Urgency.self, forKey: .urgency) ?? .routine
+            notes = try c.decodeIfPresent(String.self, forKey: .notes)?.nonBlank
+            if let notes, notes.count > Self.maximumNotesLength {
+                throw DecodingError.dataCorruptedError(forKey: .notes, in: c,
+                                                       debugDescription: "notes are limited to \(Self.maximumNotesLength) characters")
+            }
         }
     }
 
@@ -250,9 +261,19 @@ extension NeedsProfile {
         public var peerRunPreferred = false
         public var providerGender: Gender?
         public var notes: String?
+        /// Access needs the service's site must meet (docs/matching.md, "Accessibility").
+        public var accessibility: [AccessibilityFeature] = []
+        /// Prefers services that state trauma-informed care.
+        public var traumaInformed = false
+
+        /// Longest `notes` the preferences take (characters).
+        public static let maximumNotesLength = 2000
 
         public init(faithBased: FaithOption = .notOffered, faithTradition: String? = nil, maxDistanceKm: Double? = nil,
-                    telehealthOK: Bool = false, peerRunPreferred: Bool = false, providerGender: Gender? = nil, notes: String? = nil) {
+                    telehealthOK: Bool = false, peerRunPreferred: Bool = false, providerGender: Gender? = nil, notes: String? = nil,
+                    accessibility: [AccessibilityFeature] = [], traumaInformed: Bool = false) {
+            self.accessibility = accessibility
+            self.traumaInformed = traumaInformed
             self.faithBased = faithBased
             self.faithTradition = faithTradition
             self.maxDistanceKm = maxDistanceKm
@@ -265,7 +286,8 @@ extension NeedsProfile {
         enum CodingKeys: String, CodingKey, CaseIterable {
             case faithBased = "faith_based", faithTradition = "faith_tradition", maxDistanceKm = "max_distance_km"
             case telehealthOK = "telehealth_ok", peerRunPreferred = "peer_run_preferred"
-            case providerGender = "provider_gender", notes
+            case providerGender = "provider_gender", notes, accessibility
+            case traumaInformed = "trauma_informed"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -282,6 +304,13 @@ extension NeedsProfile {
             peerRunPreferred = try c.decodeIfPresentRefusingNull(Bool.self, forKey: .peerRunPreferred) ?? false
             providerGender = try c.decodeIfPresent(Gender.self, forKey: .providerGender)
             notes = try c.decodeIfPresent(String.self, forKey: .notes)
+            if let notes, notes.count > Self.maximumNotesLength {
+                throw DecodingError.dataCorruptedError(forKey: .notes, in: c,
+                                                       debugDescription: "notes are limited to \(Self.maximumNotesLength) characters")
+            }
+            // Each need once, in the vocabulary's order: the same profile always ranks the same way.
+            accessibility = Array(Set(try c.decodeIfPresentRefusingNull([AccessibilityFeature].self, forKey: .accessibility) ?? [])).sorted()
+            traumaInformed = try c.decodeIfPresentRefusingNull(Bool.self, forKey: .traumaInformed) ?? false
         }
     }
 }

@@ -27,6 +27,8 @@ public struct Service: Identifiable, Hashable, Codable, Sendable {
     public var url: String?
     public var email: String?
     public var provenance: Provenance
+    /// What the directory says of the site's accessibility; nil when it says nothing.
+    public var accessibility: ServiceAccessibility?
 
     public init(id: String, name: String, description: String? = nil, organizationID: String, organizationName: String,
                 status: ServiceStatus = .active, availableForReferral: Bool = true, taxonomyCodes: [String] = [],
@@ -34,7 +36,7 @@ public struct Service: Identifiable, Hashable, Codable, Sendable {
                 languages: [String] = [], locations: [Location] = [], areasServed: [ServiceArea] = [],
                 eligibility: Eligibility = Eligibility(), hours: String? = nil, fees: String? = nil,
                 capacity: Capacity? = nil, lastVerified: CalendarDay? = nil, phones: [String] = [],
-                url: String? = nil, email: String? = nil, provenance: Provenance) {
+                url: String? = nil, email: String? = nil, provenance: Provenance, accessibility: ServiceAccessibility? = nil) {
         self.id = id
         self.name = name
         self.description = description
@@ -57,13 +59,14 @@ public struct Service: Identifiable, Hashable, Codable, Sendable {
         self.url = url
         self.email = email
         self.provenance = provenance
+        self.accessibility = accessibility
     }
 
     public var domains: Set<NeedDomain> { Set(categories.map(\.domain)) }
 
     enum CodingKeys: String, CodingKey {
         case id, name, description, status, attributes, languages, locations, eligibility, hours, fees, capacity
-        case phones, url, email, provenance, categories
+        case phones, url, email, provenance, categories, accessibility
         case organizationID = "organization_id", organizationName = "organization_name"
         case availableForReferral = "available_for_referral", taxonomyCodes = "taxonomy_codes"
         case areasServed = "areas_served", lastVerified = "last_verified"

@@ -22,6 +22,10 @@ enum EligibilityRules {
         if !s.availableForReferral {
             return .excluded(rule("not_available_for_referral", "The agency does not take referrals for this service", explain))
         }
+        // An access need the site is known not to meet: the person could not use it.
+        if let lacking = profile.preferences.accessibility.first(where: s.accessLacking.contains) {
+            return .excluded(rule("accessibility_not_met", "The directory states it lacks \(lacking.title), which the person needs", explain))
+        }
         // Faith-based services only on opt-in; a need in the faith domain is itself an opt-in.
         if s.faithBased && profile.preferences.faithBased != .optIn && need.domain != .faith {
             return .excluded(rule("faith_not_opted_in", "Faith-based service; the person has not opted in to faith-based services", explain))

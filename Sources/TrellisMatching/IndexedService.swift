@@ -31,6 +31,12 @@ final class IndexedService: Sendable {
     let faithBased: Bool
     let requiresSobriety: Bool
     let isVirtual: Bool
+    /// Access features the directory states the site has (sign language also from `ase` among
+    /// its languages), and those it states it lacks.
+    let accessOffered: Set<AccessibilityFeature>
+    let accessLacking: Set<AccessibilityFeature>
+    /// Trauma-informed care, from the taxonomy (`trellis:trauma-informed`) or the description's words.
+    let traumaInformed: Bool
     /// The most each non-distance factor can give this service, for skipping it unread.
     let bound: ScoreBound
     /// The one state all the areas it serves lie in, when they name one: a person known to live
@@ -70,7 +76,13 @@ final class IndexedService: Sendable {
         faithBased = faith
         requiresSobriety = s.attributes.sobrietyRequired || RequirementText.demandsSobriety(texts)
         isVirtual = s.attributes.telehealth
-        bound = ScoreBound(capacity: s.capacity, languages: s.languages, attributes: s.attributes, faithBased: faith, lastVerified: s.lastVerified)
+        var offered = Set(s.accessibility?.offers ?? [])
+        if s.languages.contains("ase") { offered.insert(.signLanguage) }
+        accessLacking = Set(s.accessibility?.lacks ?? []).subtracting(offered)
+        accessOffered = offered
+        traumaInformed = s.attributes.traumaInformed || TraumaInformedText.mentions(s.description ?? "")
+        bound = ScoreBound(capacity: s.capacity, languages: s.languages, attributes: s.attributes, faithBased: faith, lastVerified: s.lastVerified,
+                           traumaInformed: traumaInformed, statesAccess: !offered.isEmpty)
         confinedState = Self.confinedState(of: areas)
     }
 
@@ -101,6 +113,17 @@ final class IndexedService: Sendable {
         }
     }
 
+}
+
+/// Reads trauma-informed care from a description's words ("trauma-informed", "Seeking Safety", "TF-CBT").
+enum TraumaInformedText {
+    static let cues = ["trauma-informed", "trauma informed", "seeking safety", "tf-cbt", "trauma-focused", "trauma focused"]
+
+    static func mentions(_ text: String) -> Bool {
+        guard !text.isEmpty else { return false }
+        let lower = text.lowercased()
+        return cues.contains { lower.containsBytes($0) }
+    }
 }
 
 /// Reads screens that directories state only in words.

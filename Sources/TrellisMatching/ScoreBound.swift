@@ -11,6 +11,9 @@ struct ScoreBound: Sendable {
     var faithTradition = -Double.infinity
     var ipsFidelity = -Double.infinity
     var housingFirst = -Double.infinity
+    var traumaInformed = -Double.infinity
+    /// 1 when the service states any access feature (it can meet some of a person's needs), else 0.
+    var accessibility = -Double.infinity
     /// The most recent verification (days since 1970); `Int.min` when never verified.
     var verifiedDay = Int.min
     var responsiveness = 0.0
@@ -18,7 +21,10 @@ struct ScoreBound: Sendable {
     init() {}
 
     /// A single service's parts (responsiveness comes from the index).
-    init(capacity c: Capacity?, languages: [String], attributes: ProgramAttributes, faithBased: Bool, lastVerified: CalendarDay?) {
+    init(capacity c: Capacity?, languages: [String], attributes: ProgramAttributes, faithBased: Bool, lastVerified: CalendarDay?,
+         traumaInformed: Bool, statesAccess: Bool) {
+        self.traumaInformed = traumaInformed ? 1 : 0
+        accessibility = statesAccess ? 1 : 0
         // A dated report may have gone stale by the time of a match, and then counts as unknown (0).
         capacity = c?.updated == nil ? ScoreCard.capacityValue(c) : max(ScoreCard.capacityValue(c), 0)
         self.languages = languages.isEmpty ? 0 : 1
@@ -40,6 +46,8 @@ struct ScoreBound: Sendable {
         faithTradition = max(faithTradition, o.faithTradition)
         ipsFidelity = max(ipsFidelity, o.ipsFidelity)
         housingFirst = max(housingFirst, o.housingFirst)
+        traumaInformed = max(traumaInformed, o.traumaInformed)
+        accessibility = max(accessibility, o.accessibility)
         verifiedDay = max(verifiedDay, o.verifiedDay)
         responsiveness = max(responsiveness, o.responsiveness)
     }
@@ -54,6 +62,7 @@ struct ScoreBound: Sendable {
     func value(_ q: BoundQuery) -> Double {
         var v = q.capacity * capacity + q.language * languages + q.peerRun * peerRun + q.faithTradition * faithTradition
             + q.ips * ipsFidelity + q.housingFirst * housingFirst + q.responsiveness * responsiveness
+            + q.traumaInformed * traumaInformed + q.accessibility * accessibility
         // Freshness falls with age, so the most recent verification bounds the block.
         if verifiedDay == Int.min {
             v -= q.freshness
@@ -74,6 +83,8 @@ struct BoundQuery {
     var faithTradition: Double
     var ips: Double
     var housingFirst: Double
+    var traumaInformed: Double
+    var accessibility: Double
     var freshness: Double
     var responsiveness: Double
     var today: Int
@@ -90,6 +101,8 @@ struct BoundQuery {
         ips = need.domain == .employment ? w.fidelity : 0
         let priority = profile.circumstances.chronicallyHomeless || profile.circumstances.activeSubstanceUse
         housingFirst = need.domain == .housing ? w.fidelity * (priority ? 2 : 1) : 0
+        traumaInformed = profile.preferences.traumaInformed ? w.preferences : 0
+        accessibility = profile.preferences.accessibility.isEmpty ? 0 : w.accessibility
         freshness = w.freshness
         responsiveness = w.responsiveness
         self.today = today.daysSinceEpoch

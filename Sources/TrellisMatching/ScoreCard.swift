@@ -109,6 +109,10 @@ struct ScoreCard {
             preferenceValue += 1
             liked.append("peer-run, as preferred")
         }
+        if profile.preferences.traumaInformed && s.traumaInformed {
+            preferenceValue += 1
+            liked.append("trauma-informed care, as preferred")
+        }
         if let tradition = profile.preferences.faithTradition, s.faithBased, s.attributes.faithTradition == tradition {
             preferenceValue += 1
             liked.append("\(tradition) tradition, as preferred")
@@ -120,6 +124,26 @@ struct ScoreCard {
         add(liked.isEmpty ? "preferences" : "preference_match",
             liked.isEmpty ? "No stated preference applies" : liked.joined(separator: "; ").capitalisedFirst,
             w.preferences, value: preferenceValue)
+
+        // Accessibility: the share of the person's access needs the service states it meets.
+        let needs = profile.preferences.accessibility
+        if !needs.isEmpty {
+            let met = needs.filter(s.accessOffered.contains)
+            let unknown = needs.filter { !s.accessOffered.contains($0) }
+            let value = Double(met.count) / Double(needs.count)
+            let metText = met.map(\.title).joined(separator: ", ")
+            let unknownText = unknown.map(\.title).joined(separator: ", ")
+            if unknown.isEmpty {
+                add("accessibility_met", "States \(metText), as the person needs", w.accessibility, value: value)
+            } else if met.isEmpty {
+                add("accessibility_unknown", "Accessibility not stated (\(unknownText)) — call ahead", w.accessibility, value: value)
+            } else {
+                add("accessibility_partial", "States \(metText); \(unknownText) not stated — call ahead", w.accessibility, value: value)
+            }
+            if !unknown.isEmpty {
+                warn("accessibility_unknown", "Call ahead: the directory does not say whether it has \(unknownText)")
+            }
+        }
 
         // Program fidelity: IPS for work, Housing First for housing.
         if need.domain == .employment && s.attributes.ips {
@@ -165,7 +189,7 @@ struct ScoreCard {
 
     /// Reasons shown with a result: what moved the score, and what the service is.
     var shownReasons: [MatchReason] {
-        breakdown.filter { $0.weight != 0 || ["crisis_service", "detail_match", "domain_match", "faith_based", "capacity_stale"].contains($0.code) }
+        breakdown.filter { $0.weight != 0 || ["crisis_service", "detail_match", "domain_match", "faith_based", "capacity_stale", "accessibility_unknown"].contains($0.code) }
     }
 
     /// Capacity reported longer ago than this counts as unknown.

@@ -11,9 +11,12 @@ public struct ScoringConfiguration: Codable, Hashable, Sendable {
         public var fidelity: Double
         public var freshness: Double
         public var responsiveness: Double
+        /// The share of a person's access needs a service states it meets (docs/matching.md).
+        public var accessibility: Double
 
         public init(distance: Double = 0.30, capacity: Double = 0.12, language: Double = 0.15, preferences: Double = 0.10,
-                    fidelity: Double = 0.13, freshness: Double = 0.08, responsiveness: Double = 0.12) {
+                    fidelity: Double = 0.13, freshness: Double = 0.08, responsiveness: Double = 0.12, accessibility: Double = 0.15) {
+            self.accessibility = accessibility
             self.distance = distance
             self.capacity = capacity
             self.language = language
@@ -21,6 +24,24 @@ public struct ScoringConfiguration: Codable, Hashable, Sendable {
             self.fidelity = fidelity
             self.freshness = freshness
             self.responsiveness = responsiveness
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case distance, capacity, language, preferences, fidelity, freshness, responsiveness, accessibility
+        }
+
+        /// A weights file written before a factor existed takes that factor's standard weight.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Weights()
+            distance = try c.decodeIfPresent(Double.self, forKey: .distance) ?? d.distance
+            capacity = try c.decodeIfPresent(Double.self, forKey: .capacity) ?? d.capacity
+            language = try c.decodeIfPresent(Double.self, forKey: .language) ?? d.language
+            preferences = try c.decodeIfPresent(Double.self, forKey: .preferences) ?? d.preferences
+            fidelity = try c.decodeIfPresent(Double.self, forKey: .fidelity) ?? d.fidelity
+            freshness = try c.decodeIfPresent(Double.self, forKey: .freshness) ?? d.freshness
+            responsiveness = try c.decodeIfPresent(Double.self, forKey: .responsiveness) ?? d.responsiveness
+            accessibility = try c.decodeIfPresent(Double.self, forKey: .accessibility) ?? d.accessibility
         }
     }
 

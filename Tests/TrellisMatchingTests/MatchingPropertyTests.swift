@@ -15,6 +15,8 @@ struct RandomCase {
             NeedCategory(.housing, "emergency_shelter"), NeedCategory(.housing), NeedCategory(.housing, "rental_assistance"),
             NeedCategory(.employment, "supported_employment"), NeedCategory(.employment, "job_search"),
             NeedCategory(.clinical, "counseling"), NeedCategory(.clinical, "crisis"), NeedCategory(.faith), NeedCategory(.peerSupport),
+            NeedCategory(.familySupport, "caregiver_support"), NeedCategory(.familySupport), NeedCategory(.education, "literacy"),
+            NeedCategory(.transportation, "transit_fare"), NeedCategory(.transportation), NeedCategory(.benefits, "insurance_enrollment"),
         ]
         services = (0..<count).map { i in
             let category = categories[rng.int(below: categories.count)]
@@ -36,6 +38,19 @@ struct RandomCase {
                 if rng.int(below: 12) == 0 { s.availableForReferral = false }
                 if rng.int(below: 3) == 0 { s.capacity = Capacity(available: rng.int(below: 5), waitlist: rng.int(below: 3) == 0 ? rng.int(below: 30) : nil) }
                 s.lastVerified = CalendarDay(daysSinceEpoch: 19_000 + rng.int(below: 1_600))
+                // Accessibility: stated present, stated absent, or not stated; trauma-informed care.
+                if rng.int(below: 2) == 0 {
+                    var access = ServiceAccessibility()
+                    for feature in AccessibilityFeature.allCases {
+                        switch rng.int(below: 4) {
+                        case 0: access.offers.append(feature)
+                        case 1: access.lacks.append(feature)
+                        default: break
+                        }
+                    }
+                    s.accessibility = access
+                }
+                s.attributes.traumaInformed = rng.int(below: 4) == 0
             }
         }
         let needs: [NeedsProfile.Need] = (0..<(1 + rng.int(below: 3))).map { _ in
@@ -53,6 +68,8 @@ struct RandomCase {
             p.circumstances.activeSubstanceUse = rng.int(below: 2) == 0
             p.circumstances.justiceInvolved = rng.int(below: 3) == 0
             p.person.location = .coordinate(Build.point(41.26 + rng.unit(-0.3, 0.3), -95.94 + rng.unit(-0.3, 0.3)))
+            p.preferences.accessibility = AccessibilityFeature.allCases.filter { _ in rng.int(below: 5) == 0 }
+            p.preferences.traumaInformed = rng.int(below: 2) == 0
         }
     }
 }

@@ -112,7 +112,13 @@ public enum FHIRReferralBundle {
             if needs.peerRunPreferred { preferences.append("prefers a peer-run program") }
             if let gender = needs.providerGender { preferences.append("prefers a \(gender.rawValue.replacingOccurrences(of: "_", with: "-")) provider") }
             if let tradition = needs.faithTradition { preferences.append("faith tradition: \(tradition)") }
+            if !needs.accessibility.isEmpty { preferences.append("needs " + needs.accessibility.map(\.title).joined(separator: ", ")) }
+            if needs.traumaInformed { preferences.append("prefers trauma-informed care") }
             if !preferences.isEmpty { notes.append("Preferences: " + preferences.joined(separator: "; ")) }
+            for need in needs.needs {
+                if let text = need.notes { notes.append("Person's note on \(need.domain.title.lowercased()): \(text)") }
+            }
+            if let text = needs.notes { notes.append("Person's notes: \(text)") }
         }
         if let c = d.circumstances {
             var facts: [String] = []
@@ -234,7 +240,10 @@ public enum FHIRReferralBundle {
         switch domain {
         case .housing: "housing-instability"
         case .employment: "employment-status"
-        case .faith, .peerSupport: "social-connection"
+        case .faith, .peerSupport, .familySupport: "social-connection"
+        case .education: "educational-attainment"
+        case .transportation: "transportation-insecurity"
+        case .benefits: "financial-insecurity"
         case .clinical: "sdoh-category-unspecified"
         }
     }

@@ -30,6 +30,10 @@ public struct ReferralDisclosure: Hashable, Sendable {
         public var providerGender: Gender?
         /// Only on a referral for faith-based support.
         public var faithTradition: String?
+        /// The person's own words about their needs and preferences (`preferences.notes`).
+        public var notes: String?
+        public var accessibility: [AccessibilityFeature] = []
+        public var traumaInformed = false
     }
 
     public struct Circumstances: Hashable, Sendable {
@@ -142,7 +146,9 @@ public struct ReferralDisclosure: Hashable, Sendable {
                               },
                               telehealthOK: preferences.telehealthOK, peerRunPreferred: preferences.peerRunPreferred,
                               providerGender: preferences.providerGender,
-                              faithTradition: referral.needDomains.contains(.faith) ? preferences.faithTradition : nil)
+                              faithTradition: referral.needDomains.contains(.faith) ? preferences.faithTradition : nil,
+                              notes: preferences.notes?.nonBlank, accessibility: preferences.accessibility,
+                              traumaInformed: preferences.traumaInformed)
             case .circumstances:
                 let c = profile.circumstances
                 circumstances = Circumstances(chronicallyHomeless: c.chronicallyHomeless, justiceInvolved: c.justiceInvolved,

@@ -40,6 +40,9 @@ public enum ReferralDocument {
             var preferences: [String: Any] = ["telehealth_ok": needs.telehealthOK, "peer_run_preferred": needs.peerRunPreferred]
             preferences["provider_gender"] = needs.providerGender?.rawValue
             preferences["faith_tradition"] = needs.faithTradition
+            preferences["notes"] = needs.notes
+            if !needs.accessibility.isEmpty { preferences["accessibility"] = needs.accessibility.map(\.rawValue) }
+            if needs.traumaInformed { preferences["trauma_informed"] = true }
             document["preferences"] = preferences
         }
         if let c = d.circumstances {
@@ -69,6 +72,7 @@ public enum ReferralDocument {
     static func needItem(_ need: NeedsProfile.Need) -> [String: Any] {
         var item: [String: Any] = ["domain": need.domain.rawValue, "urgency": need.urgency.rawValue]
         item["detail"] = need.detail
+        item["notes"] = need.notes
         return item
     }
 

@@ -21,6 +21,8 @@ struct AIRSContext {
         var languages: [String] = []
         var hours: String?
         var phones: [String] = []
+        /// The site's `DisabilitiesAccess`, read as features present or absent.
+        var accessibility: ServiceAccessibility?
     }
 
     struct AgencyInfo {
@@ -96,6 +98,7 @@ struct AIRSContext {
         site.languages = languages(node.children(.languages), recordKey: site.key, report: &report)
         site.hours = node.child(.timeOpen).flatMap(hours)
         site.phones = phones(node.children(.phone))
+        site.accessibility = node.text(of: .disabilitiesAccess).flatMap { AccessibilityText.read([$0]) }
         for child in node.children where child.isNamed(.siteService) {
             readService(child, site: site, agency: agency, into: &sink, report: &report)
         }
@@ -198,7 +201,8 @@ struct AIRSContext {
             phones: phones,
             url: node.child(.url)?.text(of: .address) ?? agency.url,
             email: node.child(.email)?.text(of: .address) ?? agency.email,
-            provenance: Provenance(format: .airs, source: source, file: path, recordKey: recordKey, line: line))
+            provenance: Provenance(format: .airs, source: source, file: path, recordKey: recordKey, line: line),
+            accessibility: site.accessibility)
         sink.add(service)
         report.services += 1
     }

@@ -66,6 +66,17 @@ struct HSDSField {
         return codes
     }
 
+    /// HSDS 3.0 `accessibility` objects of the service's locations (`description`, `details`),
+    /// read as features present or absent.
+    func accessibility(_ service: JSONValue) -> ServiceAccessibility? {
+        var raw: [JSONValue] = (service["service_at_locations"]?.arrayValue ?? []).compactMap { $0["location"] }
+        raw += service["locations"]?.arrayValue ?? []
+        let texts = raw.flatMap { location in
+            (location["accessibility"]?.arrayValue ?? []).flatMap { [Self.text($0["description"]), Self.text($0["details"])].compactMap { $0 } }
+        }
+        return AccessibilityText.read(texts)
+    }
+
     func locations(_ service: JSONValue, report: inout FileReport) -> [Location] {
         var raw: [JSONValue] = (service["service_at_locations"]?.arrayValue ?? []).compactMap { $0["location"] }
         raw += service["locations"]?.arrayValue ?? []

@@ -168,7 +168,8 @@ struct HSDSMapper {
             phones: (value["phones"]?.arrayValue ?? []).compactMap { HSDSField.text($0["number"]) },
             url: HSDSField.text(value["url"]),
             email: HSDSField.text(value["email"]),
-            provenance: Provenance(format: .hsds, source: HSDSReader.source, file: path, recordKey: id, line: line))
+            provenance: Provenance(format: .hsds, source: HSDSReader.source, file: path, recordKey: id, line: line),
+            accessibility: fields.accessibility(value))
         _ = fields
         sink.add(service)
         report.services += 1

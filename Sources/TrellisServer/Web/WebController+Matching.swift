@@ -9,7 +9,8 @@ extension WebController {
                      field: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         _ = try await access.require(AccessControl.referrers, context, to: "rank services")
         var values = ProfileForm.values(form)
-        values["domains"] = NeedDomain.allCases.map { ["value": $0.rawValue, "title": $0.title, "checked": values["need_\($0.rawValue)"] as? Bool ?? false] }
+        values["domains"] = ProfileForm.domains(form)
+        values["accessibility"] = ProfileForm.accessibility(form)
         values["circumstances"] = ProfileForm.circumstances.map {
             ["value": $0, "title": $0.replacingOccurrences(of: "_", with: " ").capitalizedFirst, "checked": values["checked_\($0)"] as? Bool ?? false]
         }
@@ -41,15 +42,21 @@ extension WebController {
         try await store.audit.append(access.audit(user, context).entry(.execute, "match", profile.person.ref,
                                                                       detail: "\(profile.needs.count) needs ranked by \(user.organizationID) (web)"))
         let carried = try ProfileForm.carried(profile)
-        let needs: [[String: Any]] = outcome.matches.map { group in
+        // One group per need, in the profile's order: the need's own notes sit beside its matches.
+        let needs: [[String: Any]] = zip(profile.needs, outcome.matches).map { need, group in
             [
                 "domain": group.need.domain.rawValue, "title": group.need.domain.title, "detail": group.need.detail ?? "",
                 "urgency": group.need.urgency.rawValue, "empty": group.results.isEmpty,
+                "notes": need.notes ?? "", "has_notes": need.notes != nil,
                 "results": group.results.map { Self.resultView($0, profile: carried) },
             ]
         }
         return pages.render("matches", ["needs": needs, "person_ref": profile.person.ref, "excluded": outcome.excluded,
-                                        "faith_opt_in": profile.preferences.faithBased == .optIn],
+                                        "faith_opt_in": profile.preferences.faithBased == .optIn,
+                                        "person_notes": profile.preferences.notes?.nonBlank ?? "",
+                                        "has_person_notes": profile.preferences.notes?.nonBlank != nil,
+                                        "accessibility": profile.preferences.accessibility.map(\.title).joined(separator: ", "),
+                                        "has_accessibility": !profile.preferences.accessibility.isEmpty],
                             title: "Matches for \(profile.person.ref)", context: context)
     }
 
