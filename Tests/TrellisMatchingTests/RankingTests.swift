@@ -236,6 +236,10 @@ import TrellisCore
         (#""latitude": 41.26"#, #""latitude": 141.26"#, "person.location.latitude", "within"),
         (#""max_distance_km": 15"#, #""max_distance_km": -1"#, "preferences.max_distance_km", "above 0"),
         (#""ref": "P-1042""#, #""ref": " ""#, "person.ref", "required"),
+        (#""urgency": "urgent"}"#, #""urgency": "urgent", "notes": "\#(String(repeating: "a", count: 501))"}"#, "needs[0].notes", "limited to 500"),
+        (#""notes": """#, #""notes": "\#(String(repeating: "b", count: 2001))""#, "preferences.notes", "limited to 2000"),
+        (#""notes": """#, #""notes": "", "accessibility": ["ramp"]"#, "preferences.accessibility[0]", "unknown accessibility need"),
+        (#""notes": """#, #""notes": "", "trauma_informed": "yes""#, "preferences.trauma_informed", ""),
     ])
     func aBadFieldIsNamed(original: String, replacement: String, field: String, reason: String) throws {
         let broken = Self.example.replacingOccurrences(of: original, with: replacement)
@@ -247,6 +251,25 @@ import TrellisCore
             #expect(error.fieldAndReason.field == field)
             #expect(reason.isEmpty || error.fieldAndReason.reason.contains(reason), "\(error.fieldAndReason.reason)")
         }
+    }
+
+    @Test func perNeedNotesAccessibilityAndTraumaInformedDecode() throws {
+        let json = Self.example
+            .replacingOccurrences(of: #""detail": "emergency_shelter", "urgency": "urgent"}"#,
+                                  with: #""detail": "emergency_shelter", "urgency": "urgent", "notes": "  Needs a place with her dog "}"#)
+            .replacingOccurrences(of: #""notes": """#, with: #""notes": "Mornings are hard", "accessibility": ["wheelchair", "sign_language", "wheelchair"], "trauma_informed": true"#)
+            .replacingOccurrences(of: #"{"domain": "clinical", "detail": "counseling", "urgency": "soon"}"#,
+                                  with: #"{"domain": "family_support", "detail": "caregiver_support", "urgency": "soon"}"#)
+        let profile = try JSONDecoder().decode(NeedsProfile.self, from: Data(json.utf8))
+        #expect(profile.needs[0].notes == "Needs a place with her dog")
+        #expect(profile.needs[1].notes == nil)
+        #expect(profile.needs[2].domain == .familySupport)
+        #expect(profile.preferences.notes == "Mornings are hard")
+        #expect(profile.preferences.accessibility == [.wheelchair, .signLanguage])
+        #expect(profile.preferences.traumaInformed)
+        // What the web form carries from page to page survives the trip.
+        let again = try JSONDecoder().decode(NeedsProfile.self, from: JSONEncoder().encode(profile))
+        #expect(again == profile)
     }
 
     @Test func aPostalCodeMayStandForThePoint() throws {

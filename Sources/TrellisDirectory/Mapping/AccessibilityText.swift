@@ -20,6 +20,8 @@ enum AccessibilityText {
                 lacks.insert(.wheelchair)
                 continue
             }
+            // A bare "Accessible" is how 2-1-1 records say a site can be reached in a wheelchair.
+            if clause.trimmingWhitespace() == "accessible" { offers.insert(.wheelchair) }
             let negated = isNegated(clause)
             for (feature, cues) in Self.cues where cues.contains(where: { has(clause, $0) }) {
                 if negated { lacks.insert(feature) } else { offers.insert(feature) }
@@ -35,7 +37,8 @@ enum AccessibilityText {
 
     static let cues: [(AccessibilityFeature, [String])] = [
         (.wheelchair, ["wheelchair", "wheel chair", "ramp", "ramps", "elevator", "elevators", "lift", "step-free", "step free", "no steps",
-                       "ada accessible", "ada compliant", "accessible entrance", "level access", "accessible restroom"]),
+                       "ada accessible", "ada compliant", "accessible entrance", "level access", "accessible restroom",
+                       "fully accessible", "ground floor accessible"]),
         (.signLanguage, ["sign language", "asl", "deaf interpreter", "interpreters for the deaf"]),
         (.largePrint, ["large print", "large-print"]),
         (.braille, ["braille"]),
