@@ -41,6 +41,23 @@ import Testing
         #expect(((work.first?["reasons"] as? [[String: Any]]) ?? []).contains { $0["code"] as? String == "ips" })
     }
 
+    /// config/profiles/family-access.json: a new domain, an access need and the trauma-informed preference.
+    @Test func theNewDomainsAndAnAccessNeedRankAsTheRulesSay() throws {
+        let result = try Self.match(["--json"], profile: "config/profiles/family-access.json")
+        #expect(result.status == 0, "\(result.stderr)")
+        let matches = try #require(try result.json()["matches"] as? [[String: Any]])
+        let family = try #require(matches[0]["results"] as? [[String: Any]])
+        let first = try #require(family.first)
+        #expect(first["service_name"] as? String == "Family Caregiver Support Group")
+        let codes = (first["reasons"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(codes.contains("accessibility_met") && codes.contains("preference_match"))
+        // The GED classes are up a flight of stairs: left out for a person who needs wheelchair access.
+        let education = (matches[1]["results"] as? [[String: Any]] ?? []).compactMap { $0["service_name"] as? String }
+        #expect(!education.contains("Adult Literacy and GED Classes"))
+        let text = try Self.match([], profile: "config/profiles/family-access.json").stdout
+        #expect(text.contains("States wheelchair access, as the person needs"))
+    }
+
     @Test func serviceIDsAreStableAcrossRuns() throws {
         let a = try Self.match(["--json"]).stdout
         let b = try Self.match(["--json"]).stdout

@@ -1170,11 +1170,57 @@ class Flow:
 
     # -- running it --------------------------------------------------------------------------------
 
+    def profile_in_own_words(self):
+        """The profile a person would give: two needs (one of the new domains) each with its own
+        detail, urgency and notes, an access need, trauma-informed care and the person's words,
+        shown beside the matches, with an accessibility reason on every match."""
+        self.sign_in("caseworker")
+        ref = "P-WORDS-" + letters(8)
+        housing_note = "Sleeping in her car since " + letters(6)
+        family_note = "Her mother looks after her son " + letters(6)
+        own_words = "Mornings are hard; call after noon " + letters(6)
+        with self.step("case worker: a profile with per-need urgency and notes, an access need and her own words"):
+            self.visit("/", "profile-own-words")
+            for field, value in (("person-ref", ref), ("postal-code", POSTAL_CODE), ("languages", LANGUAGES),
+                                 ("max-distance", "10")):
+                self.type_into(f"form#profile-form #{field}", value)
+            for n in ("housing", "family_support"):
+                self.set_checkbox(f"#need-{n}", True)
+            self.select("#detail-housing", "emergency_shelter")
+            self.select("#urgency-housing", "urgent")
+            self.type_into("#notes-housing", housing_note)
+            self.select("#detail-family_support", "caregiver_support")
+            self.select("#urgency-family_support", "routine")
+            self.type_into("#notes-family_support", family_note)
+            self.set_checkbox("#accessibility-wheelchair", True)
+            self.set_checkbox("#trauma-informed", True)
+            self.type_into("#preference-notes", own_words)
+            self.click_and_load(self.one("button#find-services"), "button#find-services")
+        with self.step("case worker: the matches show each need's notes, her words and why each fits her access need"):
+            self.checked_page("matches-own-words")
+            words = self.all("aside#person-notes")
+            check(words and own_words in self.text_of(words[0]), "aside#person-notes does not show the person's own words")
+            for domain, note in (("housing", housing_note), ("family_support", family_note)):
+                section = self.all(f"section.need[data-domain={domain}]")
+                check(section, f"no section.need[data-domain={domain}] on the matches page")
+                shown = [self.text_of(p) for p in self.all("p.need-notes", section[0])]
+                check(any(note in t for t in shown), f"the {domain} section does not show its notes {note!r}: {shown}")
+                check(self.all("article.match", section[0]), f"no match for the {domain} need")
+                for article in self.all("article.match", section[0]):
+                    reasons = " ".join(self.text_of(li) for li in self.all("ul.reasons li", article))
+                    check("wheelchair" in reasons.lower() or "accessibility not stated" in reasons.lower(),
+                          f"{article.get_attribute('data-service-id')} gives no accessibility reason: {reasons}")
+            family = self.text_of(self.one("section.need[data-domain=family_support]"))
+            check("Family Caregiver Support Group" in family, "the sample caregiver group is not among the family support matches")
+            check("Trauma-informed care, as preferred" in family, "the trauma-informed caregiver group does not say so")
+        self.sign_out("caseworker", "/")
+
     def main(self):
         self.prepare_database()
         self.start_servers()
         self.start_browser()
         self.case_worker()
+        self.profile_in_own_words()
         self.inbox_agency()
         self.supervisor()
         self.admin()
