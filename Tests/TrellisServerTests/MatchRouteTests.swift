@@ -86,6 +86,8 @@ import TrellisTestSupport
         // Found by schemathesis: a limit this large used to bring the server down while formatting distances.
         (#"{"person": {"ref": "P-1", "location": {"latitude": 41.26, "longitude": -95.94}}, "needs": [{"domain": "housing"}], "preferences": {"max_distance_km": 1e19}}"#,
          "", 400, "preferences.max_distance_km"),
+        (#"{"person": {"ref": "P-1"}, "needs": [{"domain": "education", "notes": "\#(String(repeating: "n", count: 501))"}]}"#, "", 400, "needs[0].notes"),
+        (#"{"person": {"ref": "P-1"}, "needs": [{"domain": "transportation"}], "preferences": {"accessibility": ["elevator"]}}"#, "", 400, "preferences.accessibility[0]"),
     ])
     func aBadProfileIsRefusedNamingTheField(_ body: String, _ query: String, _ status: Int, _ field: String) async throws {
         let served = try await Served.start()
