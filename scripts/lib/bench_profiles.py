@@ -26,7 +26,7 @@ from airs_lxml_peer import Taxonomy, address, coordinate, local, text  # noqa: E
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_MAP = os.path.join(HERE, "..", "..", "config", "taxonomy-map.json")
-DOMAINS = ("housing", "employment", "faith", "clinical", "peer_support")  # the schema's enum
+DOMAINS = ("housing", "employment", "faith", "clinical", "peer_support", "family_support", "education", "transportation", "benefits")  # the schema's enum
 TRADITION_PREFIX = "TRELLIS:FAITH-TRADITION/"
 
 
