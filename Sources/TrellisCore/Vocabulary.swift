@@ -1,6 +1,6 @@
 /// A closed set of words a profile, consent, partner or status file may use for one field. Decoding
 /// an unknown word names it and lists the words that are known ("unknown need domain
-/// 'family_support'; expected one of housing, employment, …"), rather than Swift's "Cannot
+/// 'childcare'; expected one of housing, employment, …"), rather than Swift's "Cannot
 /// initialize NeedDomain from invalid String value".
 public protocol Vocabulary: RawRepresentable<String>, CaseIterable, Codable {
     /// What one word of the set is, in words ("need domain").

@@ -3,13 +3,14 @@ import Testing
 @testable import TrellisCore
 
 /// An unknown word in a profile, consent, partner or status file is named, with the words that are
-/// known, and the field it was in: "needs[0].domain: unknown need domain 'family_support'; expected
+/// known, and the field it was in: "needs[0].domain: unknown need domain 'childcare'; expected
 /// one of housing, employment, …", never Swift's "Cannot initialize NeedDomain from invalid String value".
 @Suite struct VocabularyTests {
     /// Every closed set of words the files use, with the message an unknown word gets.
     static var sweep: [(type: any Vocabulary.Type, message: String)] { [
-        (NeedDomain.self, "unknown need domain 'nope'; expected one of housing, employment, faith, clinical, peer_support"),
+        (NeedDomain.self, "unknown need domain 'nope'; expected one of housing, employment, faith, clinical, peer_support, family_support, education, transportation, benefits"),
         (Gender.self, "unknown gender 'nope'; expected one of female, male, non_binary"),
+        (AccessibilityFeature.self, "unknown accessibility need 'nope'; expected one of wheelchair, sign_language, large_print, braille, hearing_loop, service_animal"),
         (NeedsProfile.Urgency.self, "unknown urgency 'nope'; expected one of routine, soon, urgent, crisis"),
         (NeedsProfile.FaithOption.self, "unknown faith option 'nope'; expected one of not_offered, opt_in"),
         (Consent.Category.self, "unknown consent category 'nope'; expected one of contact, demographics, needs, circumstances, clinical_notes, substance_use"),
@@ -55,7 +56,7 @@ import Testing
     static let profile = #"{"person": {"ref": "P-1"}, "needs": [%@]}"#
 
     @Test(arguments: [
-        (#"{"domain": "family_support"}"#, "needs[0].domain", "unknown need domain 'family_support'; expected one of housing, employment, faith, clinical, peer_support"),
+        (#"{"domain": "childcare"}"#, "needs[0].domain", "unknown need domain 'childcare'; expected one of housing, employment, faith, clinical, peer_support, family_support, education, transportation, benefits"),
         (#"{"domain": "housing", "urgency": "asap"}"#, "needs[0].urgency", "unknown urgency 'asap'; expected one of routine, soon, urgent, crisis"),
     ])
     func aProfileNamesTheFieldAndTheWord(need: String, field: String, reason: String) throws {

@@ -103,7 +103,6 @@ enum ProfileForm {
         for name in ["interpreter_needed", "veteran", "faith_opt_in", "telehealth_ok", "peer_run_preferred", "trauma_informed"] + circumstances {
             values["checked_\(name)"] = form.isChecked(name)
         }
-        for domain in NeedDomain.allCases { values["need_\(domain.rawValue)"] = form.all("need").contains(domain.rawValue) }
         return values
     }
 }

@@ -14,7 +14,6 @@ extension WebController {
         values["circumstances"] = ProfileForm.circumstances.map {
             ["value": $0, "title": $0.replacingOccurrences(of: "_", with: " ").capitalizedFirst, "checked": values["checked_\($0)"] as? Bool ?? false]
         }
-        values["urgencies"] = NeedsProfile.Urgency.allCases.map { ["value": $0.rawValue, "selected": (form["urgency"] ?? "routine") == $0.rawValue] }
         values["genders"] = Gender.allCases.map { ["value": $0.rawValue, "selected": form["gender"] == $0.rawValue] }
         if let message { values["message"] = message; values["field"] = field ?? "" }
         return pages.render("profile", values, title: "Find services", context: context, status: status)
