@@ -94,4 +94,20 @@ extension WebController {
         }
         return Self.seeOther("/referrals/\(id)")
     }
+
+    /// The dashboard's outcome tables: per agency and per need domain, one column per outcome code.
+    static func outcomeValues(_ report: LoopClosureReport) -> [String: Any] {
+        let codes = AgencyAnswerReason.allCases.map(\.rawValue) + ["unknown"]
+        let titles = AgencyAnswerReason.allCases.map(\.title) + ["Not said"]
+        func cells(_ counts: [String: Int]) -> [[String: Any]] { codes.map { ["value": counts[$0] ?? 0] } }
+        return [
+            "codes": titles.map { ["title": $0] },
+            "agencies": report.agencies.map { a in
+                ["id": a.organizationID ?? "", "cells": cells(a.outcomes), "re_referred": a.reReferred, "contact_attempts": a.contactAttempts] as [String: Any]
+            },
+            "domains": report.byNeedDomain.map { d in
+                ["domain": d.needDomain, "cells": cells(d.outcomes), "re_referred": d.reReferred] as [String: Any]
+            },
+        ]
+    }
 }
