@@ -215,6 +215,8 @@ import TrellisCore
             let shelter = try #require(report.agencies.first { $0.organizationID == "ORG-SHELTER" })
             #expect(shelter.outcomes == ["service_started": 1, "unknown": 1, "no_capacity": 1])
             #expect(shelter.reReferred == 1)
+            // The row linking the next referral is no rejection reason.
+            #expect(shelter.rejectionReasons == ["No capacity": 1])
             let clinic = try #require(report.agencies.first { $0.organizationID == "ORG-CLINIC" })
             #expect(clinic.outcomes == ["could_not_contact": 1])
             #expect(clinic.contactAttempts == 1)

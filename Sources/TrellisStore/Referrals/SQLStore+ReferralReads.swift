@@ -87,10 +87,12 @@ extension SQLStore {
     public func loopClosureReport(from: Date, to: Date, now: Date, referrerOrganizationID: String?) async throws -> LoopClosureReport {
         let onlyReferrer: SQLQuery = referrerOrganizationID.map { " AND referrer_organization_id = \($0)" } ?? ""
         return try await plainRead { session in
+            // A rejection's reason is its own row's, not a later row that only links the next referral (rejected to rejected).
             let rows = try await session.rows("""
                 SELECT organization_id, status, requested_at, first_answered_at,
                     EXISTS (SELECT 1 FROM referral_history h WHERE h.referral_id = referral.id AND h.to_status = 'accepted'),
-                    (SELECT h.reason FROM referral_history h WHERE h.referral_id = referral.id AND h.to_status = 'rejected' ORDER BY h.id DESC LIMIT 1),
+                    (SELECT h.reason FROM referral_history h WHERE h.referral_id = referral.id AND h.to_status = 'rejected'
+                        AND h.from_status <> 'rejected' ORDER BY h.id DESC LIMIT 1),
                     outcome_code, need_domains, next_referral_id IS NOT NULL, contact_attempts
                 FROM referral WHERE requested_at >= \(from) AND requested_at < \(to)\(onlyReferrer)
                 """).map { row in
