@@ -187,6 +187,9 @@ import TrellisCore
         let completedAt = try #require((history.last?["at"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
         let chicago = BusinessCalendar(timeZone: try #require(TimeZone(identifier: "America/Chicago")))
         #expect(shown["follow_up_on"] as? String == chicago.day(of: completedAt).adding(days: 10).description)
+        let text = try w.trellis(["referral", "show", id]).stdout
+        #expect(text.contains("outcome: Service started: first session booked") && text.contains("contact attempted 2×"), "\(text)")
+        #expect(text.contains("[contact attempted]"), "\(text)")
     }
 
     @Test func aFollowUpPeriodOutsideItsRangeIsRefusedByName() throws {
