@@ -1,5 +1,6 @@
-/// Why an agency answers as it does: a short list an agency picks from (with free text beside it), so
-/// reports can count rejections and outcomes alike across agencies.
+/// Why an agency answers as it does: the short list of outcome codes an agency picks from (with free
+/// text beside it), so reports can count rejections and outcomes alike across agencies. A referral
+/// keeps the code as a `ReferralOutcome`; which codes go with which status is `allowed(for:)`.
 public enum AgencyAnswerReason: String, Vocabulary, CaseIterable, Hashable, Sendable {
     public static let vocabularyName = "answer reason"
 
@@ -23,10 +24,18 @@ public enum AgencyAnswerReason: String, Vocabulary, CaseIterable, Hashable, Send
         }
     }
 
+    /// The codes a status may carry, in the order a form offers them; empty for a status that carries none.
+    public static func allowed(for status: ReferralStatus) -> [AgencyAnswerReason] {
+        switch status {
+        case .completed: [.serviceStarted, .goalMet, .other]
+        case .failed: [.personDeclined, .couldNotContact, .notEligible, .noCapacity, .other]
+        case .rejected: [.notEligible, .noCapacity, .personDeclined, .other]
+        default: []
+        }
+    }
+
     /// The reasons for turning a referral down.
-    public static let rejections: [AgencyAnswerReason] = [.noCapacity, .notEligible, .personDeclined, .couldNotContact, .other]
-    /// How a referral ended: completed, or failed.
-    public static let outcomes: [AgencyAnswerReason] = [.serviceStarted, .goalMet, .personDeclined, .couldNotContact, .notEligible, .noCapacity, .other]
+    public static var rejections: [AgencyAnswerReason] { allowed(for: .rejected) }
 
     /// The reason as recorded in the referral's history: its title, then the agency's words.
     public func recorded(with text: String?) -> String {

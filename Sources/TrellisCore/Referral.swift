@@ -33,6 +33,18 @@ public struct Referral: Codable, Hashable, Sendable, Identifiable {
     /// longer held it): the tracker flags an open referral to it. True or absent (nil), so the JSON
     /// of a referral to a service in force is as before.
     public var serviceWithdrawn: Bool?
+    /// How it ended (completed, failed) or why it was turned down (rejected), when the agency said.
+    public var outcome: ReferralOutcome?
+    /// The rejected or failed referral this one follows (the person's next match).
+    public var previousReferralID: String?
+    /// The referral made after this one was rejected or failed.
+    public var nextReferralID: String?
+    /// When the case worker checks in with the person: set when it is completed with service started.
+    public var followUpOn: CalendarDay?
+    /// When the case worker recorded the follow-up as done.
+    public var followUpDoneAt: Date?
+    /// How many times the agency recorded that it tried to contact the person (absent when none).
+    public var contactAttempts: Int?
 
     public init(id: String, status: ReferralStatus, serviceID: String, organizationID: String, personRef: String,
                 consentID: String, needDomains: [NeedDomain], createdAt: Date, createdBy: String, requestedAt: Date? = nil,
@@ -63,6 +75,17 @@ public struct Referral: Codable, Hashable, Sendable, Identifiable {
         serviceWithdrawn == true && !status.isFinal
     }
 
+    /// Rejected or failed with no referral made after it: the case worker's next step is to refer again.
+    public var needsNextStep: Bool {
+        (status == .rejected || status == .failed) && nextReferralID == nil
+    }
+
+    /// Its follow-up date has come (`today` in the county's calendar) and nobody has recorded it done.
+    public func isFollowUpDue(on today: CalendarDay) -> Bool {
+        guard let day = followUpOn, followUpDoneAt == nil, status == .completed else { return false }
+        return day <= today
+    }
+
     /// Still waiting for the agency's first answer after its deadline.
     public func isOverdue(at now: Date) -> Bool {
         status == .requested && (respondBy.map { now >= $0 } ?? false)
@@ -74,6 +97,8 @@ public struct Referral: Codable, Hashable, Sendable, Identifiable {
         case consentID = "consent_id", needDomains = "need_domains", createdAt = "created_at", createdBy = "created_by"
         case requestedAt = "requested_at", respondBy = "respond_by", firstAnsweredAt = "first_answered_at"
         case updatedAt = "updated_at", referrerOrganizationID = "referrer_organization_id", serviceWithdrawn = "service_withdrawn"
+        case outcome, previousReferralID = "previous_referral_id", nextReferralID = "next_referral_id", followUpOn = "follow_up_on"
+        case followUpDoneAt = "follow_up_done_at", contactAttempts = "contact_attempts"
     }
 }
 
@@ -103,9 +128,24 @@ public struct ReferralStatusChange: Codable, Hashable, Sendable {
     public var to: ReferralStatus
     public var reason: String?
     public var source: Source
+    /// The outcome recorded with this change (completed, failed, rejected).
+    public var outcome: ReferralOutcome?
+    /// What the agency said beside the status (a contact attempt).
+    public var businessStatus: ReferralBusinessStatus?
+    /// The referral this row links to: the one this was made after, or the one made after this.
+    public var relatedReferralID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case at, actor, party, from, to, reason, source, outcome
+        case businessStatus = "business_status", relatedReferralID = "related_referral_id"
+    }
 
     public init(at: Date, actor: String, party: ReferralParty, from: ReferralStatus?, to: ReferralStatus,
-                reason: String? = nil, source: Source) {
+                reason: String? = nil, source: Source, outcome: ReferralOutcome? = nil, businessStatus: ReferralBusinessStatus? = nil,
+                relatedReferralID: String? = nil) {
+        self.outcome = outcome
+        self.businessStatus = businessStatus
+        self.relatedReferralID = relatedReferralID
         self.at = at
         self.actor = actor
         self.party = party

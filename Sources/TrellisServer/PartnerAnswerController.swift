@@ -113,6 +113,8 @@ extension PartnerAnswerError {
     var field: String? {
         switch self {
         case .refused(.transition(_, .reasonRequired)): "reason"
+        case .refused(.outcome(_, let outcome)): outcome.field
+        case .refused(.invalid(let field, _)): field
         case .signature(.missingHeader(let name)): name
         case .signature(.badTimestamp), .signature(.outsideTolerance): "webhook-timestamp"
         case .signature(.tooManySignatures), .signature(.noMatchingSignature): "webhook-signature"
@@ -134,6 +136,7 @@ extension PartnerAnswerError {
             case .replayedMessage: "replay"
             case .conflict: "conflict"
             case .transition(_, .reasonRequired): "reason_required"
+            case .outcome: "invalid_outcome"
             case .transition(_, .notThisPartysMove): "not_your_move"
             case .transition: "illegal_move"
             default: "refused"

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrellisCore
 
 /// The referral, consent, audit and report commands, through the built executable, on SQLite and
 /// on the throwaway PostgreSQL scripts/test starts.
@@ -21,7 +22,7 @@ import Testing
             {"audit": {"checkpoint_every": 5, "checkpoint_file": "\(folder.path)/checkpoints.jsonl",
                        "signing_key_file": "\(folder.path)/audit-signing.key"},
              "data_key_file": "\(folder.path)/data.key",
-             "referrals": {"response_deadline_business_days": 2, "time_zone": "America/Chicago"}}
+             "referrals": {"response_deadline_business_days": 2, "time_zone": "America/Chicago", "follow_up_days": 10}}
             """.write(toFile: settings, atomically: true, encoding: .utf8)
             environment = ["TRELLIS_CONFIG": settings]
             switch backend {
@@ -157,6 +158,47 @@ import Testing
         let shown = try w.trellis(["referral", "show", id, "--json"])
         #expect(try shown.json()["status"] as? String == "cancelled")
         #expect(try w.trellis(["consent", "revoke", id]).status == 1)
+    }
+
+    /// The agency's outcome and contact attempts from the command line; the follow-up day counts the
+    /// configured `referrals.follow_up_days` in the county's calendar.
+    @Test(arguments: Backend.allCases)
+    func anOutcomeAndContactAttemptsAreRecordedFromTheCommandLine(_ backend: Backend) throws {
+        var w = try Workspace(backend)
+        defer { w.remove() }
+        try w.storeDirectory()
+        let id = try #require(try w.create()["id"] as? String)
+        #expect(try w.trellis(["referral", "status", id, "accepted", "--as", "agency"]).status == 0)
+        for _ in 0..<2 {
+            let attempt = try w.trellis(["referral", "status", id, "in-progress", "--as", "agency", "--contact-attempted", "--json"])
+            #expect(attempt.status == 0, "\(attempt.stderr)")
+        }
+        let unknown = try w.trellis(["referral", "status", id, "completed", "--as", "agency", "--outcome", "bogus"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("bogus"), "\(unknown.stderr)")
+        let mismatched = try w.trellis(["referral", "status", id, "completed", "--as", "agency", "--outcome", "no_capacity"])
+        #expect(mismatched.status == 1 && mismatched.stderr.contains("no_capacity is not an outcome of completed"), "\(mismatched.stderr)")
+        let done = try w.trellis(["referral", "status", id, "completed", "--as", "agency", "--outcome", "service_started",
+                                  "--outcome-text", "first session booked", "--json"])
+        #expect(done.status == 0, "\(done.stderr)")
+        let shown = try w.trellis(["referral", "show", id, "--json"]).json()
+        #expect(shown["contact_attempts"] as? Int == 2)
+        #expect(shown["outcome"] as? [String: String] == ["code": "service_started", "text": "first session booked"])
+        let history = try #require(shown["history"] as? [[String: Any]])
+        let completedAt = try #require((history.last?["at"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
+        let chicago = BusinessCalendar(timeZone: try #require(TimeZone(identifier: "America/Chicago")))
+        #expect(shown["follow_up_on"] as? String == chicago.day(of: completedAt).adding(days: 10).description)
+        let text = try w.trellis(["referral", "show", id]).stdout
+        #expect(text.contains("outcome: Service started: first session booked") && text.contains("contact attempted 2×"), "\(text)")
+        #expect(text.contains("[contact attempted]"), "\(text)")
+    }
+
+    @Test func aFollowUpPeriodOutsideItsRangeIsRefusedByName() throws {
+        var w = try Workspace(.sqlite)
+        defer { w.remove() }
+        w.environment["TRELLIS_CONFIG"] = try w.write("bad.json", #"{"referrals": {"follow_up_days": 0}}"#)
+        let refused = try w.trellis(["referral", "list", "--json"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("referrals.follow_up_days"), "\(refused.stderr)")
     }
 
     @Test func aConsentForAnotherOrganizationIsRefused() throws {

@@ -65,6 +65,7 @@ import TrellisTestSupport
         /// Who may use each route when the token is there, so the refusal can only be the token's.
         let users: [String: String] = [
             "/sign-in": "", "/sign-out": "cw-1", "/matches": "cw-1", "/referrals/new": "cw-1", "/referrals/{id}/cancel": "cw-1",
+            "/referrals/{id}/follow-up": "cw-1",
             "/admin/directories": "admin-1", "/admin/audit/verify": "admin-1",
             "/admin/users/{id}/{action}": "admin-1", "/admin/tokens/{id}/revoke": "admin-1",
             "/admin/users": "admin-1", "/inbox/{id}/answer": "ag-1", "/inbox/capacity/{id}": "ag-1",

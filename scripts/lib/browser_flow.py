@@ -11,7 +11,9 @@ housing match with only some consent categories, checks the disclosure preview, 
 simulated agency to accept, finds the referral in the tracker and filters it, and is refused /admin
 and /dashboard; a supervisor opens the dashboard; an administrator uploads a directory and verifies
 the audit trail, then re-uploads the referred service's source as a full export without it, and the
-case worker's tracker flags the open referral to the withdrawn service. Every page is checked for labelled fields, same-origin resources, a CSRF field in
+case worker's tracker flags the open referral to the withdrawn service. The inbox agency turns a
+referral down and the case worker refers the person to the next match (the two linked), and another
+referral ends with an outcome (service started) and its follow-up is recorded. Every page is checked for labelled fields, same-origin resources, a CSRF field in
 every POST form and JavaScript errors, and screenshotted as NN-name.png in --out; a failure names the
 step and the page, and saves the page's source beside its screenshot.
 
@@ -1063,6 +1065,102 @@ class Flow:
             check(cell and self.text_of(cell[0]).lower() == "completed", "the tracker does not show it completed")
         self.sign_out("caseworker", "/")
 
+    def refer_to_inbox_agency(self, ref, name):
+        """The case worker (signed in) ranks a new person's housing need and refers them to the inbox agency."""
+        self.visit("/", f"home-{name}")
+        self.fill_profile_again(ref, faith=False)
+        self.click_and_load(self.one("button#find-services"), "button#find-services")
+        self.checked_page(f"matches-{name}")
+        article = next((a for a in self.all("section.need[data-domain=housing] article.match")
+                        if a.get_attribute("data-service-id") == self.inbox_service), None)
+        check(article, f"the housing matches do not show {self.inbox_service}")
+        self.click_and_load(self.one("form.refer button.refer-button", article), "the inbox agency's refer-button")
+        for category in CONSENT_CATEGORIES:
+            self.set_checkbox(f"form#referral-form input#category-{category}", category in TICKED)
+        self.click_and_load(self.one("button#send-button"), "button#send-button")
+        self.wait(lambda d: re.fullmatch(r"/referrals/[^/]+", self.path()), 10, f"sending went to {self.path()}")
+        self.checked_page(f"referral-{name}")
+        return self.path().rsplit("/", 1)[1]
+
+    def answer_in_inbox(self, referral, answers, name):
+        """The agency user (signed in) answers: each (radio value, {select or input id: value})."""
+        self.visit(f"/inbox/{referral}", f"inbox-{name}")
+        for value, fields in answers:
+            self.click(self.one(f"input#answer-{value}"))
+            for css, text in fields.items():
+                if css.startswith("answer-text"):
+                    self.type_into(f"input#{css}", text)
+                else:
+                    self.select(f"select#{css}", text)
+            self.click_and_load(self.one("button#answer-button"), "button#answer-button")
+            self.checked_page(f"inbox-{name}-{value}")
+            alerts = [self.text_of(a) for a in self.all("[role=alert]")]
+            check(not alerts, f"answering {value} was refused: {alerts}")
+
+    def next_match_and_outcome(self):
+        """The inbox agency turns a referral down for no capacity; the case worker's tracker flags it, the
+        referral page offers the next matches (the agency last) and one click refers the person there,
+        the two linked. Another referral the agency tries to reach, then completes with "service
+        started": the case worker sees the outcome and the follow-up date, and records the follow-up."""
+        self.sign_in("caseworker")
+        with self.step("next match: refer two more people to the inbox agency"):
+            turned_down = self.refer_to_inbox_agency("P-NEXT-" + letters(8), "next-match-first")
+            started = self.refer_to_inbox_agency("P-OUTCOME-" + letters(8), "outcome")
+        self.sign_out("caseworker", "/")
+
+        self.sign_in("agency")
+        with self.step("next match: the agency turns the first down for no capacity"):
+            self.answer_in_inbox(turned_down, [("rejected", {"answer-reason": "no_capacity"})], "turned-down")
+            shown = self.text_of(self.one("#referral-status")).lower()
+            check(shown == "rejected", f"after turning it down the referral reads {shown!r}")
+        with self.step("outcome: the agency accepts, tries to reach the person, starts and completes with service started"):
+            self.answer_in_inbox(started, [("accepted", {}), ("contact_attempted", {}), ("completed", {"answer-outcome": "service_started",
+                                                                                                      "answer-text": "first session booked"})],
+                                 "outcome")
+            timeline = " | ".join(self.text_of(li) for li in self.all("ol#timeline li"))
+            check("Contact attempted" in timeline and "Service started: first session booked" in timeline,
+                  f"the contact attempt and the outcome are not in the history: {timeline}")
+        self.sign_out("agency", "/inbox")
+
+        self.sign_in("caseworker")
+        with self.step("next match: the tracker flags the rejection as needing a next step"):
+            self.visit("/referrals", "tracker-next-step")
+            row = self.tracker_row(turned_down)
+            check(row and self.all(".next-step-flag", row), f"the tracker does not flag {turned_down} as needing a next step")
+        with self.step("next match: the referral page offers the next matches, the rejecting agency last"):
+            self.visit(f"/referrals/{turned_down}", "referral-turned-down")
+            check("No capacity" in self.text_of(self.one("section#outcome")), "the page does not show the outcome")
+            matches = self.all("section#next-matches article.match")
+            check(matches, "section#next-matches offers no service")
+            first = matches[0].get_attribute("data-service-id")
+            check(first != self.inbox_service, "the agency that turned the person down is offered first")
+            self.click_and_load(self.one("form.refer button.next-match-button", matches[0]), "the first next-match-button")
+            self.checked_page("send-next-match")
+            self.one("#next-match-of", what="the note that this is the next match")
+            for category in CONSENT_CATEGORIES:
+                self.set_checkbox(f"form#referral-form input#category-{category}", category in TICKED)
+            self.click_and_load(self.one("button#send-button"), "button#send-button")
+            self.wait(lambda d: re.fullmatch(r"/referrals/[^/]+", self.path()), 10, f"sending went to {self.path()}")
+            following = self.path().rsplit("/", 1)[1]
+            self.checked_page("referral-next-match")
+            link = self.one("section#chain a#previous-referral")
+            check(link.get_attribute("href").endswith(f"/referrals/{turned_down}"), "the new referral does not link to the first")
+            self.visit(f"/referrals/{turned_down}", "referral-turned-down-linked")
+            link = self.one("section#chain a#next-referral")
+            check(link.get_attribute("href").endswith(f"/referrals/{following}"), "the first referral does not link to the next")
+            check(not self.all("section#next-matches"), "next matches are still offered after referring again")
+        with self.step("outcome: the case worker sees service started and the follow-up date, and records the follow-up"):
+            self.visit(f"/referrals/{started}", "referral-outcome")
+            check("Service started" in self.text_of(self.one("section#outcome")), "the page does not show the outcome")
+            check("contact attempted (1 time)" in self.text_of(self.one("#contact-attempts")), "the contact attempt is not counted")
+            day = self.text_of(self.one("#follow-up-on"))
+            check(re.fullmatch(r"\d{4}-\d{2}-\d{2}", day), f"the follow-up date reads {day!r}")
+            self.type_into("input#follow-up-note", "checked in by phone")
+            self.click_and_load(self.one("button#follow-up-button"), "button#follow-up-button")
+            self.checked_page("referral-follow-up-done")
+            self.one("#follow-up-done", what="the follow-up recorded")
+        self.sign_out("caseworker", "/")
+
     def supervisor(self):
         self.sign_in("supervisor")
         with self.step("supervisor: the dashboard"):
@@ -1222,6 +1320,7 @@ class Flow:
         self.case_worker()
         self.profile_in_own_words()
         self.inbox_agency()
+        self.next_match_and_outcome()
         self.supervisor()
         self.admin()
         self.withdrawal()

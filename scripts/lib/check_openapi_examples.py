@@ -2,7 +2,7 @@
 
 With the independent jsonschema package (JSON Schema 2020-12, formats checked):
 - the inlined NeedsProfile and PartnerReferralDocument schemas still agree with
-  schemas/needs-profile.schema.json and schemas/referral.schema.json;
+  schemas/needs-profile.schema.json, schemas/referral.schema.json and schemas/partner-status.schema.json;
 - real instances validate: config/profiles/example.json as a NeedsProfile, a referral submission made
   of it and config/consents/example.json, error envelopes, a page of referrals, a draft in full;
 - every example in the document validates against its schema, strictly: an example may not carry a
@@ -167,6 +167,11 @@ def check_copies(checker, schemas):
     partner = json.loads(text.replace('"#/components/schemas/PartnerReferralDocument/$defs/', '"#/$defs/'))
     checker.report(partner == without(load_json("schemas/referral.schema.json"), "$schema", "$id"),
                    "PartnerReferralDocument is schemas/referral.schema.json", "they differ: copy the file's schema into the document again")
+    status = json.loads(json.dumps(schemas["PartnerStatusUpdate"]).replace('"#/components/schemas/', '"#/$defs/'))
+    file = load_json("schemas/partner-status.schema.json")
+    checker.report(status == without(file, "$schema", "$id", "$defs")
+                   and file.get("$defs") == {"ReferralStatus": schemas["ReferralStatus"], "ReferralOutcome": schemas["ReferralOutcome"]},
+                   "PartnerStatusUpdate is schemas/partner-status.schema.json", "they differ: copy the document's schema into the file again")
 
 
 def check_instances(checker):

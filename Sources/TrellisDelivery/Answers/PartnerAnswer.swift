@@ -7,25 +7,52 @@ public struct StatusUpdate: Hashable, Sendable {
     public var referralID: String
     public var status: ReferralStatus
     public var reason: String?
+    /// How it ended or why it was turned down (checked against the status by the store).
+    public var outcome: ReferralOutcome?
+    public var businessStatus: ReferralBusinessStatus?
 
-    public init(referralID: String, status: ReferralStatus, reason: String? = nil) {
+    public init(referralID: String, status: ReferralStatus, reason: String? = nil, outcome: ReferralOutcome? = nil,
+                businessStatus: ReferralBusinessStatus? = nil) {
+        self.outcome = outcome
+        self.businessStatus = businessStatus
         self.referralID = referralID
         self.status = status
         self.reason = reason
     }
 
-    /// `{"referral_id": "...", "status": "accepted", "reason": "..."}` (Trellis's status update).
+    /// `{"referral_id": "...", "status": "accepted", "reason": "...", "outcome": {"code": "...", "text": "..."},
+    /// "business_status": "contact_attempted"}` (Trellis's status update).
     public static func json(_ body: Data) throws(PartnerAnswerError) -> StatusUpdate {
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             throw .malformed("the body must be a JSON object")
         }
-        let known: Set<String> = ["referral_id", "status", "reason"]
+        let known: Set<String> = ["referral_id", "status", "reason", "outcome", "business_status"]
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) { throw .malformed("\(unknown): unknown field") }
         guard let id = object["referral_id"] as? String, !id.isEmpty else { throw .malformed("referral_id is required") }
         guard let text = object["status"] as? String else { throw .malformed("status is required") }
         guard let status = ReferralStatus(rawValue: text) else { throw .malformed("status: \(text) is not a FHIR Task status") }
         if object["reason"] != nil && !(object["reason"] is String) { throw .malformed("reason must be text") }
-        return StatusUpdate(referralID: id, status: status, reason: object["reason"] as? String)
+        return StatusUpdate(referralID: id, status: status, reason: object["reason"] as? String, outcome: try outcome(object["outcome"]),
+                            businessStatus: try businessStatus(object["business_status"]))
+    }
+
+    /// `outcome`: `{"code": "...", "text": "..."}`; a code off the list is refused by name.
+    static func outcome(_ value: Any?) throws(PartnerAnswerError) -> ReferralOutcome? {
+        guard let value, !(value is NSNull) else { return nil }
+        guard let object = value as? [String: Any] else { throw .malformed("outcome must be an object with code and text") }
+        if let unknown = object.keys.sorted().first(where: { $0 != "code" && $0 != "text" }) { throw .malformed("outcome.\(unknown): unknown field") }
+        guard let raw = object["code"] as? String else { throw .malformed("outcome.code is required (one of \(AgencyAnswerReason.words.joined(separator: ", ")))") }
+        guard let code = AgencyAnswerReason(rawValue: raw) else { throw .malformed(ReferralOutcomeError.unknownCode(raw).description) }
+        if object["text"] != nil && !(object["text"] is String) && !(object["text"] is NSNull) { throw .malformed("outcome.text must be text") }
+        return ReferralOutcome(code: code, text: object["text"] as? String)
+    }
+
+    static func businessStatus(_ value: Any?) throws(PartnerAnswerError) -> ReferralBusinessStatus? {
+        guard let value, !(value is NSNull) else { return nil }
+        guard let raw = value as? String, let known = ReferralBusinessStatus(rawValue: raw) else {
+            throw .malformed("business_status: expected one of \(ReferralBusinessStatus.words.joined(separator: ", "))")
+        }
+        return known
     }
 
     /// A FHIR R4 Task (`PUT /fhir/Task/{id}`, or a polled Task): its status and `statusReason.text`.
@@ -41,7 +68,9 @@ public struct StatusUpdate: Hashable, Sendable {
         guard let text = task["status"] as? String else { throw .malformed("Task.status is required") }
         guard let status = ReferralStatus(rawValue: text) else { throw .malformed("Task.status: \(text) is not a Task status") }
         let reason = (task["statusReason"] as? [String: Any])?["text"] as? String
-        return StatusUpdate(referralID: referralID, status: status, reason: reason)
+        let read = try FHIRTaskOutcome.read(task)
+        // A coded outcome's text is its own; the reason stays statusReason.text.
+        return StatusUpdate(referralID: referralID, status: status, reason: reason, outcome: read.outcome, businessStatus: read.businessStatus)
     }
 }
 
@@ -156,7 +185,8 @@ public struct PartnerAnswers: Sendable {
                                                          messageID: messageID ?? "poll:\(UUID().uuidString)")
         do {
             return try await store.changeStatus(StatusChangeRequest(referralID: update.referralID, status: update.status, party: .agency,
-                                                                    reason: update.reason, source: source, partnerMessage: message),
+                                                                    reason: update.reason, source: source, partnerMessage: message,
+                                                                    outcome: update.outcome, businessStatus: update.businessStatus),
                                                 context: context)
         } catch let error as StoreError {
             throw .refused(error)

@@ -17,11 +17,17 @@ extension FHIRReferralBundle {
         public var reason: String?
         public var lastUpdated: Date
         public var version: Int
+        /// How it ended or why it was turned down, when the agency said.
+        public var outcome: ReferralOutcome?
+        /// The agency's contact attempts, while the referral is in progress.
+        public var contactAttempts: Int?
 
         /// The referral's state; the reason comes from its history, when it was read in full.
         public init(_ referral: Referral) {
             status = referral.status
-            reason = referral.history?.last(where: { $0.to == referral.status })?.reason
+            reason = referral.history?.last(where: { $0.to == referral.status && $0.from != $0.to })?.reason
+            outcome = referral.outcome
+            contactAttempts = referral.status == .inProgress ? referral.contactAttempts : nil
             lastUpdated = referral.updatedAt
             version = referral.version
         }
@@ -38,7 +44,12 @@ extension FHIRReferralBundle {
         r.task["status"] = state.status.rawValue
         r.task["lastModified"] = updated
         // The IG asks for statusReason.text with a rejected, cancelled, on-hold or failed Task.
-        if let reason = state.reason?.nonBlank { r.task["statusReason"] = ["text": reason] }
+        // With an outcome, statusReason is coded too and Task.output carries it.
+        if let reason = FHIRTaskOutcome.statusReason(outcome: state.outcome, reason: state.reason) { r.task["statusReason"] = reason }
+        if let outcome = state.outcome { r.task["output"] = FHIRTaskOutcome.output(outcome) }
+        if let attempts = state.contactAttempts {
+            r.task["businessStatus"] = FHIRTaskOutcome.businessStatus(.contactAttempted, attempts: attempts)
+        }
 
         r.serviceRequest["id"] = servedID("ServiceRequest", referralID: d.referralID)
         var meta = r.serviceRequest["meta"] as? [String: Any] ?? [:]

@@ -65,7 +65,7 @@ public enum TrellisApplication {
         FHIRPullController(store: store, auditLog: store.audit).addRoutes(to: fhir)
         let signedIn = router.group("/v1").add(middleware: bearer)
         AccountController().addRoutes(to: signedIn)
-        ReferralController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
+        ReferralController(store: store, auditLog: store.audit, matching: parts.matching).addRoutes(to: signedIn)
         ReportController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
         AuditController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
         if let matching = parts.matching {

@@ -10,10 +10,12 @@ struct ReferralSubmission: Decodable, Sendable {
     var consent: Consent
     var note: String?
     var draft: Bool
+    /// The same person's rejected or failed referral this one follows (the next match).
+    var previousReferralID: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case profile, consent, note, draft
-        case serviceID = "service_id"
+        case serviceID = "service_id", previousReferralID = "previous_referral_id"
     }
 
     init(from decoder: any Decoder) throws {
@@ -30,6 +32,10 @@ struct ReferralSubmission: Decodable, Sendable {
             throw DecodingError.dataCorruptedError(forKey: .note, in: c, debugDescription: "a note is at most 4,000 bytes")
         }
         draft = try c.decodeIfPresentRefusingNull(Bool.self, forKey: .draft) ?? false
+        previousReferralID = try c.decodeIfPresent(String.self, forKey: .previousReferralID)
+        if let previous = previousReferralID, previous.nonBlank == nil || previous.utf8.count > 100 {
+            throw DecodingError.dataCorruptedError(forKey: .previousReferralID, in: c, debugDescription: "a referral id (at most 100 bytes)")
+        }
     }
 
     /// How old a consent may be when a referral is made under it: older, it is recorded again.
@@ -48,7 +54,23 @@ struct ReferralSubmission: Decodable, Sendable {
                            "consent.captured_at is more than 30 days ago: record the person's consent again", field: "consent.captured_at")
         }
         return NewReferral(profile: profile, serviceID: serviceID, consent: consent, draft: draft, note: note, source: .api,
-                           referrerOrganizationID: user.organizationID)
+                           referrerOrganizationID: user.organizationID, previousReferralID: previousReferralID)
+    }
+}
+
+/// `POST /v1/referrals/{id}/follow-up`: an optional note (sealed at rest).
+struct FollowUpRequest: Decodable, Sendable {
+    var note: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case note }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        note = try c.decodeIfPresent(String.self, forKey: .note)
+        if let note, note.utf8.count > 4_000 {
+            throw DecodingError.dataCorruptedError(forKey: .note, in: c, debugDescription: "a note is at most 4,000 bytes")
+        }
     }
 }
 

@@ -2,22 +2,27 @@ import Foundation
 import TrellisCore
 import TrellisStore
 
-/// A referral as the API lists it: its own fields plus whether it is overdue now.
+/// A referral as the API lists it: its own fields plus whether it is overdue now, whether it needs a
+/// next step (rejected or failed, not referred again) and whether its follow-up is due.
 struct ReferralView: Encodable, Sendable {
     var referral: Referral
     var overdue: Bool
+    var followUpDue: Bool
 
-    init(_ referral: Referral, now: Date) {
+    init(_ referral: Referral, now: Date, calendar: BusinessCalendar = BusinessCalendar()) {
         self.referral = referral
         overdue = referral.isOverdue(at: now)
+        followUpDue = referral.isFollowUpDue(on: calendar.day(of: now))
     }
 
-    enum ExtraKeys: String, CodingKey { case overdue }
+    enum ExtraKeys: String, CodingKey { case overdue, needsNextStep = "needs_next_step", followUpDue = "follow_up_due" }
 
     func encode(to encoder: any Encoder) throws {
         try referral.encode(to: encoder)
         var extra = encoder.container(keyedBy: ExtraKeys.self)
         try extra.encode(overdue, forKey: .overdue)
+        try extra.encode(referral.needsNextStep, forKey: .needsNextStep)
+        try extra.encode(followUpDue, forKey: .followUpDue)
     }
 }
 

@@ -20,7 +20,7 @@ extension WebController {
         let equityPeriod = ReportPeriod(from: Date().addingTimeInterval(-Self.equityDays * 86_400))
         let equity = try await store.equityReport(from: equityPeriod.from, to: equityPeriod.to, now: Date(), referrerOrganizationID: referrer)
         let rejected = try await store.rejectedServices(since: Date().addingTimeInterval(-90 * 86_400), moreThan: Self.rejectionThreshold)
-        let values: [String: Any] = [
+        var values: [String: Any] = [
             "from": Self.shortDate(period.from), "to": Self.shortDate(period.to), "scope": referrer ?? "all organizations",
             "chart": LoopClosureChart.svg(report.agencies),
             "overall": ["sent": report.overall.sent, "rate": percent(report.overall.loopClosureRate),
@@ -45,6 +45,7 @@ extension WebController {
             "rejected_organizations": Self.rejectedValues(rejected), "no_rejected": rejected.isEmpty,
             "rejection_threshold": Self.rejectionThreshold,
         ]
+        values["outcomes"] = Self.outcomeValues(report)
         return pages.render("dashboard", values, title: "Dashboard", context: context)
     }
 

@@ -77,7 +77,9 @@ extension WebController {
         values["answers"] = InboxAnswerForm.choices(from: referral.status)
         values["can_answer"] = !(values["answers"] as? [[String: Any]] ?? []).isEmpty
         values["rejection_reasons"] = AgencyAnswerReason.rejections.map { ["value": $0.rawValue, "title": $0.title] }
-        values["outcomes"] = AgencyAnswerReason.outcomes.map { ["value": $0.rawValue, "title": $0.title] }
+        // One list for completed and failed: the form says which codes go with which if they do not match.
+        values["outcomes"] = AgencyAnswerReason.allCases.filter { $0 != .other }.map { ["value": $0.rawValue, "title": $0.title] }
+            + [["value": AgencyAnswerReason.other.rawValue, "title": "Other (say what in the box below)"]]
         if let message { values["message"] = message }
         return pages.render("inbox-referral", values, title: "Referral \(referral.id)", context: context)
     }
@@ -95,7 +97,8 @@ extension WebController {
         }
         do {
             _ = try await store.changeStatus(StatusChangeRequest(referralID: id, status: answer.status, party: .agency, reason: answer.reason,
-                                                                 source: .api, expectedVersion: form["version"].flatMap { Int($0) }), context: audit)
+                                                                 source: .api, expectedVersion: form["version"].flatMap { Int($0) },
+                                                                 outcome: answer.outcome, businessStatus: answer.businessStatus), context: audit)
         } catch let error as StoreError where error != .referralNotFound(id) {
             return try await inboxReferral(id, context, message: APIError(error).message)
         }
@@ -123,7 +126,7 @@ extension WebController {
             var row: [String: Any] = ["at": shortDate(change.at), "from": change.from?.rawValue ?? "new", "to": change.to.rawValue,
                                       "actor": change.actor, "party": change.party.rawValue, "source": change.source.rawValue]
             row["reason"] = change.reason  // absent, not blank: the template shows it only when given
-            return row
+            return row.merging(followThroughTimeline(change)) { own, _ in own }
         }
     }
 }

@@ -29,6 +29,7 @@ extension WebController {
             },
             "methods": Consent.Method.allCases.map { ["value": $0.rawValue, "selected": $0 == method] },
         ]
+        values["previous_referral_id"] = form["previous_referral_id"]?.nonBlank  // the next match after a rejected referral
         // Said before sending: whether anybody at the organization can receive it, and how.
         let partner = try await store.partner(answeringFor: service.organizationID)
         values["no_recipient"] = partner == nil
@@ -40,12 +41,16 @@ extension WebController {
         }
         if action == "send" {
             let request = NewReferral(profile: profile, serviceID: service.id, consent: consent, note: form["note"], source: .api,
-                                      referrerOrganizationID: user.organizationID, requestKey: form["request_key"])
+                                      referrerOrganizationID: user.organizationID, requestKey: form["request_key"],
+                                      previousReferralID: form["previous_referral_id"])
             do {
                 let referral = try await store.createReferral(request, context: access.audit(user, context))
                 return Self.seeOther("/referrals/\(referral.id)")
             } catch let error as StoreError {
-                guard case .noRecipient = error else { throw error }
+                switch error {
+                case .noRecipient, .previousReferral: break
+                default: throw error
+                }
                 values["message"] = error.description
                 return pages.render("refer", values, title: "Send a referral", context: context, status: .unprocessableContent)
             }
@@ -100,22 +105,26 @@ extension WebController {
         for id in Set(found.prefix(200).filter { $0.serviceWithdrawn == true }.map(\.serviceID)) {
             withdrawnNames[id] = try await store.service(id: id)?.name
         }
+        let today = store.businessCalendar.day(of: now)
         let rows: [[String: Any]] = found.prefix(200).map { referral in
-            [
+            var row: [String: Any] = [
                 "id": referral.id, "status": referral.status.rawValue, "person_ref": referral.personRef,
                 "service": directory?.name(of: referral.serviceID) ?? withdrawnNames[referral.serviceID] ?? referral.serviceID,
                 "agency": referral.organizationID,
                 "created": Self.shortDate(referral.createdAt), "respond_by": referral.respondBy.map(Self.shortDate) ?? "",
                 "overdue": referral.isOverdue(at: now), "service_withdrawn": referral.isOpenToWithdrawnService,
             ]
+            row.merge(Self.followThroughFlags(referral, today: today)) { own, _ in own }
+            return row
         }
         let agencies = Set(found.map(\.organizationID)).union(query.filter.organizationID.map { [$0] } ?? []).sorted()
-        let values: [String: Any] = [
+        var values: [String: Any] = [
             "referrals": rows, "empty": rows.isEmpty, "more": found.count > 200,
             "statuses": ReferralStatus.allCases.map { ["value": $0.rawValue, "selected": query.filter.status == $0] },
             "agencies": agencies.map { ["value": $0, "selected": query.filter.organizationID == $0] },
             "overdue_only": query.filter.overdueAt != nil,
         ]
+        values["follow_ups"] = try await followUpsDue(query.filter.scope, user: user, context)
         return pages.render("tracker", values, title: "Referrals", context: context)
     }
 
@@ -133,7 +142,7 @@ extension WebController {
                 var row: [String: Any] = ["at": Self.shortDate(change.at), "from": change.from?.rawValue ?? "new", "to": change.to.rawValue,
                                           "actor": change.actor, "party": change.party.rawValue, "source": change.source.rawValue]
                 row["reason"] = change.reason  // absent, not blank: the template shows it only when given
-                return row
+                return row.merging(Self.followThroughTimeline(change)) { own, _ in own }
             },
             "delivery_state": delivery?.state.rawValue ?? "not queued",
             "attempts": attempts.map { attempt in
@@ -142,6 +151,7 @@ extension WebController {
             },
             "can_cancel": AccessControl.referrers.contains(user.role) && [.draft, .requested, .accepted].contains(referral.status),
         ]
+        values.merge(try await followThroughValues(referral, user: user, context)) { own, _ in own }
         if let message { values["message"] = message }
         return pages.render("referral", values, title: "Referral \(referral.id)", context: context)
     }

@@ -8,11 +8,13 @@ extension SQLStore {
             // Each rejection's reason as recorded in the referral's history (ids and reasons only: no person's data).
             var counts: [String: (organization: String, noCapacity: Int, notEligible: Int)] = [:]
             for row in try await session.rows("""
-                SELECT r.service_id, r.organization_id, h.reason FROM referral_history h JOIN referral r ON r.id = h.referral_id
-                WHERE h.to_status = 'rejected' AND h.at >= \(since) AND h.reason IS NOT NULL
+                SELECT r.service_id, r.organization_id, h.reason, h.outcome_code FROM referral_history h JOIN referral r ON r.id = h.referral_id
+                WHERE h.to_status = 'rejected' AND h.from_status <> 'rejected' AND h.at >= \(since) AND (h.reason IS NOT NULL OR h.outcome_code IS NOT NULL)
                 """) {
-                let reason: String = try row[2]
-                guard let kind = RejectionReason(text: reason) else { continue }
+                // The outcome code when the rejection carried one; an older rejection's text otherwise.
+                let code = (try row[3] as String?).flatMap(AgencyAnswerReason.init(rawValue:))
+                let reason: String? = try row[2]
+                guard let kind = code.map(RejectionReason.init(code:)) ?? reason.flatMap(RejectionReason.init(text:)) else { continue }
                 let service: String = try row[0]
                 let organization: String = try row[1]
                 var entry = counts[service] ?? (organization, 0, 0)

@@ -277,6 +277,7 @@ enum PostgresSchema {
                     """, logger: logger)
             }
         }
+        migrator.register(ReferralFollowThrough.migrationName, ReferralFollowThrough.statements(blob: "bytea", timestamp: "timestamptz"))
         return migrator
     }
 }

@@ -17,9 +17,13 @@ public struct NewReferral: Sendable {
     /// The client's key for this creation (its Idempotency-Key): the same key from the same actor again
     /// returns the referral made the first time instead of making another.
     public var requestKey: String?
+    /// The same person's rejected or failed referral (of the same referring organization) this one follows.
+    public var previousReferralID: String?
 
     public init(profile: NeedsProfile, serviceID: String, consent: Consent, draft: Bool = false, note: String? = nil,
-                source: ReferralStatusChange.Source = .api, referrerOrganizationID: String? = nil, requestKey: String? = nil) {
+                source: ReferralStatusChange.Source = .api, referrerOrganizationID: String? = nil, requestKey: String? = nil,
+                previousReferralID: String? = nil) {
+        self.previousReferralID = previousReferralID?.nonBlank
         self.profile = profile
         self.serviceID = serviceID
         self.consent = consent
@@ -43,6 +47,10 @@ public struct StatusChangeRequest: Sendable {
     /// For an answer from a partner: who sent it, the organizations it answers for, and its message id.
     /// The move is refused for another organization's referral, and a message id seen before is a replay.
     public var partnerMessage: PartnerMessage?
+    /// How it ended or why it was turned down (completed, failed, rejected); checked against the status.
+    public var outcome: ReferralOutcome?
+    /// A contact attempt, with `in-progress`: recorded in the history even when it is already in progress.
+    public var businessStatus: ReferralBusinessStatus?
 
     public struct PartnerMessage: Hashable, Sendable {
         public var partnerID: String
@@ -57,7 +65,10 @@ public struct StatusChangeRequest: Sendable {
     }
 
     public init(referralID: String, status: ReferralStatus, party: ReferralParty, reason: String? = nil,
-                source: ReferralStatusChange.Source = .api, expectedVersion: Int? = nil, partnerMessage: PartnerMessage? = nil) {
+                source: ReferralStatusChange.Source = .api, expectedVersion: Int? = nil, partnerMessage: PartnerMessage? = nil,
+                outcome: ReferralOutcome? = nil, businessStatus: ReferralBusinessStatus? = nil) {
+        self.outcome = outcome
+        self.businessStatus = businessStatus
         self.referralID = referralID
         self.status = status
         self.party = party
@@ -77,14 +88,21 @@ public struct ReferralFilter: Hashable, Sendable {
     public var referrerOrganizationID: String?
     /// Only those overdue at this moment.
     public var overdueAt: Date?
+    /// Only completed referrals whose follow-up falls on or before this moment's day (in the county's
+    /// calendar) and is not done.
+    public var followUpDueAt: Date?
+    /// Only rejected or failed referrals nobody has referred again yet.
+    public var needsNextStep: Bool = false
     /// What the caller may see at all; the other conditions narrow it.
     public var scope: ReferralScope
     public var limit: Int
     public var offset: Int
 
     public init(status: ReferralStatus? = nil, organizationID: String? = nil, createdBy: String? = nil,
-                overdueAt: Date? = nil, limit: Int = 100, offset: Int = 0, referrerOrganizationID: String? = nil,
-                scope: ReferralScope = .everything) {
+                overdueAt: Date? = nil, followUpDueAt: Date? = nil, needsNextStep: Bool = false, limit: Int = 100, offset: Int = 0,
+                referrerOrganizationID: String? = nil, scope: ReferralScope = .everything) {
+        self.followUpDueAt = followUpDueAt
+        self.needsNextStep = needsNextStep
         self.status = status
         self.organizationID = organizationID
         self.createdBy = createdBy

@@ -7,18 +7,32 @@ enum ReferralRows {
     static let columns = """
         SELECT id, status, service_id, organization_id, person_ref, consent_id, need_domains, created_at, created_by,
             requested_at, respond_by, first_answered_at, updated_at, version, referrer_organization_id,
-            EXISTS (SELECT 1 FROM directory_service d WHERE d.id = referral.service_id AND d.withdrawn_at IS NOT NULL)
+            EXISTS (SELECT 1 FROM directory_service d WHERE d.id = referral.service_id AND d.withdrawn_at IS NOT NULL),
+            outcome_code, outcome_text, contact_attempts, previous_referral_id, next_referral_id, follow_up_on, follow_up_done_at
         """
 
     static func referral(_ row: any SQLRow) throws -> Referral {
         let id: String = try row[0]
         guard let status = ReferralStatus(rawValue: try row[1]) else { throw StoreError.invalid(field: "referral \(id).status", reason: "unknown status") }
         let domains: String = try row[6]
-        return Referral(id: id, status: status, serviceID: try row[2], organizationID: try row[3], personRef: try row[4], consentID: try row[5],
+        var referral = Referral(id: id, status: status, serviceID: try row[2], organizationID: try row[3], personRef: try row[4], consentID: try row[5],
                         needDomains: domains.split(separator: ",").compactMap { NeedDomain(rawValue: String($0)) },
                         createdAt: try row[7], createdBy: try row[8], requestedAt: try row[9], respondBy: try row[10],
                         firstAnsweredAt: try row[11], updatedAt: try row[12], version: try row[13], referrerOrganizationID: try row[14],
                         serviceWithdrawn: try row[15])
+        referral.outcome = outcome(code: try row[16], text: try row[17])
+        let attempts: Int = try row[18]
+        referral.contactAttempts = attempts > 0 ? attempts : nil
+        referral.previousReferralID = try row[19]
+        referral.nextReferralID = try row[20]
+        referral.followUpOn = (try row[21] as String?).flatMap { CalendarDay(iso: $0) }
+        referral.followUpDoneAt = try row[22]
+        return referral
+    }
+
+    /// An outcome as stored: its code and text columns (nil when no code, or one no longer known).
+    static func outcome(code: String?, text: String?) -> ReferralOutcome? {
+        code.flatMap(AgencyAnswerReason.init(rawValue:)).map { ReferralOutcome(code: $0, text: text) }
     }
 
     static func referral(id: String, in session: any SQLSession) async throws -> Referral? {
@@ -27,20 +41,26 @@ enum ReferralRows {
 
     static func history(of id: String, in session: any SQLSession) async throws -> [ReferralStatusChange] {
         try await session.rows("""
-            SELECT at, actor, party, from_status, to_status, reason, source FROM referral_history WHERE referral_id = \(id) ORDER BY id
+            SELECT at, actor, party, from_status, to_status, reason, source, outcome_code, outcome_text, business_status, related_referral_id
+            FROM referral_history WHERE referral_id = \(id) ORDER BY id
             """).map { row in
             ReferralStatusChange(at: try row[0], actor: try row[1], party: ReferralParty(rawValue: try row[2]) ?? .referrer,
                                  from: (try row[3] as String?).flatMap(ReferralStatus.init(rawValue:)),
                                  to: ReferralStatus(rawValue: try row[4]) ?? .enteredInError, reason: try row[5],
-                                 source: ReferralStatusChange.Source(rawValue: try row[6]) ?? .system)
+                                 source: ReferralStatusChange.Source(rawValue: try row[6]) ?? .system,
+                                 outcome: outcome(code: try row[7], text: try row[8]),
+                                 businessStatus: (try row[9] as String?).flatMap(ReferralBusinessStatus.init(rawValue:)),
+                                 relatedReferralID: try row[10])
         }
     }
 
     static func insert(_ change: ReferralStatusChange, for id: String, in session: any SQLSession) async throws {
         try await session.execute("""
-            INSERT INTO referral_history (referral_id, at, actor, party, from_status, to_status, reason, source)
+            INSERT INTO referral_history (referral_id, at, actor, party, from_status, to_status, reason, source,
+                outcome_code, outcome_text, business_status, related_referral_id)
             VALUES (\(id), \(change.at), \(change.actor), \(change.party.rawValue), \(change.from?.rawValue), \(change.to.rawValue),
-                    \(change.reason), \(change.source.rawValue))
+                    \(change.reason), \(change.source.rawValue), \(change.outcome?.code.rawValue), \(change.outcome?.text),
+                    \(change.businessStatus?.rawValue), \(change.relatedReferralID))
             """)
     }
 
@@ -48,7 +68,9 @@ enum ReferralRows {
     static func update(_ next: Referral, from current: Referral, in session: any SQLSession) async throws {
         let applied = try await session.changed("""
             UPDATE referral SET status = \(next.status.rawValue), version = \(next.version), updated_at = \(next.updatedAt),
-                requested_at = \(next.requestedAt), respond_by = \(next.respondBy), first_answered_at = \(next.firstAnsweredAt)
+                requested_at = \(next.requestedAt), respond_by = \(next.respondBy), first_answered_at = \(next.firstAnsweredAt),
+                outcome_code = \(next.outcome?.code.rawValue), outcome_text = \(next.outcome?.text), contact_attempts = \(next.contactAttempts ?? 0),
+                follow_up_on = \(next.followUpOn?.description)
             WHERE id = \(next.id) AND version = \(current.version)
             RETURNING 1
             """)

@@ -30,17 +30,32 @@ enum ReferralRules {
     }
 
     /// The referral after a legal move, and the history row for it. Throws, changing nothing, when the
-    /// move is illegal, not the party's to make, lacks a reason, or the referral changed meanwhile.
+    /// move is illegal, not the party's to make, lacks a reason, carries an outcome its status does not
+    /// allow, or the referral changed meanwhile. A contact attempt on a referral already in progress is
+    /// recorded as a row of its own (in-progress to in-progress).
     static func applying(_ request: StatusChangeRequest, to current: Referral, context: AuditContext,
-                         deadline: (Date) -> Date) throws(StoreError) -> (Referral, ReferralStatusChange) {
+                         deadline: (Date) -> Date, followUp: (Date) -> CalendarDay = { _ in CalendarDay(daysSinceEpoch: 0) })
+        throws(StoreError) -> (Referral, ReferralStatusChange) {
         if let message = request.partnerMessage, !message.organizations.contains(current.organizationID) {
             throw .notPartnersReferral(partner: message.partnerID, referral: current.id)
         }
         if let expected = request.expectedVersion, expected != current.version {
             throw .conflict(referral: current.id, expectedVersion: expected, currentVersion: current.version, currentStatus: current.status)
         }
-        do {
-            try ReferralLifecycle.check(from: current.status, to: request.status, by: request.party, reason: request.reason)
+        if let business = request.businessStatus, !business.statuses.contains(request.status) {
+            throw .invalid(field: "business_status", reason: "\(business.rawValue) goes only with "
+                           + business.statuses.map(\.rawValue).sorted().joined(separator: ", "))
+        }
+        let outcome = try checkedOutcome(request, referral: current.id)
+        let contactAttempt = request.businessStatus == .contactAttempted && current.status == .inProgress && request.status == .inProgress
+        // Rejecting needs a reason: an outcome code is one.
+        let reason = request.reason?.nonBlank ?? outcome?.summary
+        do throws(ReferralTransitionError) {
+            if contactAttempt {
+                guard request.party == .agency else { throw ReferralTransitionError.notThisPartysMove(party: request.party, to: .inProgress) }
+            } else {
+                try ReferralLifecycle.check(from: current.status, to: request.status, by: request.party, reason: reason)
+            }
         } catch {
             throw .transition(referral: current.id, error)
         }
@@ -54,9 +69,24 @@ enum ReferralRules {
             next.respondBy = deadline(now)
         }
         if request.party == .agency && request.status.isAnswer && next.firstAnsweredAt == nil { next.firstAnsweredAt = now }
+        if let outcome { next.outcome = outcome }
+        if request.status == .completed && outcome?.code == .serviceStarted { next.followUpOn = followUp(now) }
+        if request.businessStatus == .contactAttempted { next.contactAttempts = (current.contactAttempts ?? 0) + 1 }
         let change = ReferralStatusChange(at: now, actor: context.actor, party: request.party, from: current.status,
-                                          to: request.status, reason: request.reason?.nonBlank, source: request.source)
+                                          to: request.status, reason: reason, source: request.source,
+                                          outcome: outcome, businessStatus: request.businessStatus)
         return (next, change)
+    }
+
+    /// The request's outcome, checked against its status. `completed` and `failed` without one are
+    /// accepted (the outcome is unknown: older partners send none); the inbox form asks for one.
+    static func checkedOutcome(_ request: StatusChangeRequest, referral id: String) throws(StoreError) -> ReferralOutcome? {
+        guard let outcome = request.outcome else { return nil }
+        do {
+            return try ReferralOutcome.checked(code: outcome.code, text: outcome.text, for: request.status)
+        } catch {
+            throw .outcome(referral: id, error)
+        }
     }
 
     /// Only a referral still waiting for its partner, whose delivery failed, was refused as gone or
@@ -72,6 +102,7 @@ enum ReferralRules {
 
     static func auditDetail(_ change: ReferralStatusChange) -> String {
         "status \(change.from?.rawValue ?? "new")→\(change.to.rawValue) by \(change.party.rawValue) via \(change.source.rawValue)"
+            + (change.outcome.map { " outcome \($0.code.rawValue)" } ?? "") + (change.businessStatus.map { " \($0.rawValue)" } ?? "")
     }
 
     /// The profile as stored (sealed): without the name and contact details, which are sealed apart.

@@ -28,6 +28,11 @@ extension SQLStore {
             if let creator = filter.createdBy { clauses.append("created_by = \(creator)") }
             if let referrer = filter.referrerOrganizationID { clauses.append("referrer_organization_id = \(referrer)") }
             if let now = filter.overdueAt { clauses.append("status = 'requested' AND respond_by <= \(now)") }
+            if let now = filter.followUpDueAt {
+                let day = configuration.calendar.day(of: now)
+                clauses.append("status = 'completed' AND follow_up_on IS NOT NULL AND follow_up_on <= \(day.description) AND follow_up_done_at IS NULL")
+            }
+            if filter.needsNextStep { clauses.append("status IN ('rejected', 'failed') AND next_referral_id IS NULL") }
             switch filter.scope {
             case .everything: break
             case .referredBy(let organization): clauses.append("referrer_organization_id = \(organization)")
@@ -44,6 +49,8 @@ extension SQLStore {
             return list
         }
     }
+
+    public var businessCalendar: BusinessCalendar { configuration.calendar }
 
     public func consent(referralID: String, context: AuditContext) async throws -> StoredConsent {
         try await reading { session, audit in
@@ -80,14 +87,20 @@ extension SQLStore {
     public func loopClosureReport(from: Date, to: Date, now: Date, referrerOrganizationID: String?) async throws -> LoopClosureReport {
         let onlyReferrer: SQLQuery = referrerOrganizationID.map { " AND referrer_organization_id = \($0)" } ?? ""
         return try await plainRead { session in
+            // A rejection's reason is its own row's, not a later row that only links the next referral (rejected to rejected).
             let rows = try await session.rows("""
                 SELECT organization_id, status, requested_at, first_answered_at,
                     EXISTS (SELECT 1 FROM referral_history h WHERE h.referral_id = referral.id AND h.to_status = 'accepted'),
-                    (SELECT h.reason FROM referral_history h WHERE h.referral_id = referral.id AND h.to_status = 'rejected' ORDER BY h.id DESC LIMIT 1)
+                    (SELECT h.reason FROM referral_history h WHERE h.referral_id = referral.id AND h.to_status = 'rejected'
+                        AND h.from_status <> 'rejected' ORDER BY h.id DESC LIMIT 1),
+                    outcome_code, need_domains, next_referral_id IS NOT NULL, contact_attempts
                 FROM referral WHERE requested_at >= \(from) AND requested_at < \(to)\(onlyReferrer)
                 """).map { row in
-                LoopClosureReport.Row(organizationID: try row[0], status: ReferralStatus(rawValue: try row[1]) ?? .requested, requestedAt: try row[2],
-                                      firstAnsweredAt: try row[3], everAccepted: try row[4], rejectionReason: try row[5])
+                let domains: String = try row[7]
+                return LoopClosureReport.Row(organizationID: try row[0], status: ReferralStatus(rawValue: try row[1]) ?? .requested,
+                                             requestedAt: try row[2], firstAnsweredAt: try row[3], everAccepted: try row[4], rejectionReason: try row[5],
+                                             outcomeCode: try row[6], needDomains: domains.split(separator: ",").map(String.init),
+                                             reReferred: try row[8], contactAttempts: try row[9])
             }
             var overdue: [String: Int] = [:]
             for row in try await session.rows("""

@@ -61,7 +61,16 @@ extension SQLStore {
                     \(referral.version), \(note), \(referral.referrerOrganizationID), \(request.requestKey), \(channel.rawValue),
                     \(facts.ageBand), \(facts.primaryLanguage), \(facts.interpreterNeeded), \(facts.highestUrgency))
             """)
-        try await ReferralRows.insert(change, for: referral.id, in: session)
+        var created = referral
+        created.history = [change]
+        if let previous = request.previousReferralID {
+            try await ReferralChain.link(previous: previous, next: referral.id, person: person, referrerOrganizationID: referral.referrerOrganizationID,
+                                         context: context, in: session, audit: audit)
+            try await session.execute("UPDATE referral SET previous_referral_id = \(previous) WHERE id = \(referral.id)")
+            created.previousReferralID = previous
+            created.history?[0].relatedReferralID = previous
+        }
+        try await ReferralRows.insert(created.history![0], for: referral.id, in: session)
         // An inbox partner's referral is in its inbox from now on: nothing to send but a notice that it waits.
         if referral.status == .requested && channel == .endpoint { try await ReferralRows.enqueue(referral.id, at: context.now, in: session) }
         if referral.status == .requested && channel == .inbox {
@@ -70,9 +79,8 @@ extension SQLStore {
         }
         audit.record(context.entry(.create, "consent", ids.consent, detail: "for \(referral.id) to \(consent.recipient): \(categories)"))
         audit.record(context.entry(.create, "referral", referral.id,
-                                   detail: "\(ReferralRules.auditDetail(change)) service \(service.id) organization \(service.organizationID) person \(person)"))
-        var created = referral
-        created.history = [change]
+                                   detail: "\(ReferralRules.auditDetail(change)) service \(service.id) organization \(service.organizationID) person \(person)"
+                                       + (request.previousReferralID.map { " after \($0)" } ?? "")))
         return created
     }
 
@@ -133,7 +141,8 @@ extension SQLStore {
         }
         let recipient = try await ReferralRows.partner(answeringFor: current.organizationID, in: session)
         let (next, change) = try ReferralRules.applying(request, to: current, context: context,
-                                                        deadline: configuration.deadline(businessDays: recipient?.responseDeadlineBusinessDays))
+                                                        deadline: configuration.deadline(businessDays: recipient?.responseDeadlineBusinessDays),
+                                                        followUp: configuration.followUpDay(after:))
         let sending = next.status == .requested && current.status == .draft
         guard !sending || recipient != nil else { throw StoreError.noRecipient(organization: current.organizationID) }
         try await ReferralRows.update(next, from: current, in: session)

@@ -10,6 +10,10 @@ import TrellisCore
 ///   the agency had answered), out of those sent less the ones the referrer withdrew before any answer
 ///   and those entered in error.
 /// - overdue now: all referrals waiting past their deadline at the report time, whenever sent.
+/// - outcomes: completed, failed and rejected referrals by outcome code (`unknown` when the agency
+///   gave none); re-referred: rejected or failed referrals the case worker followed with the next
+///   match; contact attempts: how many the agencies recorded. Per agency, overall, and per need domain
+///   (`by_need_domain`: a referral for two domains counts in each).
 public struct LoopClosureReport: Codable, Hashable, Sendable {
     public struct Figures: Codable, Hashable, Sendable {
         public var organizationID: String?
@@ -29,11 +33,17 @@ public struct LoopClosureReport: Codable, Hashable, Sendable {
         public var loopClosureRate: Double?
         public var medianHoursToFirstAnswer: Double?
         public var overdueNow = 0
+        /// Completed, failed and rejected referrals by outcome code (`unknown` without one).
+        public var outcomes: [String: Int] = [:]
+        /// Rejected or failed referrals followed by a referral to the next match.
+        public var reReferred = 0
+        public var contactAttempts = 0
 
         init(organizationID: String?) { self.organizationID = organizationID }
 
         enum CodingKeys: String, CodingKey {
-            case sent, accepted, rejected, completed, failed, cancelled, unanswered, answered, closed
+            case sent, accepted, rejected, completed, failed, cancelled, unanswered, answered, closed, outcomes
+            case reReferred = "re_referred", contactAttempts = "contact_attempts"
             case organizationID = "organization_id", rejectionReasons = "rejection_reasons"
             case loopClosureRate = "loop_closure_rate", medianHoursToFirstAnswer = "median_hours_to_first_answer"
             case overdueNow = "overdue_now", withdrawnBeforeAnswer = "withdrawn_before_answer"
@@ -48,6 +58,28 @@ public struct LoopClosureReport: Codable, Hashable, Sendable {
         var firstAnsweredAt: Date?
         var everAccepted: Bool
         var rejectionReason: String?
+        var outcomeCode: String?
+        var needDomains: [String] = []
+        var reReferred = false
+        var contactAttempts = 0
+    }
+
+    /// Outcomes for referrals of one need domain.
+    public struct NeedDomainOutcomes: Codable, Hashable, Sendable {
+        public var needDomain: String
+        public var sent = 0
+        public var completed = 0
+        public var failed = 0
+        public var rejected = 0
+        public var outcomes: [String: Int] = [:]
+        public var reReferred = 0
+
+        init(needDomain: String) { self.needDomain = needDomain }
+
+        enum CodingKeys: String, CodingKey {
+            case sent, completed, failed, rejected, outcomes
+            case needDomain = "need_domain", reReferred = "re_referred"
+        }
     }
 
     public var from: Date
@@ -55,9 +87,11 @@ public struct LoopClosureReport: Codable, Hashable, Sendable {
     public var generatedAt: Date
     public var overall: Figures
     public var agencies: [Figures]
+    public var byNeedDomain: [NeedDomainOutcomes]
 
     enum CodingKeys: String, CodingKey {
         case from, to, overall, agencies
+        case byNeedDomain = "by_need_domain"
         case generatedAt = "generated_at"
     }
 
@@ -68,7 +102,9 @@ public struct LoopClosureReport: Codable, Hashable, Sendable {
         var overall = Figures(organizationID: nil)
         var byAgency: [String: Figures] = [:]
         var answerHours: [String: [Double]] = [:]
+        var domains: [String: NeedDomainOutcomes] = [:]
         for row in rows {
+            for domain in Set(row.needDomains) { Self.count(row, into: &domains[domain, default: NeedDomainOutcomes(needDomain: domain)]) }
             let hours = row.firstAnsweredAt.map { $0.timeIntervalSince(row.requestedAt) / 3600 }
             Self.count(row, hours: hours, into: &overall)
             Self.count(row, hours: hours, into: &byAgency[row.organizationID, default: Figures(organizationID: row.organizationID)])
@@ -91,10 +127,31 @@ public struct LoopClosureReport: Codable, Hashable, Sendable {
             return figures
         }
         self.overall = overall
+        byNeedDomain = domains.keys.sorted().map { domains[$0]! }
+    }
+
+    /// The outcome key a final referral counts under, or nil for one not ended by the agency.
+    private static func outcomeKey(_ row: Row) -> String? {
+        [.completed, .failed, .rejected].contains(row.status) ? (row.outcomeCode ?? "unknown") : nil
+    }
+
+    private static func count(_ row: Row, into figures: inout NeedDomainOutcomes) {
+        figures.sent += 1
+        switch row.status {
+        case .completed: figures.completed += 1
+        case .failed: figures.failed += 1
+        case .rejected: figures.rejected += 1
+        default: break
+        }
+        if let key = outcomeKey(row) { figures.outcomes[key, default: 0] += 1 }
+        if row.reReferred { figures.reReferred += 1 }
     }
 
     private static func count(_ row: Row, hours: Double?, into figures: inout Figures) {
         figures.sent += 1
+        if let key = outcomeKey(row) { figures.outcomes[key, default: 0] += 1 }
+        if row.reReferred { figures.reReferred += 1 }
+        figures.contactAttempts += row.contactAttempts
         if row.everAccepted { figures.accepted += 1 }
         if hours != nil { figures.answered += 1 }
         switch row.status {

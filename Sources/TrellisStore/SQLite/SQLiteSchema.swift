@@ -255,6 +255,9 @@ enum SQLiteSchema {
                                arguments: [facts.ageBand, facts.primaryLanguage, facts.interpreterNeeded, facts.highestUrgency, row[0] as String])
             }
         }
+        migrator.registerMigration(ReferralFollowThrough.migrationName) { db in
+            for statement in ReferralFollowThrough.statements(blob: "BLOB", timestamp: "DATETIME") { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }

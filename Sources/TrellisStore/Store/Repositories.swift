@@ -16,6 +16,11 @@ public protocol ReferralRepository: Sendable {
     func referrals(_ filter: ReferralFilter, context: AuditContext) async throws -> [Referral]
     /// Revokes the referral's consent and cancels what was not yet delivered under it.
     func revokeConsent(referralID: String, context: AuditContext) async throws -> ConsentRevocation
+    /// The county's calendar: deadlines and follow-up days count in it.
+    var businessCalendar: BusinessCalendar { get }
+    /// Records the case worker's follow-up of a referral completed with service started (the note sealed
+    /// at rest), or throws `StoreError.followUp` when it has none or it was already done. Audited.
+    func recordFollowUp(referralID: String, note: String?, context: AuditContext) async throws -> Referral
     func consent(referralID: String, context: AuditContext) async throws -> StoredConsent
     /// The person's details, opened from their sealed form. Audited as a read.
     func person(referralID: String, context: AuditContext) async throws -> PersonDetails

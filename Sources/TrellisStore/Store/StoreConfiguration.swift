@@ -11,6 +11,8 @@ public struct StoreConfiguration: Sendable {
     public var responseDeadlineBusinessDays: Int
     /// How long a request waits for a PostgreSQL connection before it is answered "unavailable".
     public var connectionWait: Duration
+    /// Days from a referral completed with "service started" to the case worker's follow-up.
+    public var followUpDays: Int = 30
 
     public init(cipher: PersonCipher, checkpoints: AuditCheckpointBook?, calendar: BusinessCalendar = BusinessCalendar(),
                 responseDeadlineBusinessDays: Int = 2, connectionWait: Duration = .seconds(3)) {
@@ -26,5 +28,10 @@ public struct StoreConfiguration: Sendable {
         let calendar = self.calendar
         let days = days ?? responseDeadlineBusinessDays
         return { calendar.adding(businessDays: days, to: $0) }
+    }
+
+    /// The follow-up day for a referral whose service started at `date`, in the county's calendar.
+    func followUpDay(after date: Date) -> CalendarDay {
+        calendar.day(of: date).adding(days: max(1, min(followUpDays, 3_650)))
     }
 }

@@ -24,6 +24,12 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case massWithdrawal(source: String, withdrawing: Int, active: Int, maxShare: Double)
     /// The service was withdrawn from the directory: no new referral goes to it.
     case serviceWithdrawn(String)
+    /// An agency's outcome that the status does not allow (or that is malformed).
+    case outcome(referral: String, ReferralOutcomeError)
+    /// A referral named as the one a new referral follows that it cannot follow.
+    case previousReferral(String, reason: String)
+    /// A follow-up recorded for a referral that has none, or one already done.
+    case followUp(referral: String, reason: String)
 
     public var description: String {
         switch self {
@@ -47,6 +53,9 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             "the import would withdraw \(withdrawing) of the \(active) services of source \(source) (more than \(Int((maxShare * 100).rounded())) %): "
                 + "the files may be a truncated export; check them, or allow it with --allow-mass-withdrawal"
         case .serviceWithdrawn(let id): "service \(id) was withdrawn from the directory: choose another service"
+        case .outcome(let id, let error): "referral \(id): \(error)"
+        case .previousReferral(let id, let reason): "previous_referral_id: referral \(id) \(reason)"
+        case .followUp(let id, let reason): "referral \(id) \(reason)"
         }
     }
 }

@@ -62,10 +62,13 @@ public struct StoreSettings: Sendable {
     public var checkpointEvery: Int64
     public var calendar: BusinessCalendar
     public var responseDeadlineBusinessDays: Int
+    /// Days from "service started" to the case worker's follow-up (`referrals.follow_up_days`).
+    public var followUpDays: Int
 
     public init(location: StoreLocation, dataKey: String? = nil, dataKeyFile: String? = nil, checkpointFile: String? = nil,
                 signingKeyFile: String? = nil, checkpointEvery: Int64 = 1_000, calendar: BusinessCalendar = BusinessCalendar(),
-                responseDeadlineBusinessDays: Int = 2) {
+                responseDeadlineBusinessDays: Int = 2, followUpDays: Int = 30) {
+        self.followUpDays = followUpDays
         self.location = location
         self.dataKey = dataKey
         self.dataKeyFile = dataKeyFile
@@ -99,8 +102,9 @@ public enum StoreOpener {
             notices.append("created a new audit signing key at \(settings.resolvedSigningKeyFile) (readable by its owner only); keep it outside the database's backups")
         }
         let book = AuditCheckpointBook(path: settings.resolvedCheckpointFile, key: signing.key, every: settings.checkpointEvery)
-        let configuration = StoreConfiguration(cipher: key.cipher, checkpoints: book, calendar: settings.calendar,
+        var configuration = StoreConfiguration(cipher: key.cipher, checkpoints: book, calendar: settings.calendar,
                                                responseDeadlineBusinessDays: settings.responseDeadlineBusinessDays)
+        configuration.followUpDays = settings.followUpDays
         switch settings.location {
         case .sqlite(let path):
             return Opened(store: try SQLiteStore(path: path, configuration: configuration), notices: notices)

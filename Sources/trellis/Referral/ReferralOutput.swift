@@ -39,7 +39,8 @@ enum ReferralOutput {
         }
         Swift.print(line(referral, now: now))
         for change in referral.history ?? [] {
-            let reason = change.reason.map { " (\($0))" } ?? ""
+            let reason = (change.reason.map { " (\($0))" } ?? "") + (change.businessStatus.map { " [\($0.title.lowercased())]" } ?? "")
+                + (change.relatedReferralID.map { " → \($0)" } ?? "")
             Swift.print("  \(change.at.formatted(.iso8601))  \(change.from?.rawValue ?? "new") → \(change.to.rawValue)  by \(change.actor) [\(change.party.rawValue), \(change.source.rawValue)]\(reason)")
         }
         if let delivery {
@@ -52,6 +53,10 @@ enum ReferralOutput {
         if let due = referral.respondBy, referral.status == .requested {
             parts.append(referral.isOverdue(at: now) ? "OVERDUE since \(due.formatted(.iso8601))" : "answer due \(due.formatted(.iso8601))")
         }
+        if let outcome = referral.outcome { parts.append("outcome: \(outcome.summary)") }
+        if let attempts = referral.contactAttempts { parts.append("contact attempted \(attempts)×") }
+        if referral.needsNextStep { parts.append("NEEDS A NEXT STEP") }
+        if let day = referral.followUpOn { parts.append(referral.followUpDoneAt == nil ? "follow up on \(day)" : "followed up") }
         return parts.joined(separator: "  ")
     }
 }

@@ -33,7 +33,8 @@ struct StoreOptions: ParsableArguments {
             signingKeyFile: auditKey ?? file.audit?.signingKeyFile,
             checkpointEvery: file.audit?.checkpointEvery ?? 1_000,
             calendar: try file.referrals?.calendar() ?? BusinessCalendar(),
-            responseDeadlineBusinessDays: file.referrals?.responseDeadlineBusinessDays ?? 2)
+            responseDeadlineBusinessDays: file.referrals?.responseDeadlineBusinessDays ?? 2,
+            followUpDays: try file.referrals?.checkedFollowUpDays() ?? 30)
     }
 
     /// Runs `body` with the store open, and always closes it (signing a final audit checkpoint).

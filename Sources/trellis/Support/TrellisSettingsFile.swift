@@ -16,8 +16,17 @@ struct TrellisSettingsFile: Decodable {
         var responseDeadlineBusinessDays: Int?
         var timeZone: String?
         var holidays: [String]?
+        /// Days from "service started" to the case worker's follow-up (1 to 365; 30 when absent).
+        var followUpDays: Int?
         enum CodingKeys: String, CodingKey {
             case responseDeadlineBusinessDays = "response_deadline_business_days", timeZone = "time_zone", holidays
+            case followUpDays = "follow_up_days"
+        }
+
+        func checkedFollowUpDays() throws -> Int {
+            guard let days = followUpDays else { return 30 }
+            guard (1...365).contains(days) else { throw CommandFailure("referrals.follow_up_days: a whole number of days from 1 to 365, not \(days)") }
+            return days
         }
 
         func calendar() throws -> BusinessCalendar {
