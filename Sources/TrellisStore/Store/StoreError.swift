@@ -24,6 +24,8 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case massWithdrawal(source: String, withdrawing: Int, active: Int, maxShare: Double)
     /// The service was withdrawn from the directory: no new referral goes to it.
     case serviceWithdrawn(String)
+    /// A message on a referral the rules refuse (its text, the referral's state, or what the consent covers).
+    case messageRefused(field: String, reason: String)
 
     public var description: String {
         switch self {
@@ -46,6 +48,7 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case .massWithdrawal(let source, let withdrawing, let active, let maxShare):
             "the import would withdraw \(withdrawing) of the \(active) services of source \(source) (more than \(Int((maxShare * 100).rounded())) %): "
                 + "the files may be a truncated export; check them, or allow it with --allow-mass-withdrawal"
+        case .messageRefused(let field, let reason): "\(field): \(reason)"
         case .serviceWithdrawn(let id): "service \(id) was withdrawn from the directory: choose another service"
         }
     }
