@@ -46,8 +46,9 @@ import TrellisTestSupport
 
     @Test func theReferringCaseWorkerRevokesConsentAndNobodyElseMay() async throws {
         let fixture = try await F.make()
-        let waiting = try await Self.referral(fixture, delivered: false)
+        // Delivered first: the worker that delivers it sends everything waiting.
         let delivered = try await Self.referral(fixture)
+        let waiting = try await Self.referral(fixture, delivered: false)
         try await fixture.test { client in
             for caller in [F.Caller.caseworkerB, .supervisorB, .agency42, .partner42] {
                 let refused = try await client.execute(uri: "/v1/referrals/\(waiting.id)/consent/revoke", method: .post, headers: fixture.headers(caller))
@@ -67,10 +68,10 @@ import TrellisTestSupport
             let told = try F.json(try await client.execute(uri: "/v1/referrals/\(delivered.id)/consent/revoke", method: .post, headers: fixture.headers(.admin)))
             #expect((told["partner_messages"] as? [String])?.count == 1)
             #expect(told["already_delivered"] as? Bool == true && told["cancelled"] as? [String] == [])
+            let denied = try await fixture.store.audit.records(after: 0, limit: 2_000).map(\.event)
+                .filter { $0.entityID == waiting.id && $0.outcome == .denied }
+            #expect(denied.count >= 4)
         }
-        let denied = try await fixture.store.audit.records(after: 0, limit: 2_000).map(\.event)
-            .filter { $0.entityID == waiting.id && $0.outcome == .denied }
-        #expect(denied.count >= 4)
     }
 
     @Test func theTwoPartiesAndAdministratorsWriteAndReadMessagesAndOthersSeeNothing() async throws {
@@ -95,9 +96,9 @@ import TrellisTestSupport
                         "\(caller)")
             }
             #expect(try await client.execute(uri: "/v1/referrals/ref-nope/messages", method: .get, headers: fixture.headers(.admin)).status == .notFound)
+            // The case worker's message goes to the endpoint partner; the agency's own does not come back to it.
+            #expect(try await fixture.store.partnerMessages(referralID: referral.id).map(\.kind) == [.message])
         }
-        // The case worker's message goes to the endpoint partner; the agency's own does not come back to it.
-        #expect(try await fixture.store.partnerMessages(referralID: referral.id).map(\.kind) == [.message])
     }
 
     @Test(arguments: [
@@ -141,8 +142,8 @@ import TrellisTestSupport
 
     @Test func aMessageWaitsForDeliveryAndPersonalInformationEndsWithTheConsent() async throws {
         let fixture = try await F.make()
-        let waiting = try await Self.referral(fixture, delivered: false)
         let referral = try await Self.referral(fixture, categories: [.needs, .clinicalNotes])
+        let waiting = try await Self.referral(fixture, delivered: false)
         try await fixture.test { client in
             let early = try await client.execute(uri: "/v1/referrals/\(waiting.id)/messages", method: .post, headers: fixture.headers(.caseworkerA),
                                                  body: Self.message("Hello"))

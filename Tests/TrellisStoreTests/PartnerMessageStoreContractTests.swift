@@ -46,9 +46,10 @@ private typealias H = StoreHarness
     @Test(arguments: AuditBackend.allCases)
     func aRetryComesBackWhenDueAndEveryAttemptIsRecordedAndAudited(_ backend: AuditBackend) async throws {
         try await H.with(backend) { harness, store in
-            let referral = try await Self.delivered(store, harness)
-            _ = try await store.revokeConsent(referralID: referral.id, context: H.caseWorker())
-            let now = Date()
+            // Whole seconds: both backends keep times to the millisecond.
+            let now = H.at("2026-12-07T10:00:00Z")
+            let referral = try await Self.delivered(store, harness, now: now)
+            _ = try await store.revokeConsent(referralID: referral.id, context: H.caseWorker(now))
             let first = try #require(try await store.claimPartnerMessages(owner: "w1", now: now, lease: 60, limit: 10, skipping: [],
                                                                           context: Self.delivery).first)
             let retryAt = now.addingTimeInterval(30)
@@ -81,10 +82,11 @@ private typealias H = StoreHarness
     @Test(arguments: AuditBackend.allCases)
     func aMessagesTextIsSealedAtRestAndEveryReadAndWriteIsAudited(_ backend: AuditBackend) async throws {
         try await H.with(backend) { harness, store in
-            let referral = try await Self.delivered(store, harness)
+            let now = H.at("2026-12-07T10:00:00Z")
+            let referral = try await Self.delivered(store, harness, now: now)
             let text = "Maria can come on Tuesday at 10, ask for Rosalind-\(UUID().uuidString)"
             let message = try await store.postMessage(NewReferralMessage(referralID: referral.id, fromParty: .referrer, text: text,
-                                                                         containsPersonalInformation: false), context: H.caseWorker())
+                                                                         containsPersonalInformation: false), context: H.caseWorker(now))
             #expect(message.text == text && message.fromParty == .referrer && message.author == "cw-7")
             let read = try await store.messages(referralID: referral.id, context: H.agency())
             #expect(read == [message])
@@ -105,7 +107,7 @@ private typealias H = StoreHarness
             #expect(audit.contains { $0.entity == "referral_message" && $0.action == .read && $0.actor == "partner:shelter" })
             // The endpoint partner is sent the case worker's message.
             #expect(try await store.partnerMessages(referralID: referral.id).map(\.kind) == [.message])
-            let claim = try #require(try await store.claimPartnerMessages(owner: "w", now: Date(), lease: 60, limit: 5, skipping: [],
+            let claim = try #require(try await store.claimPartnerMessages(owner: "w", now: now, lease: 60, limit: 5, skipping: [],
                                                                           context: Self.delivery).first)
             #expect(claim.message == message)
         }
