@@ -58,7 +58,7 @@ extension SQLStore {
 
     public func messages(referralID: String, context: AuditContext) async throws -> [ReferralMessage] {
         let sealed = try await reading { session, audit -> [SealedMessage] in
-            let rows = try await session.rows("\(unescaped: MessageRows.columns) WHERE referral_id = \(referralID) ORDER BY created_at, id").map(MessageRows.sealed)
+            let rows = try await session.rows("\(unescaped: MessageRows.columns) WHERE referral_id = \(referralID) ORDER BY seq").map(MessageRows.sealed)
             if !rows.isEmpty {
                 audit.record(context.entry(.read, "referral_message", referralID, detail: "\(rows.count) messages on \(referralID)"))
             }

@@ -15,8 +15,8 @@ extension SQLStore {
                 WHERE id IN (
                     SELECT id FROM partner_outbound
                     WHERE ((state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= \(now))) OR (state = 'claimed' AND lease_until <= \(now)))\(skipped)
-                    ORDER BY next_attempt_at, created_at LIMIT \(max(0, limit))\(unescaped: database.skipLockedRows))
-                RETURNING id, referral_id, kind, message_id, reason, idempotency_key, attempts, created_at
+                    ORDER BY next_attempt_at, seq LIMIT \(max(0, limit))\(unescaped: database.skipLockedRows))
+                RETURNING id, referral_id, kind, message_id, reason, idempotency_key, attempts, created_at, seq
                 """)
             var claims: [SealedOutbound] = []
             for row in leased {
@@ -32,10 +32,10 @@ extension SQLStore {
                     message = try await MessageRows.sealed(id: messageID, in: session)
                     if message != nil { audit.record(context.entry(.read, "referral_message", messageID, detail: "for partner message \(id)")) }
                 }
-                claims.append(SealedOutbound(id: id, kind: kind, referral: referral, consent: try ReferralRows.consent(consentRow), reason: try row[4],
+                claims.append(SealedOutbound(seq: try row[8], id: id, kind: kind, referral: referral, consent: try ReferralRows.consent(consentRow), reason: try row[4],
                                              message: message, idempotencyKey: try row[5], attempts: try row[6], enqueuedAt: try row[7]))
             }
-            return claims.sorted { ($0.enqueuedAt, $0.id) < ($1.enqueuedAt, $1.id) }
+            return claims.sorted { $0.seq < $1.seq }
         }
         // Opened after the commit: decryption need not hold the write transaction.
         return try sealed.map { claim in
@@ -91,7 +91,7 @@ extension SQLStore {
         try await plainRead { session in
             try await session.rows("""
                 SELECT id, kind, state, attempts, next_attempt_at, last_error, created_at FROM partner_outbound
-                WHERE referral_id = \(referralID) ORDER BY created_at, id
+                WHERE referral_id = \(referralID) ORDER BY seq
                 """).map { row in
                 PartnerOutboundEntry(id: try row[0], kind: PartnerOutboundKind(rawValue: try row[1]) ?? .message,
                                      state: OutboxEntry.State(rawValue: try row[2]) ?? .pending, attempts: try row[3], nextAttemptAt: try row[4],
@@ -103,6 +103,8 @@ extension SQLStore {
 
 /// A claim as read in the claiming transaction, its message still sealed.
 private struct SealedOutbound: Sendable {
+    /// Queue order: sent in the order they were queued.
+    var seq: Int
     var id: String
     var kind: PartnerOutboundKind
     var referral: Referral

@@ -280,7 +280,8 @@ enum PostgresSchema {
         migrator.register("store-12a: outbound partner messages (consent revoked, case workers' messages), messages on referrals (sealed), consent expiry handled", [
             """
             CREATE TABLE partner_outbound (
-                id text PRIMARY KEY,
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id text NOT NULL UNIQUE,
                 referral_id text NOT NULL REFERENCES referral(id),
                 kind text NOT NULL,
                 message_id text,
@@ -296,7 +297,7 @@ enum PostgresSchema {
                 updated_at timestamptz NOT NULL)
             """,
             "CREATE INDEX partner_outbound_due ON partner_outbound(state, next_attempt_at)",
-            "CREATE INDEX partner_outbound_referral ON partner_outbound(referral_id, created_at)",
+            "CREATE INDEX partner_outbound_referral ON partner_outbound(referral_id, seq)",
             """
             CREATE TABLE partner_outbound_attempt (
                 id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -311,7 +312,8 @@ enum PostgresSchema {
             "CREATE INDEX partner_outbound_attempt_outbound ON partner_outbound_attempt(outbound_id, id)",
             """
             CREATE TABLE referral_message (
-                id text PRIMARY KEY,
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id text NOT NULL UNIQUE,
                 referral_id text NOT NULL REFERENCES referral(id),
                 from_party text NOT NULL,
                 author text NOT NULL,
@@ -319,7 +321,7 @@ enum PostgresSchema {
                 contains_personal_information boolean NOT NULL,
                 created_at timestamptz NOT NULL)
             """,
-            "CREATE INDEX referral_message_referral ON referral_message(referral_id, created_at)",
+            "CREATE INDEX referral_message_referral ON referral_message(referral_id, seq)",
             "ALTER TABLE consent ADD COLUMN expiry_handled_at timestamptz",
             "CREATE INDEX consent_expiry ON consent(expires_at)",
         ])

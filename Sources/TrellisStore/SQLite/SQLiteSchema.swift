@@ -258,7 +258,8 @@ enum SQLiteSchema {
         migrator.registerMigration("store-12a: outbound partner messages (consent revoked, case workers' messages), messages on referrals (sealed), consent expiry handled") { db in
             try db.execute(sql: """
                 CREATE TABLE partner_outbound (
-                    id TEXT PRIMARY KEY,
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
                     referral_id TEXT NOT NULL REFERENCES referral(id),
                     kind TEXT NOT NULL,
                     message_id TEXT,
@@ -273,7 +274,7 @@ enum SQLiteSchema {
                     created_at DATETIME NOT NULL,
                     updated_at DATETIME NOT NULL);
                 CREATE INDEX partner_outbound_due ON partner_outbound(state, next_attempt_at);
-                CREATE INDEX partner_outbound_referral ON partner_outbound(referral_id, created_at);
+                CREATE INDEX partner_outbound_referral ON partner_outbound(referral_id, seq);
                 CREATE TABLE partner_outbound_attempt (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     outbound_id TEXT NOT NULL REFERENCES partner_outbound(id),
@@ -285,14 +286,15 @@ enum SQLiteSchema {
                     outcome TEXT NOT NULL);
                 CREATE INDEX partner_outbound_attempt_outbound ON partner_outbound_attempt(outbound_id, id);
                 CREATE TABLE referral_message (
-                    id TEXT PRIMARY KEY,
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
                     referral_id TEXT NOT NULL REFERENCES referral(id),
                     from_party TEXT NOT NULL,
                     author TEXT NOT NULL,
                     sealed_text BLOB NOT NULL,
                     contains_personal_information INTEGER NOT NULL,
                     created_at DATETIME NOT NULL);
-                CREATE INDEX referral_message_referral ON referral_message(referral_id, created_at);
+                CREATE INDEX referral_message_referral ON referral_message(referral_id, seq);
                 ALTER TABLE consent ADD COLUMN expiry_handled_at DATETIME;
                 CREATE INDEX consent_expiry ON consent(expires_at);
                 """)
