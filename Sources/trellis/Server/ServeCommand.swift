@@ -77,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { guard (0...65_535).contains(port) else { throw ValidationError("--port is 0 to 65535") } }
         if let metricsPort { guard (0...65_535).contains(metricsPort) else { throw ValidationError("--metrics-port is 0 to 65535") } }
         guard (pollEvery ?? 1) > 0, backoffScale > 0, overdueEvery > 0, consentSweepEvery > 0 else {
-            throw ValidationError("--poll-every, --overdue-every and --backoff-scale must be above 0")
+            throw ValidationError("--poll-every, --overdue-every, --consent-sweep-every and --backoff-scale must be above 0")
         }
         let timeLimit = TransportSettings().totalTimeout
         guard lease > Double(timeLimit.components.seconds) else {
