@@ -50,7 +50,7 @@ struct RevocationView: Encodable {
     var revocation: ConsentRevocation
     var consent: StoredConsent
 
-    enum CodingKeys: String, CodingKey { case consent, id }
+    enum CodingKeys: String, CodingKey { case consent }
 
     func encode(to encoder: any Encoder) throws {
         try revocation.encode(to: encoder)
