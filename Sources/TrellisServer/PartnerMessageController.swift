@@ -6,21 +6,38 @@ import TrellisDelivery
 public import TrellisStore
 
 /// Where partners' systems write messages on referrals they received: `POST /v1/partners/{partner}/messages`
-/// (Trellis's JSON) and `POST /fhir/Communication` (FHIR R4), both signed with Standard Webhooks and
-/// refused when replayed; the work is done by `PartnerMessagesIn`, this only translates HTTP.
+/// (Trellis's JSON; signed with Standard Webhooks, or carrying the partner's token and an
+/// Idempotency-Key, as status updates do) and `POST /fhir/Communication` (FHIR R4, signed); a message id
+/// seen before is refused as a replay. The work is done by `PartnerMessagesIn`, this only translates HTTP.
 public struct PartnerMessageController: Sendable {
     let messages: PartnerMessagesIn
     /// Bad signatures are counted here, not written per request.
     let failures: FailedAuthentications
 
-    public init(store: any ReferralRepository & PartnerRepository & ReferralMessageRepository, failures: FailedAuthentications) {
+    /// A partner token instead of a signature is checked as for status updates.
+    let answers: PartnerAnswerController
+
+    public init(store: any ReferralRepository & PartnerRepository & ReferralMessageRepository & UserRepository, auditLog: any AuditLog,
+                failures: FailedAuthentications) {
         messages = PartnerMessagesIn(store: store)
+        answers = PartnerAnswerController(store: store, auditLog: auditLog, failures: failures)
         self.failures = failures
     }
 
     public func addRoutes(to router: Router<TrellisRequestContext>) {
         router.post("/v1/partners/:partner/messages") { request, context in
             let partner = try context.parameters.require("partner")
+            if let user = try await answers.tokenHolder(request, context) {
+                guard user.role == .partner, user.organizationID == partner else {
+                    try await answers.auditLog.append(AuditContext(actor: user.id, sourceAddress: context.sourceAddress, purpose: "security")
+                        .entry(.execute, "partner-message", partner, outcome: .denied, detail: "token does not belong to partner \(partner)"))
+                    throw APIError.forbidden("this token does not write for partner \(partner)")
+                }
+                let key = try request.idempotencyKey()
+                return await receive(request, context) { body, _ in
+                    try await messages.json(partnerID: partner, body: body, messageID: key, sourceAddress: context.sourceAddress)
+                }
+            }
             return await receive(request, context) { body, headers in
                 try await messages.json(partnerID: partner, body: body, headers: headers, sourceAddress: context.sourceAddress)
             }

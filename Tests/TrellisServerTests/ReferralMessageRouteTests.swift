@@ -207,4 +207,23 @@ import TrellisTestSupport
             #expect((list["messages"] as? [[String: Any]])?.compactMap { $0["text"] as? String } == ["We reached her", "She starts Monday"])
         }
     }
+
+    @Test func aPartnerTokenWritesAsItsOwnPartnerOnlyWithAKeyThatCountsOnce() async throws {
+        let fixture = try await F.make()
+        let referral = try await Self.referral(fixture)
+        try await fixture.test { client in
+            let body = ByteBuffer(string: #"{"referral_id": "\#(referral.id)", "text": "Intake booked"}"#)
+            var headers = fixture.headers(.partner42)
+            headers[HTTPField.Name("Idempotency-Key")!] = "key-1"
+            let taken = try await client.execute(uri: "/v1/partners/p42/messages", method: .post, headers: headers, body: body)
+            #expect(taken.status == .created, "\(String(buffer: taken.body))")
+            #expect(try F.json(taken)["author"] as? String == "partner:p42")
+            let again = try await client.execute(uri: "/v1/partners/p42/messages", method: .post, headers: headers, body: body)
+            #expect(again.status == .conflict && Self.code(again) == "replay")
+            let asAnother = try await client.execute(uri: "/v1/partners/rig-ORG-7/messages", method: .post, headers: headers, body: body)
+            #expect(asAnother.status == .forbidden)
+            let caseWorker = try await client.execute(uri: "/v1/partners/p42/messages", method: .post, headers: fixture.headers(.caseworkerA), body: body)
+            #expect(caseWorker.status == .forbidden)
+        }
+    }
 }

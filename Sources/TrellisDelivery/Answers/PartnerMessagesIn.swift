@@ -76,6 +76,18 @@ public struct PartnerMessagesIn: Sendable {
         return try await store(try InboundMessage.json(body), from: partner, messageID: messageID, sourceAddress: sourceAddress, now: now)
     }
 
+    /// `POST /v1/partners/{partner}/messages` from a partner's system holding a partner token (its identity
+    /// already checked by the caller) instead of a signature; `messageID` (its Idempotency-Key) makes a
+    /// retried message count once.
+    public func json(partnerID: String, body: Data, messageID: String?, sourceAddress: String?,
+                     now: Date = Date()) async throws(PartnerAnswerError) -> ReferralMessage {
+        let partners: [Partner]
+        do { partners = try await store.partners() } catch { throw .unavailable("\(error)") }
+        guard let partner = partners.first(where: { $0.id == partnerID }) else { throw .unknownPartner(partnerID) }
+        return try await store(try InboundMessage.json(body), from: partner, messageID: messageID.map { "key:" + $0 } ?? "token:\(UUID().uuidString)",
+                               sourceAddress: sourceAddress, now: now)
+    }
+
     /// `POST /fhir/Communication`: the partner is the one the named referral was sent to; its secrets must have signed.
     public func fhir(body: Data, headers: (String) -> String?, sourceAddress: String?, now: Date = Date()) async throws(PartnerAnswerError) -> ReferralMessage {
         let message = try InboundMessage.fhirCommunication(body)

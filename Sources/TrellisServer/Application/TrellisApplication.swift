@@ -60,7 +60,7 @@ public enum TrellisApplication {
         }
         // Partners prove who they are by signature, not by a person's token.
         PartnerAnswerController(store: store, auditLog: store.audit, failures: failures).addRoutes(to: router)
-        PartnerMessageController(store: store, failures: failures).addRoutes(to: router)
+        PartnerMessageController(store: store, auditLog: store.audit, failures: failures).addRoutes(to: router)
         // The FHIR pull: a partner token reads its Tasks; refusals are OperationOutcomes.
         let fhir = router.group("/fhir").add(middleware: FHIROutcomeMiddleware()).add(middleware: bearer)
         FHIRPullController(store: store, auditLog: store.audit).addRoutes(to: fhir)
