@@ -75,6 +75,11 @@ public struct PartnerSimulator: Sendable {
         guard let key = HTTPField.Name("Idempotency-Key").flatMap({ headers[$0] }), !key.isEmpty else {
             return try Self.json(["error": "the Idempotency-Key header is required"], status: .badRequest)
         }
+        if Self.isPartnerMessage(body) {
+            // A consent revocation or a case worker's message about a referral it holds: taken, not a new referral.
+            ledger.count { $0.partnerMessages += 1 }
+            return try Self.json(["received": "message"], status: .accepted)
+        }
         guard let referralID = Self.referralID(in: body) else {
             return try Self.json(["error": "no referral id: expected referral_id, or a Bundle with a Task identifier"], status: .unprocessableContent)
         }
@@ -135,6 +140,14 @@ public struct PartnerSimulator: Sendable {
         let task: [String: Any] = ["resourceType": "Task", "identifier": [["system": "urn:trellis:referral", "value": referralID]],
                                    "status": receipt.status, "intent": "order"]
         return Self.response(try JSONSerialization.data(withJSONObject: task, options: [.sortedKeys]), status: .ok, type: "application/fhir+json")
+    }
+
+    /// A Trellis partner message (`{"type": "consent.revoked"|"message", …}`), or a FHIR Consent or Communication.
+    static func isPartnerMessage(_ body: Data) -> Bool {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return false }
+        // A FHIR Bundle has a `type` too ("transaction"): only Trellis's own message types count.
+        return ["consent.revoked", "message"].contains(object["type"] as? String ?? "")
+            || ["Consent", "Communication"].contains(object["resourceType"] as? String ?? "")
     }
 
     /// `referral_id` of a referral document, or the Task identifier of a FHIR Bundle.

@@ -23,11 +23,13 @@ public final class SimulatorLedger: Sendable {
         public var badSignatures = 0
         public var callbacksSent = 0
         public var callbacksFailed = 0
+        /// Partner messages received: consent revocations and case workers' messages (JSON or FHIR).
+        public var partnerMessages = 0
 
         enum CodingKeys: String, CodingKey {
             case received, duplicates
             case injectedFailures = "injected_failures", badSignatures = "bad_signatures"
-            case callbacksSent = "callbacks_sent", callbacksFailed = "callbacks_failed"
+            case callbacksSent = "callbacks_sent", callbacksFailed = "callbacks_failed", partnerMessages = "partner_messages"
         }
     }
 

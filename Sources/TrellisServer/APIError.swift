@@ -55,6 +55,7 @@ extension APIError {
         case .noRecipient: self.init(.unprocessableContent, code: "no_recipient", error.description)
         case .undecryptable: self.init(.internalServerError, code: "internal", "stored data could not be opened; an administrator has been told")
         case .massWithdrawal: self.init(.unprocessableContent, code: "mass_withdrawal", error.description, field: "allow_mass_withdrawal")
+        case .messageRefused(let field, _): self.init(.unprocessableContent, code: "message_refused", error.description, field: field)
         case .serviceWithdrawn: self.init(.unprocessableContent, code: "service_withdrawn", error.description, field: "service_id")
         case .outcome(_, let outcome): self.init(.unprocessableContent, code: "invalid_outcome", error.description, field: outcome.field)
         case .previousReferral: self.init(.unprocessableContent, code: "invalid_previous_referral", error.description, field: "previous_referral_id")

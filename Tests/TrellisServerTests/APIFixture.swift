@@ -79,6 +79,7 @@ struct APIFixture {
         settings.delivery = nil
         settings.pollEvery = nil
         settings.overdueEvery = nil
+        settings.consentSweepEvery = nil
         settings.watchesDirectory = false
         settings.watchesDatabase = false
         return settings

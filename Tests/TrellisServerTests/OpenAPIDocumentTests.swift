@@ -25,6 +25,8 @@ import TrellisTestSupport
         let fixture = try await F.make()
         let folder = fixture.rig.folder.appendingPathComponent("answers")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Delivered first (its worker sends whatever waits): messages can be written on it.
+        let delivered = try await ReferralMessageRouteTests.referral(fixture)
         let existing = try await AccessMatrixTests.refer(fixture, by: .caseworkerA, to: "ORG-42")
         var settings = APIFixture.settings(matcher: F.matcher)
         settings.matching = fixture.matching
@@ -91,6 +93,15 @@ import TrellisTestSupport
             try await record(.post, "/v1/directories?name=county.json&source=test&replace_source=true&allow_mass_withdrawal=true", .admin, county)
             try await record(.get, "/v1/referrals/\(existing)", .caseworkerA)
             try await record(.get, "/v2/nothing", nil)
+            try await record(.post, "/v1/referrals/\(delivered.id)/messages", .caseworkerA, ReferralMessageRouteTests.message("Is there a bed?"))
+            try await record(.post, "/v1/referrals/\(delivered.id)/messages", .agency42, ReferralMessageRouteTests.message("Her file", personal: true))
+            try await record(.post, "/v1/referrals/\(delivered.id)/messages", .caseworkerA, ReferralMessageRouteTests.message(""))
+            try await record(.post, "/v1/referrals/\(existing)/messages", .caseworkerA, ReferralMessageRouteTests.message("Hello"))
+            try await record(.get, "/v1/referrals/\(delivered.id)/messages", .agency42)
+            try await record(.get, "/v1/referrals/\(delivered.id)/messages", .caseworkerB)
+            try await record(.post, "/v1/referrals/\(delivered.id)/consent/revoke", .caseworkerA)
+            try await record(.post, "/v1/referrals/\(delivered.id)/consent/revoke", .caseworkerA)
+            try await record(.post, "/v1/referrals/\(delivered.id)/consent/revoke", .partner42)
             let served = try await client.execute(uri: "/openapi.yaml", method: .get)
             #expect(Data(buffer: served.body) == FileManager.default.contents(atPath: Self.document))
         }

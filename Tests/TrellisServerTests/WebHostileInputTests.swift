@@ -69,6 +69,7 @@ import TrellisTestSupport
             "/admin/directories": "admin-1", "/admin/audit/verify": "admin-1",
             "/admin/users/{id}/{action}": "admin-1", "/admin/tokens/{id}/revoke": "admin-1",
             "/admin/users": "admin-1", "/inbox/{id}/answer": "ag-1", "/inbox/capacity/{id}": "ag-1",
+            "/referrals/{id}/consent/revoke": "cw-1", "/referrals/{id}/messages": "cw-1", "/inbox/{id}/messages": "ag-1",
         ]
         #expect(pagePosts == Set(users.keys), "page POST routes without a CSRF check in this test: \(pagePosts.subtracting(users.keys))")
         let service = try await Self.firstService(site)
@@ -88,7 +89,7 @@ import TrellisTestSupport
                 let profile = String(decoding: try JSONEncoder().encode(DeliveryFixtures.profile), as: UTF8.self)
                 let fields: [(String, String)] = [("username", "cw-1"), ("password", WebPageTests.password), ("person_ref", "P-9"), ("need", "housing"),
                                                   ("profile", profile), ("service_id", ownReferral.serviceID), ("category", "needs"),
-                                                  ("action", "send"), ("reason", "forged"), ("version", "1")]
+                                                  ("action", "send"), ("reason", "forged"), ("version", "1"), ("text", "forged"), ("confirm", "yes")]
                 var attempts: [(token: String?, multipart: Bool)] = [(nil, false), ("forged-token", false)]
                 if route == "/admin/directories" { attempts += [(nil, true), ("forged-token", true)] }
                 for (token, multipart) in attempts {
@@ -116,6 +117,9 @@ import TrellisTestSupport
             #expect(try await Self.status(of: ownReferral, site) == .requested)
             #expect(try await site.rig.store.referrals(ReferralFilter(), context: AuditContext(actor: "admin-1")).count == 1, "no referral was sent")
             #expect(try await site.rig.store.latestSnapshot()?.id == snapshot, "no directory was imported")
+            #expect(try await site.rig.store.consent(referralID: ownReferral.id, context: AuditContext(actor: "admin-1")).consent.revokedAt == nil,
+                    "no consent was revoked")
+            #expect(try await site.rig.store.messages(referralID: ownReferral.id, context: AuditContext(actor: "admin-1")).isEmpty, "no message was stored")
             let trail = try await site.rig.store.audit.records(after: 0, limit: 10_000).map(\.event)
             #expect(!trail.contains { $0.entity == "audit" && $0.entityID == "verify" }, "the audit chain was not verified on a forged form")
             #expect(!trail.contains { $0.entity == "match" }, "no ranking was run on a forged form")

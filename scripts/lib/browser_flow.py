@@ -1161,6 +1161,76 @@ class Flow:
             self.one("#follow-up-done", what="the follow-up recorded")
         self.sign_out("caseworker", "/")
 
+    def consent_and_messages(self):
+        """The person in the loop: a referral to the inbox agency with an expiry date on the consent, a
+        message each way (case worker to agency, agency back on the inbox page), then the case worker
+        revokes the consent from the referral page and the inbox stops showing the person's details."""
+        self.sign_in("caseworker")
+        ref = "P-MSG-" + letters(8)
+        with self.step("case worker: refer a third person to the inbox agency, consent expiring in 30 days"):
+            self.fill_profile_again(ref, faith=True)
+            self.click_and_load(self.one("button#find-services"), "button#find-services")
+            article = next((a for a in self.all("section.need[data-domain=housing] article.match")
+                            if a.get_attribute("data-service-id") == self.inbox_service), None)
+            check(article, f"the housing matches do not show {self.inbox_service}")
+            self.click_and_load(self.one("form.refer button.refer-button", article), "the inbox agency's refer-button")
+            for category in CONSENT_CATEGORIES:
+                self.set_checkbox(f"form#referral-form input#category-{category}", category in {"contact", "needs", "clinical_notes"})
+            expires = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 30 * 86400))
+            self.js("document.querySelector('input#consent-expires').value = arguments[0]", expires)
+            self.click_and_load(self.one("button#send-button"), "button#send-button")
+            self.wait(lambda d: re.fullmatch(r"/referrals/[^/]+", self.path()), 10, f"sending went to {self.path()}")
+            referral = self.path().rsplit("/", 1)[1]
+            self.checked_page("referral-with-consent-expiry")
+            consent = self.text_of(self.one("#consent-state"))
+            check(f"in force until {expires}" in consent, f"the consent does not say it expires on {expires}: {consent!r}")
+        with self.step("case worker: a message to the agency"):
+            self.type_into("textarea#message-text", "Is Tuesday morning possible for the intake?")
+            self.set_checkbox("input#message-personal", False)
+            self.click_and_load(self.one("button#message-button"), "button#message-button")
+            self.checked_page("referral-message-sent")
+            thread = " | ".join(self.text_of(li) for li in self.all("ol#message-thread li"))
+            check("Is Tuesday morning possible" in thread and "cw-browser" in thread, f"the thread does not show the message: {thread}")
+        self.sign_out("caseworker", "/")
+
+        self.sign_in("agency")
+        with self.step("inbox agency: reads the case worker's message and answers on the inbox page"):
+            self.visit(f"/inbox/{referral}", "inbox-referral-message")
+            self.one("section#disclosure")
+            thread = " | ".join(self.text_of(li) for li in self.all("ol#message-thread li"))
+            check("Is Tuesday morning possible" in thread, f"the inbox page does not show the case worker's message: {thread}")
+            self.type_into("textarea#message-text", "Yes, Tuesday at 10 works; ask for Ida.")
+            self.click_and_load(self.one("button#message-button"), "button#message-button")
+            self.checked_page("inbox-referral-message-sent")
+            thread = " | ".join(self.text_of(li) for li in self.all("ol#message-thread li"))
+            check("Tuesday at 10" in thread and "intake-browser" in thread, f"the agency's answer is not in the thread: {thread}")
+        self.sign_out("agency", "/inbox")
+
+        self.sign_in("caseworker")
+        with self.step("case worker: reads the answer, then revokes the consent from the referral page"):
+            self.visit(f"/referrals/{referral}", "referral-answer-read")
+            thread = " | ".join(self.text_of(li) for li in self.all("ol#message-thread li"))
+            check("Tuesday at 10" in thread, f"the case worker does not see the agency's answer: {thread}")
+            self.click_and_load(self.one("button#revoke-button"), "button#revoke-button (unconfirmed)")
+            self.checked_page("revoke-unconfirmed", expect=(200,))
+            check("Tick the box" in self.text_of(self.one("p.error")), "revoking without the confirmation was not refused")
+            self.set_checkbox("input#revoke-confirm", True)
+            self.click_and_load(self.one("button#revoke-button"), "button#revoke-button")
+            self.checked_page("consent-revoked")
+            state = self.text_of(self.one("#consent-state"))
+            check(state.startswith("revoked on"), f"the consent does not read revoked: {state!r}")
+            check(not self.all("form#revoke-form"), "the revoke form is still offered")
+        self.sign_out("caseworker", "/")
+
+        self.sign_in("agency")
+        with self.step("inbox agency: the person's details are no longer shown, and the page says why"):
+            self.visit(f"/inbox/{referral}", "inbox-after-revocation")
+            check(not self.all("section#disclosure"), "the disclosure is still shown after the revocation")
+            withheld = self.text_of(self.one("#withheld"))
+            check("revoked their consent" in withheld, f"the inbox does not say the consent was revoked: {withheld!r}")
+            check(not self.all("input#message-personal"), "the message form still offers personal information")
+        self.sign_out("agency", "/inbox")
+
     def supervisor(self):
         self.sign_in("supervisor")
         with self.step("supervisor: the dashboard"):
@@ -1321,6 +1391,8 @@ class Flow:
         self.profile_in_own_words()
         self.inbox_agency()
         self.next_match_and_outcome()
+
+        self.consent_and_messages()
         self.supervisor()
         self.admin()
         self.withdrawal()

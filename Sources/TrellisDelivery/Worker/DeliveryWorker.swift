@@ -46,6 +46,8 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
 
     /// The outbox: claims, reports, releases. The worker reads nothing else of the store.
     let store: any DeliveryRepository
+    /// The outbound partner message queue, when the store keeps one (every `TrellisStore` does).
+    let outbound: (any PartnerOutboundRepository)?
     let partners: PartnerBook
     let client: CurlClient
     let settings: DeliverySettings
@@ -62,6 +64,7 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
                 logger: Logger, now: @escaping @Sendable () -> Date = Date.init,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.store = store
+        outbound = store as? any PartnerOutboundRepository
         self.partners = partners
         self.client = client
         self.settings = settings
@@ -90,12 +93,16 @@ public final class DeliveryWorker: ServiceLifecycle.Service, Sendable {
     /// first. A failing database is logged and retried, never the end of the worker.
     public func run() async throws {
         logger.info("delivery worker started", metadata: ["delivery.owner": "\(owner)", "delivery.partners": "\(partners.partners.count)"])
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                _ = try await pump(stopWhenIdle: false, maxWait: 0) { _ in }
-            } catch {
-                logger.error("delivery worker hit an error; trying again shortly", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
-                await Self.pause(max(settings.idlePoll, 1) * 5)
+        await withTaskGroup(of: Void.self) { group in
+            // Partner messages have a loop of their own, so a long referral round never holds up a revocation.
+            group.addTask { await self.runPartnerMessages() }
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                do {
+                    _ = try await pump(stopWhenIdle: false, maxWait: 0) { _ in }
+                } catch {
+                    logger.error("delivery worker hit an error; trying again shortly", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
+                    await Self.pause(max(settings.idlePoll, 1) * 5)
+                }
             }
         }
         logger.info("delivery worker stopped", metadata: ["delivery.owner": "\(owner)"])

@@ -35,6 +35,22 @@ public enum PartnerRequest {
         return OutgoingRequest(method: .post, url: endpoint, headers: headers, body: body)
     }
 
+    /// An outbound partner message (`consent.revoked`, a case worker's message), signed like a referral;
+    /// its queue row's key is both the Idempotency-Key and the webhook id.
+    public static func partnerMessage(body: Data, contentType: String, to partner: Partner, idempotencyKey: String, now: Date,
+                                      environment: [String: String] = ProcessInfo.processInfo.environment) throws -> OutgoingRequest {
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", contentType), ("Accept", "application/json, application/fhir+json"),
+            ("Idempotency-Key", idempotencyKey), ("User-Agent", "Trellis/1"),
+        ]
+        headers += StandardWebhooks.headers(id: idempotencyKey, timestamp: now, body: body, secrets: try secrets(of: partner))
+        if let token = try bearerToken(of: partner, environment: environment) { headers.append(("Authorization", "Bearer \(token)")) }
+        guard partner.delivery == .endpoint, let endpoint = partner.endpoint else {
+            throw SettingsProblem(description: "partner \(partner.id) takes referrals in the inbox: it has no endpoint to send to")
+        }
+        return OutgoingRequest(method: .post, url: endpoint, headers: headers, body: body)
+    }
+
     public static func secrets(of partner: Partner) throws(SettingsProblem) -> [WebhookSecret] {
         var secrets: [WebhookSecret] = []
         for (index, text) in partner.signingSecrets.enumerated() {

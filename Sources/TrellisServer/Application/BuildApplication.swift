@@ -33,6 +33,7 @@ public func buildApplication(settings: TrellisServerSettings, store: any Trellis
         }
     }
     if let interval = settings.overdueEvery { services.append(OverdueChecker(referrals: store, audit: store.audit, interval: interval, logger: logger)) }
+    if let interval = settings.consentSweepEvery { services.append(ConsentExpirySweep(store: store, interval: interval, logger: logger)) }
     if let mail = settings.mail { services.append(NoticeWorker(store: store, sender: MailSender(settings: mail), every: 10, logger: logger)) }
     services += extra
     let matching: MatchingService

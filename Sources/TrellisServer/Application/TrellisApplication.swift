@@ -60,12 +60,14 @@ public enum TrellisApplication {
         }
         // Partners prove who they are by signature, not by a person's token.
         PartnerAnswerController(store: store, auditLog: store.audit, failures: failures).addRoutes(to: router)
+        PartnerMessageController(store: store, auditLog: store.audit, failures: failures).addRoutes(to: router)
         // The FHIR pull: a partner token reads its Tasks; refusals are OperationOutcomes.
         let fhir = router.group("/fhir").add(middleware: FHIROutcomeMiddleware()).add(middleware: bearer)
         FHIRPullController(store: store, auditLog: store.audit).addRoutes(to: fhir)
         let signedIn = router.group("/v1").add(middleware: bearer)
         AccountController().addRoutes(to: signedIn)
         ReferralController(store: store, auditLog: store.audit, matching: parts.matching).addRoutes(to: signedIn)
+        ReferralMessageController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
         ReportController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
         AuditController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
         if let matching = parts.matching {

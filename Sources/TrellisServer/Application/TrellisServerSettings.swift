@@ -27,6 +27,8 @@ public struct TrellisServerSettings: Sendable {
     public var pollEvery: TimeInterval? = 300
     /// Seconds between checks for overdue referrals; nil: no checker here.
     public var overdueEvery: TimeInterval? = 900
+    /// Seconds between sweeps for consents that expired; nil: no sweep here.
+    public var consentSweepEvery: TimeInterval? = 60
     /// E-mail notices to agencies about their inbox; nil: none are sent (they stay queued).
     public var mail: MailSettings?
     /// Reload the matcher's directory when another process imports one.

@@ -71,7 +71,9 @@ extension WebController {
             }
         }
         if values["disclosure"] == nil {
-            values["withheld"] = true
+            values["withheld"] = consent.consent.revokedAt.map { "The person revoked their consent on \(Self.shortDate($0)): their details are no longer shown." }
+                ?? consent.consent.expiresAt.flatMap { $0 <= now ? "The person's consent expired on \(Self.shortDate($0)): their details are no longer shown." : nil }
+                ?? "The person's consent to share their information with you is no longer in force: only the referral itself is shown."
             _ = try await store.recordInboxOpening(referralID: id, disclosed: [], context: audit)
         }
         values["answers"] = InboxAnswerForm.choices(from: referral.status)
@@ -80,6 +82,7 @@ extension WebController {
         // One list for completed and failed: the form says which codes go with which if they do not match.
         values["outcomes"] = AgencyAnswerReason.allCases.filter { $0 != .other }.map { ["value": $0.rawValue, "title": $0.title] }
             + [["value": AgencyAnswerReason.other.rawValue, "title": "Other (say what in the box below)"]]
+        try await addThread(referral, consent: consent.consent, user: user, context, action: "/inbox/\(id)/messages", into: &values)
         if let message { values["message"] = message }
         return pages.render("inbox-referral", values, title: "Referral \(referral.id)", context: context)
     }

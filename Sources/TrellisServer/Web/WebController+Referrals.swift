@@ -16,12 +16,13 @@ extension WebController {
         }
         let categories = Set(form.all("category").compactMap(Consent.Category.init(rawValue:)))
         let method = Consent.Method(rawValue: form["method"] ?? "") ?? .verbal
+        let expiry = Result { try ConsentExpiryField.parse(form[ConsentExpiryField.name], now: Date()) }
         let consent = Consent(recipient: service.organizationID, categories: categories, method: method, capturedBy: user.id,
-                              capturedAt: Date().addingTimeInterval(-1))
+                              capturedAt: Date().addingTimeInterval(-1), expiresAt: try? expiry.get())
         var values: [String: Any] = [
             "profile": try ProfileForm.carried(profile), "service_id": service.id, "service_name": service.name,
             "organization": service.organizationName, "organization_id": service.organizationID, "person_ref": profile.person.ref,
-            "note": form["note"] ?? "",
+            "note": form["note"] ?? "", "consent_expires": form[ConsentExpiryField.name] ?? "",
             // One key per form: sending it twice (a double click, a reload) makes one referral.
             "request_key": form["request_key"] ?? WebSession.randomValue(),
             "categories": Consent.Category.allCases.map { category in
@@ -37,6 +38,10 @@ extension WebController {
         let action = form["action"]
         if action != nil, categories.isEmpty {
             values["message"] = "Choose at least one kind of information the person agreed to share."
+            return pages.render("refer", values, title: "Send a referral", context: context, status: .badRequest)
+        }
+        if action != nil, case .failure(let error) = expiry {
+            values["message"] = (error as? APIError)?.message ?? "Consent expires on: a date as 2027-06-30"
             return pages.render("refer", values, title: "Send a referral", context: context, status: .badRequest)
         }
         if action == "send" {
@@ -152,8 +157,81 @@ extension WebController {
             "can_cancel": AccessControl.referrers.contains(user.role) && [.draft, .requested, .accepted].contains(referral.status),
         ]
         values.merge(try await followThroughValues(referral, user: user, context)) { own, _ in own }
+        let consent = try await store.consent(referralID: id, context: access.audit(user, context))
+        values["consent"] = Self.consentValues(consent.consent, now: now)
+        values["can_revoke"] = AccessControl.referrers.contains(user.role) && consent.consent.revokedAt == nil
+        let partnerMessages = try await store.partnerMessages(referralID: id)
+        values["any_partner_messages"] = !partnerMessages.isEmpty
+        values["partner_messages"] = partnerMessages.map { entry in
+            ["kind": entry.kind.rawValue, "state": entry.state.rawValue, "attempts": entry.attempts, "at": Self.shortDate(entry.createdAt)] as [String: Any]
+        }
+        try await addThread(referral, consent: consent.consent, user: user, context, action: "/referrals/\(id)/messages", into: &values)
         if let message { values["message"] = message }
         return pages.render("referral", values, title: "Referral \(referral.id)", context: context)
+    }
+
+    /// The consent as a sentence: what it covers, and whether it is in force, expires, or ended.
+    static func consentValues(_ consent: Consent, now: Date) -> [String: Any] {
+        var values: [String: Any] = ["categories": consent.categories.sorted().map { categoryTitle($0) }.joined(separator: "; "),
+                                     "captured": shortDate(consent.capturedAt)]
+        if let revoked = consent.revokedAt {
+            values["state"] = "revoked on \(shortDate(revoked)): nothing more is shared"
+        } else if let expires = consent.expiresAt, expires <= now {
+            values["state"] = "expired on \(shortDate(expires)): nothing more is shared"
+        } else if let expires = consent.expiresAt {
+            values["state"] = "in force until \(shortDate(expires))"
+        } else {
+            values["state"] = "in force until the person revokes it"
+        }
+        return values
+    }
+
+    /// The messages on the referral and what the form may send, for the referral and inbox pages.
+    func addThread(_ referral: Referral, consent: Consent, user: UserAccount, _ context: TrellisRequestContext, action: String,
+                   into values: inout [String: Any]) async throws {
+        guard ReferralConversation.writers.contains(user.role) else { return }
+        values["message_action"] = action
+        let messages = try await store.messages(referralID: referral.id, context: access.audit(user, context, purpose: "coordination"))
+        values["messages"] = messages.map { message -> [String: Any] in
+            ["author": message.author, "party": message.fromParty == .agency ? "agency" : "referrer", "at": Self.shortDate(message.createdAt),
+             "text": message.text, "personal": message.containsPersonalInformation]
+        }
+        values["no_messages"] = messages.isEmpty
+        let deliveredToEndpoint = try await store.outboxEntry(referralID: referral.id)?.state == .delivered
+        let inInbox = try await store.partner(answeringFor: referral.organizationID)?.delivery == .inbox
+        values["can_message"] = deliveredToEndpoint || (referral.requestedAt != nil && inInbox)
+        values["personal_allowed"] = consent.allows(.clinicalNotes, to: referral.organizationID, at: Date())
+        values["personal_refused_why"] = consent.isInForce(at: Date())
+            ? "The person's consent does not cover clinical notes: a message may not carry their personal information."
+            : "The person's consent is no longer in force: a message may not carry their personal information; one without it can still be sent."
+        values["message_limit"] = MessageText.maximumCharacters
+    }
+
+    func revokeConsentFromPage(_ id: String, _ request: Request, _ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require(AccessControl.everyone, context, to: "revoke consent")
+        let form = try await form(request, context)
+        guard form["confirm"] == "yes" else {
+            return try await referralPage(id, context, message: "Tick the box to confirm the person has withdrawn their consent.")
+        }
+        do {
+            _ = try await ReferralConversation(store: store, auditLog: store.audit).revoke(id, by: user, context)
+        } catch let error as APIError where error.status != .notFound {
+            return try await referralPage(id, context, message: error.message)
+        }
+        return Self.seeOther("/referrals/\(id)")
+    }
+
+    /// The message form on the referral page and the inbox page: the same rules as `POST /v1/referrals/{id}/messages`.
+    func postMessageFromPage(_ id: String, _ request: Request, _ context: TrellisRequestContext, back: String) async throws -> Response {
+        let user = try await access.require(AccessControl.everyone, context, to: "write messages")
+        let form = try await form(request, context)
+        do {
+            _ = try await ReferralConversation(store: store, auditLog: store.audit).post(
+                id, text: form["text"] ?? "", containsPersonalInformation: form["personal"] == "yes", by: user, context)
+        } catch let error as APIError where error.status != .notFound {
+            return back == "inbox" ? try await inboxReferral(id, context, message: error.message) : try await referralPage(id, context, message: error.message)
+        }
+        return Self.seeOther(back == "inbox" ? "/inbox/\(id)#messages" : "/referrals/\(id)#messages")
     }
 
     /// The service's name from the catalog, or from the store for one withdrawn since (or its id).

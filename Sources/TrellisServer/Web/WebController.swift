@@ -34,6 +34,13 @@ struct WebController: Sendable {
         pages.get("/referrals/:id") { _, context in try await referralPage(try context.parameters.require("id"), context) }
         pages.post("/referrals/:id/cancel") { request, context in try await cancel(try context.parameters.require("id"), request, context) }
         pages.post("/referrals/:id/follow-up") { request, context in try await recordFollowUp(try context.parameters.require("id"), request, context) }
+        pages.post("/referrals/:id/consent/revoke") { request, context in try await revokeConsentFromPage(try context.parameters.require("id"), request, context) }
+        pages.post("/referrals/:id/messages") { request, context in
+            try await postMessageFromPage(try context.parameters.require("id"), request, context, back: "referral")
+        }
+        pages.post("/inbox/:id/messages") { request, context in
+            try await postMessageFromPage(try context.parameters.require("id"), request, context, back: "inbox")
+        }
         pages.get("/inbox") { request, context in try await inbox(request, context) }
         pages.get("/inbox/:id") { _, context in try await inboxReferral(try context.parameters.require("id"), context) }
         pages.post("/inbox/capacity/:id") { request, context in try await reportCapacityFromInbox(try context.parameters.require("id"), request, context) }

@@ -278,6 +278,54 @@ enum PostgresSchema {
             }
         }
         migrator.register(ReferralFollowThrough.migrationName, ReferralFollowThrough.statements(blob: "bytea", timestamp: "timestamptz"))
+        migrator.register("store-12a: outbound partner messages (consent revoked, case workers' messages), messages on referrals (sealed), consent expiry handled", [
+            """
+            CREATE TABLE partner_outbound (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id text NOT NULL UNIQUE,
+                referral_id text NOT NULL REFERENCES referral(id),
+                kind text NOT NULL,
+                message_id text,
+                reason text,
+                idempotency_key text NOT NULL UNIQUE,
+                state text NOT NULL,
+                attempts integer NOT NULL DEFAULT 0,
+                next_attempt_at timestamptz,
+                lease_owner text,
+                lease_until timestamptz,
+                last_error text,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL)
+            """,
+            "CREATE INDEX partner_outbound_due ON partner_outbound(state, next_attempt_at)",
+            "CREATE INDEX partner_outbound_referral ON partner_outbound(referral_id, seq)",
+            """
+            CREATE TABLE partner_outbound_attempt (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                outbound_id text NOT NULL REFERENCES partner_outbound(id),
+                at timestamptz NOT NULL,
+                duration_ms double precision NOT NULL,
+                http_status integer,
+                error_class text,
+                response_excerpt text,
+                outcome text NOT NULL)
+            """,
+            "CREATE INDEX partner_outbound_attempt_outbound ON partner_outbound_attempt(outbound_id, id)",
+            """
+            CREATE TABLE referral_message (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id text NOT NULL UNIQUE,
+                referral_id text NOT NULL REFERENCES referral(id),
+                from_party text NOT NULL,
+                author text NOT NULL,
+                sealed_text bytea NOT NULL,
+                contains_personal_information boolean NOT NULL,
+                created_at timestamptz NOT NULL)
+            """,
+            "CREATE INDEX referral_message_referral ON referral_message(referral_id, seq)",
+            "ALTER TABLE consent ADD COLUMN expiry_handled_at timestamptz",
+            "CREATE INDEX consent_expiry ON consent(expires_at)",
+        ])
         return migrator
     }
 }

@@ -123,10 +123,39 @@ public struct ConsentRevocation: Codable, Hashable, Sendable {
     public var cancelled: [String]
     /// Already delivered before the revocation: the partner holds the data; nothing more will be sent.
     public var alreadyDelivered: Bool
+    /// Revoked by someone, or expired on its date.
+    public var reason: Reason
+    /// The `consent.revoked` messages queued for the partner (one, when it received the referral at its endpoint).
+    public var partnerMessages: [String]
+
+    public enum Reason: String, Codable, Hashable, Sendable { case revoked, expired }
+
+    public init(referralID: String, consentID: String, revokedAt: Date, cancelled: [String], alreadyDelivered: Bool,
+                reason: Reason = .revoked, partnerMessages: [String] = []) {
+        self.referralID = referralID
+        self.consentID = consentID
+        self.revokedAt = revokedAt
+        self.cancelled = cancelled
+        self.alreadyDelivered = alreadyDelivered
+        self.reason = reason
+        self.partnerMessages = partnerMessages
+    }
 
     enum CodingKeys: String, CodingKey {
-        case cancelled
-        case referralID = "referral_id", consentID = "consent_id", revokedAt = "revoked_at", alreadyDelivered = "already_delivered"
+        case cancelled, reason
+        case referralID = "referral_id", consentID = "consent_id", revokedAt = "revoked_at", alreadyDelivered = "already_delivered",
+             partnerMessages = "partner_messages"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(referralID, forKey: .referralID)
+        try c.encode(consentID, forKey: .consentID)
+        try c.encode(revokedAt.formatted(.iso8601), forKey: .revokedAt)
+        try c.encode(cancelled, forKey: .cancelled)
+        try c.encode(alreadyDelivered, forKey: .alreadyDelivered)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(partnerMessages, forKey: .partnerMessages)
     }
 }
 
@@ -134,6 +163,11 @@ public struct ConsentRevocation: Codable, Hashable, Sendable {
 public struct StoredConsent: Hashable, Sendable {
     public var id: String
     public var consent: Consent
+
+    public init(id: String, consent: Consent) {
+        self.id = id
+        self.consent = consent
+    }
 }
 
 /// The person's details behind a referral, opened from their sealed form. Reading it is audited.

@@ -13,6 +13,23 @@ enum ReferralRules {
         if consent.capturedAt > now { throw .consentNotInForce("it is dated in the future") }
     }
 
+    /// A message may carry the person's information only under a consent in force for the agency that
+    /// covers clinical notes; the refusal says which is missing and what may still be sent.
+    static func checkPersonalInformation(_ consent: Consent, organization: String, at now: Date) throws(StoreError) {
+        if !consent.isInForce(at: now) {
+            let why = consent.revokedAt.map { $0 <= now } == true ? "was revoked" : "has expired"
+            throw .messageRefused(field: "contains_personal_information", reason: """
+                the person's consent \(why): a message with their personal information cannot be sent; a message without it still can
+                """)
+        }
+        guard consent.allows(.clinicalNotes, to: organization, at: now) else {
+            throw .messageRefused(field: "contains_personal_information", reason: """
+                the person's consent does not cover clinical notes: a message with their personal information cannot be sent; \
+                send one without it, or record the person's consent again
+                """)
+        }
+    }
+
     /// The referral as first stored, and its first history row.
     static func created(_ request: NewReferral, service: Service, ids: (referral: String, consent: String),
                         context: AuditContext, deadline: (Date) -> Date) -> (Referral, ReferralStatusChange) {

@@ -171,21 +171,37 @@ extension SQLStore {
                 """)
             guard revoked else { throw StoreError.consentAlreadyRevoked(referral: referralID) }
             audit.record(context.entry(.update, "consent", referral.consentID, detail: "revoked for \(referralID)"))
-            // Nothing more leaves under a revoked consent, whatever the referral's status. Cancelled first: a
-            // worker recording a delivery meanwhile either finished (and it reads as delivered) or finds nothing to record.
-            try await ReferralRows.cancelDelivery(of: referralID, at: context.now, in: session)
-            let delivered = try await ReferralRows.isDelivered(referralID, in: session)
-            var cancelled: [String] = []
-            if !delivered && (referral.status == .draft || referral.status == .requested) {
-                let request = StatusChangeRequest(referralID: referralID, status: .cancelled, party: .referrer, reason: "consent revoked", source: .system)
-                let (next, change) = try ReferralRules.applying(request, to: referral, context: context, deadline: { $0 })
-                try await ReferralRows.update(next, from: referral, in: session)
-                try await ReferralRows.insert(change, for: next.id, in: session)
-                audit.record(context.entry(.update, "referral", next.id, detail: ReferralRules.auditDetail(change)))
-                cancelled.append(next.id)
-            }
-            return ConsentRevocation(referralID: referralID, consentID: referral.consentID, revokedAt: context.now,
-                                     cancelled: cancelled, alreadyDelivered: delivered)
+            return try await withdraw(referral, reason: .revoked, context: context, in: session, audit: audit)
         } }
+    }
+
+    /// What follows a consent's end (revoked, or expired): nothing more leaves under it, a referral not yet
+    /// delivered is cancelled, and a partner that received it at its endpoint is told (`consent.revoked`).
+    func withdraw(_ referral: Referral, reason: ConsentRevocation.Reason, context: AuditContext, in session: any SQLSession,
+                  audit: AuditRecorder) async throws -> ConsentRevocation {
+        let referralID = referral.id
+        // Cancelled first: a worker recording a delivery meanwhile either finished (and it reads as delivered) or finds nothing to record.
+        try await ReferralRows.cancelDelivery(of: referralID, at: context.now, in: session)
+        let delivered = try await ReferralRows.isDelivered(referralID, in: session)
+        var cancelled: [String] = []
+        if !delivered && (referral.status == .draft || referral.status == .requested) {
+            let request = StatusChangeRequest(referralID: referralID, status: .cancelled, party: .referrer,
+                                              reason: reason == .revoked ? "consent revoked" : "consent expired", source: .system)
+            let (next, change) = try ReferralRules.applying(request, to: referral, context: context, deadline: { $0 })
+            try await ReferralRows.update(next, from: referral, in: session)
+            try await ReferralRows.insert(change, for: next.id, in: session)
+            audit.record(context.entry(.update, "referral", next.id, detail: ReferralRules.auditDetail(change)))
+            cancelled.append(next.id)
+        }
+        var queued: [String] = []
+        // Only a partner that holds the referral at its own system is told; an inbox simply stops showing the details.
+        if delivered, try await session.value("SELECT delivery_channel FROM referral WHERE id = \(referralID)", as: String.self) == "endpoint",
+           let id = try await PartnerOutboundRows.enqueue(referralID: referralID, kind: .consentRevoked, reason: reason.rawValue,
+                                                          at: context.now, in: session) {
+            audit.record(context.entry(.create, "partner_outbound", id, detail: "consent.revoked (\(reason.rawValue)) queued for \(referralID)"))
+            queued.append(id)
+        }
+        return ConsentRevocation(referralID: referralID, consentID: referral.consentID, revokedAt: context.now, cancelled: cancelled,
+                                 alreadyDelivered: delivered, reason: reason, partnerMessages: queued)
     }
 }

@@ -258,6 +258,50 @@ enum SQLiteSchema {
         migrator.registerMigration(ReferralFollowThrough.migrationName) { db in
             for statement in ReferralFollowThrough.statements(blob: "BLOB", timestamp: "DATETIME") { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("store-12a: outbound partner messages (consent revoked, case workers' messages), messages on referrals (sealed), consent expiry handled") { db in
+            try db.execute(sql: """
+                CREATE TABLE partner_outbound (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    referral_id TEXT NOT NULL REFERENCES referral(id),
+                    kind TEXT NOT NULL,
+                    message_id TEXT,
+                    reason TEXT,
+                    idempotency_key TEXT NOT NULL UNIQUE,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at DATETIME,
+                    lease_owner TEXT,
+                    lease_until DATETIME,
+                    last_error TEXT,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL);
+                CREATE INDEX partner_outbound_due ON partner_outbound(state, next_attempt_at);
+                CREATE INDEX partner_outbound_referral ON partner_outbound(referral_id, seq);
+                CREATE TABLE partner_outbound_attempt (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    outbound_id TEXT NOT NULL REFERENCES partner_outbound(id),
+                    at DATETIME NOT NULL,
+                    duration_ms REAL NOT NULL,
+                    http_status INTEGER,
+                    error_class TEXT,
+                    response_excerpt TEXT,
+                    outcome TEXT NOT NULL);
+                CREATE INDEX partner_outbound_attempt_outbound ON partner_outbound_attempt(outbound_id, id);
+                CREATE TABLE referral_message (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    referral_id TEXT NOT NULL REFERENCES referral(id),
+                    from_party TEXT NOT NULL,
+                    author TEXT NOT NULL,
+                    sealed_text BLOB NOT NULL,
+                    contains_personal_information INTEGER NOT NULL,
+                    created_at DATETIME NOT NULL);
+                CREATE INDEX referral_message_referral ON referral_message(referral_id, seq);
+                ALTER TABLE consent ADD COLUMN expiry_handled_at DATETIME;
+                CREATE INDEX consent_expiry ON consent(expires_at);
+                """)
+        }
         return migrator
     }
 }

@@ -134,7 +134,7 @@ extension ReferralRepository {
 
 /// Everything Trellis keeps, on SQLite or PostgreSQL. Both pass one contract suite.
 public protocol TrellisStore: ReferralRepository, DeliveryRepository, DirectoryRepository, PartnerRepository, UserRepository, MonitoringRepository,
-    NoticeRepository {
+    NoticeRepository, PartnerOutboundRepository, ReferralMessageRepository {
     var audit: any AuditLog { get }
     /// Signs a final audit checkpoint and releases connections.
     func close() async throws

@@ -30,6 +30,8 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case previousReferral(String, reason: String)
     /// A follow-up recorded for a referral that has none, or one already done.
     case followUp(referral: String, reason: String)
+    /// A message on a referral the rules refuse (its text, the referral's state, or what the consent covers).
+    case messageRefused(field: String, reason: String)
 
     public var description: String {
         switch self {
@@ -52,6 +54,7 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case .massWithdrawal(let source, let withdrawing, let active, let maxShare):
             "the import would withdraw \(withdrawing) of the \(active) services of source \(source) (more than \(Int((maxShare * 100).rounded())) %): "
                 + "the files may be a truncated export; check them, or allow it with --allow-mass-withdrawal"
+        case .messageRefused(let field, let reason): "\(field): \(reason)"
         case .serviceWithdrawn(let id): "service \(id) was withdrawn from the directory: choose another service"
         case .outcome(let id, let error): "referral \(id): \(error)"
         case .previousReferral(let id, let reason): "previous_referral_id: referral \(id) \(reason)"

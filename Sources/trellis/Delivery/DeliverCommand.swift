@@ -94,14 +94,19 @@ struct DeliverRun: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("\rdelivered \(tally.delivered), retrying \(tally.retrying), failed \(tally.failed)".utf8))
             }
             if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            let messages = try await worker.drainPartnerMessages(maxWait: maxWait)
             let waiting = try await store.nextDeliveryDue() != nil
             if json {
-                print(try ReferralOutput.encode(DrainSummary(tally: tally, waiting: waiting)))
+                print(try ReferralOutput.encode(DrainSummary(tally: tally, waiting: waiting, partnerMessages: messages)))
             } else {
+                if messages != DeliveryWorker.MessageTally() {
+                    print("partner messages: delivered \(messages.delivered), retrying \(messages.retrying), failed \(messages.failed), "
+                          + "cancelled \(messages.cancelled), paused \(messages.paused)")
+                }
                 print("delivered \(tally.delivered), retrying \(tally.retrying), failed \(tally.failed), undeliverable \(tally.undeliverable), "
                       + "cancelled \(tally.cancelled), paused \(tally.paused) (\(tally.attempts) attempts)" + (waiting ? "; some referrals wait for a retry" : ""))
             }
-            return tally.failed + tally.undeliverable > 0
+            return tally.failed + tally.undeliverable + messages.failed > 0
         }
         if failedForGood { throw ExitCode.someRejected }
     }
@@ -111,13 +116,15 @@ struct DeliverRun: AsyncParsableCommand {
 private struct DrainSummary: Encodable {
     var tally: DeliveryWorker.Tally
     var waiting: Bool
+    var partnerMessages: DeliveryWorker.MessageTally
 
-    enum Extra: String, CodingKey { case waiting }
+    enum Extra: String, CodingKey { case waiting, partnerMessages = "partner_messages" }
 
     func encode(to encoder: any Encoder) throws {
         try tally.encode(to: encoder)
         var extra = encoder.container(keyedBy: Extra.self)
         try extra.encode(waiting, forKey: .waiting)
+        try extra.encode(partnerMessages, forKey: .partnerMessages)
     }
 }
 

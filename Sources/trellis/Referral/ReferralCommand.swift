@@ -16,5 +16,5 @@ struct ConsentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consent",
         abstract: "Manage the consent recorded with a referral.",
-        subcommands: [ConsentRevoke.self])
+        subcommands: [ConsentRevoke.self, ConsentSweep.self])
 }

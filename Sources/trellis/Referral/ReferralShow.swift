@@ -82,7 +82,9 @@ struct ConsentRevoke: AsyncParsableCommand {
         abstract: "Revoke the consent given for a referral.",
         discussion: """
         Nothing more is sent under it. A referral not yet delivered is cancelled (reason: consent revoked); one \
-        already delivered stays, and the partner is expected to stop using the data.
+        already delivered stays, and the partner is expected to stop using the data: a partner that received it at \
+        its endpoint is sent a signed consent.revoked message (JSON, or the FHIR Consent with status inactive) by \
+        the delivery worker; an inbox stops showing the person's details.
         """)
 
     @Argument(help: ArgumentHelp("The referral's id.", valueName: "referral-id"))
@@ -105,6 +107,34 @@ struct ConsentRevoke: AsyncParsableCommand {
             Swift.print("consent \(revocation.consentID) for \(revocation.referralID) revoked")
             for id in revocation.cancelled { Swift.print("cancelled \(id): not yet delivered") }
             if revocation.alreadyDelivered { Swift.print("\(revocation.referralID) was already delivered; nothing more will be sent") }
+            for id in revocation.partnerMessages { Swift.print("the partner is told: consent.revoked queued as \(id)") }
+        }
+    }
+}
+
+struct ConsentSweep: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Handle the consents whose expiry date has passed, now (trellis serve does this every minute).",
+        discussion: "Each expired consent is handled once, as a revocation with reason \"expired\".")
+
+    @OptionGroup var store: StoreOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        let context = AuditContext(actor: "system:consent-expiry", purpose: "operations")
+        let handled = try await store.withStore { try await $0.sweepExpiredConsents(context: context) }
+        if json {
+            Swift.print(try ReferralOutput.encode(handled))
+        } else {
+            Swift.print("\(handled.count) expired consents handled")
+            for revocation in handled {
+                Swift.print("\(revocation.referralID): consent \(revocation.consentID) expired"
+                            + (revocation.cancelled.isEmpty ? "" : "; cancelled (not yet delivered)")
+                            + (revocation.partnerMessages.isEmpty ? "" : "; the partner is told"))
+            }
         }
     }
 }

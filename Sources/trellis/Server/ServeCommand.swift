@@ -44,6 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
     var backoffScale: Double = 1
     @Option(name: .customLong("overdue-every"), help: ArgumentHelp("Seconds between checks for overdue referrals.", valueName: "seconds"))
     var overdueEvery: Double = 900
+    @Option(name: .customLong("consent-sweep-every"), help: ArgumentHelp("Seconds between sweeps for consents that expired.", valueName: "seconds"))
+    var consentSweepEvery: Double = 60
     @Option(help: ArgumentHelp("""
         Seconds a delivery claim is held before another worker may take it over (after a crash, the wait \
         before a cut-short delivery is sent again). Longer than a request's 30 s time limit.
@@ -74,8 +76,8 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         if let port { guard (0...65_535).contains(port) else { throw ValidationError("--port is 0 to 65535") } }
         if let metricsPort { guard (0...65_535).contains(metricsPort) else { throw ValidationError("--metrics-port is 0 to 65535") } }
-        guard (pollEvery ?? 1) > 0, backoffScale > 0, overdueEvery > 0 else {
-            throw ValidationError("--poll-every, --overdue-every and --backoff-scale must be above 0")
+        guard (pollEvery ?? 1) > 0, backoffScale > 0, overdueEvery > 0, consentSweepEvery > 0 else {
+            throw ValidationError("--poll-every, --overdue-every, --consent-sweep-every and --backoff-scale must be above 0")
         }
         let timeLimit = TransportSettings().totalTimeout
         guard lease > Double(timeLimit.components.seconds) else {
@@ -167,6 +169,7 @@ struct ServeCommand: AsyncParsableCommand {
         server.delivery = settings.delivery && !noDelivery ? delivery : nil
         server.pollEvery = pollEvery ?? settings.pollEverySeconds
         server.overdueEvery = overdueEvery
+        server.consentSweepEvery = consentSweepEvery
         server.forwardedFor = forwardedFor
         server.metricsPort = metricsPort ?? settings.metricsPort
         server.openAPIDocument = ConfigFiles.locate("schemas/openapi.yaml", explicit: nil, environment: "TRELLIS_OPENAPI")
