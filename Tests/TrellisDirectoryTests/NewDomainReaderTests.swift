@@ -39,6 +39,20 @@ import TrellisCore
         #expect(desk.accessibility == nil)
     }
 
+    @Test func hsds2AccessibilityForDisabilitiesIsReadToo() throws {
+        let json = #"""
+        {"id": "a-1", "name": "Old Format Ride Desk", "status": "active",
+         "taxonomy_terms": [{"id": "t-1", "name": "Bus Passes"}],
+         "locations": [{"id": "l-1", "name": "Depot", "latitude": 41.25, "longitude": -95.93,
+                        "accessibility_for_disabilities": [{"id": "x-1", "accessibility": "Ramp at the side door", "details": "Braille signage"}]}]}
+        """#
+        let (report, sink) = Fixture.readPath(try Fixture.temporary(json, suffix: ".json"))
+        #expect(report.rejected.isEmpty)
+        let service = try #require(sink.services.first)
+        #expect(service.categories == [NeedCategory(.transportation, "transit_fare")])
+        #expect(service.accessibility?.offers == [.wheelchair, .braille])
+    }
+
     struct TextRow: CustomTestStringConvertible, Sendable {
         var text: String
         var offers: [AccessibilityFeature]
