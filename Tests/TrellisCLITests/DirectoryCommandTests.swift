@@ -131,6 +131,15 @@ import Testing
         #expect(Set(counties.keys) == ["Douglas, NE", "Sarpy, NE", "Pottawattamie, IA", "unknown"])
     }
 
+    /// The county table's columns are as wide as the longest domain name: "transportation" is never cut.
+    @Test func theCountyTableNamesEveryDomainWhole() throws {
+        let result = try CLIRunner.run(["directory", "stats", "config/directories/riverbend.airs.xml"])
+        #expect(result.status == 0)
+        let header = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("  county") })
+        let words = header.split(separator: " ").map(String.init)
+        #expect(words == ["county"] + NeedDomainNames.all + ["all"])
+    }
+
     @Test func humanStatsHaveEverySection() throws {
         let result = try CLIRunner.run(["directory", "stats", "config/directories/riverbend.hsds.json"])
         for heading in ["services per need domain", "services per county", "freshness:", "capacity:", "unmapped taxonomy codes"] {
@@ -185,4 +194,9 @@ import Testing
         #expect(result.status != 0)
         #expect(!result.stderr.isEmpty)
     }
+}
+
+/// The need domains as the command line prints them (the CLI tests run the binary, not the library).
+enum NeedDomainNames {
+    static let all = ["housing", "employment", "faith", "clinical", "peer_support", "family_support", "education", "transportation", "benefits"]
 }

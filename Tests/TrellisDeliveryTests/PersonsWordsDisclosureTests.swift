@@ -54,6 +54,20 @@ import TrellisCore
         #expect(preferences["trauma_informed"] as? Bool == true)
     }
 
+    /// With the words, access needs and a new domain in them, both formats still validate: the JSON
+    /// document against schemas/referral.schema.json, the Bundle with an independent FHIR R4 validator.
+    @Test func bothFormatsStayValid() throws {
+        let document = try DeliveryFixtures.temporaryFile(Data(try Self.render(Set(Consent.Category.allCases), .json, domains: [.housing, .clinical]).utf8))
+        let schema = DeliveryFixtures.repository.appendingPathComponent("schemas/referral.schema.json").path
+        let json = try DeliveryFixtures.validate("validate_json_schema.py", [schema, document])
+        #expect(json.status == 0, "\(json.output)")
+        let bundle = try DeliveryFixtures.temporaryFile(Data((try Self.render(Set(Consent.Category.allCases), .fhirR4, domains: [.housing, .clinical]) + "\n").utf8),
+                                                        suffix: ".jsonl")
+        let fhir = try DeliveryFixtures.validate("validate_fhir.py", [bundle, "Bundle"])
+        #expect(fhir.status == 0, "\(fhir.output)")
+        #expect(fhir.output.split(separator: "\n").last == "valid 1", "\(fhir.output)")
+    }
+
     @Test func theFHIRServiceRequestCarriesThemAsNotes() throws {
         let bundle = try Self.render([.needs], .fhirR4)
         #expect(bundle.contains("Person's note on housing: \(Self.needNote)"))

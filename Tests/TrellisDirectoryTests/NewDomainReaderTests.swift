@@ -39,6 +39,20 @@ import TrellisCore
         #expect(desk.accessibility == nil)
     }
 
+    @Test func hsds2AccessibilityForDisabilitiesIsReadToo() throws {
+        let json = #"""
+        {"id": "a-1", "name": "Old Format Ride Desk", "status": "active",
+         "taxonomy_terms": [{"id": "t-1", "name": "Bus Passes"}],
+         "locations": [{"id": "l-1", "name": "Depot", "latitude": 41.25, "longitude": -95.93,
+                        "accessibility_for_disabilities": [{"id": "x-1", "accessibility": "Ramp at the side door", "details": "Braille signage"}]}]}
+        """#
+        let (report, sink) = Fixture.readPath(try Fixture.temporary(json, suffix: ".json"))
+        #expect(report.rejected.isEmpty)
+        let service = try #require(sink.services.first)
+        #expect(service.categories == [NeedCategory(.transportation, "transit_fare")])
+        #expect(service.accessibility?.offers == [.wheelchair, .braille])
+    }
+
     struct TextRow: CustomTestStringConvertible, Sendable {
         var text: String
         var offers: [AccessibilityFeature]
@@ -58,6 +72,9 @@ import TrellisCore
         TextRow(text: "Large-print materials", offers: [.largePrint], lacks: []),
         TextRow(text: "Basil and tea in the lobby", offers: [], lacks: []),
         TextRow(text: "Accessible", offers: [.wheelchair], lacks: []),
+        TextRow(text: "Handicapped accessible; TTY", offers: [.wheelchair], lacks: []),
+        TextRow(text: "Building is not handicap accessible", offers: [], lacks: [.wheelchair]),
+        TextRow(text: "Sign language interpreter available", offers: [.signLanguage], lacks: []),
         TextRow(text: "Fully accessible", offers: [.wheelchair], lacks: []),
         TextRow(text: "Accessible entrance on Dorcas St", offers: [.wheelchair], lacks: []),
         TextRow(text: "Wheelchair accessible. Not wheelchair accessible on weekends", offers: [], lacks: []),

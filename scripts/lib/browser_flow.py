@@ -1381,6 +1381,10 @@ class Flow:
             family = self.text_of(self.one("section.need[data-domain=family_support]"))
             check("Family Caregiver Support Group" in family, "the sample caregiver group is not among the family support matches")
             check("Trauma-informed care, as preferred" in family, "the trauma-informed caregiver group does not say so")
+        with self.step("case worker: the person's words are not in the server's log"):
+            logged = (self.out / "serve.log").read_text(errors="replace") if (self.out / "serve.log").exists() else ""
+            for words in (housing_note, family_note, own_words):
+                check(words not in logged, f"serve.log holds the person's words {words!r}")
         self.sign_out("caseworker", "/")
 
     def main(self):

@@ -66,13 +66,17 @@ struct HSDSField {
         return codes
     }
 
-    /// HSDS 3.0 `accessibility` objects of the service's locations (`description`, `details`),
-    /// read as features present or absent.
+    /// HSDS 3.0 `accessibility` objects of the service's locations (`description`, `details`), or
+    /// HSDS 2.0's `accessibility_for_disabilities` (`accessibility`, `details`), read as features
+    /// present or absent.
     func accessibility(_ service: JSONValue) -> ServiceAccessibility? {
         var raw: [JSONValue] = (service["service_at_locations"]?.arrayValue ?? []).compactMap { $0["location"] }
         raw += service["locations"]?.arrayValue ?? []
         let texts = raw.flatMap { location in
             (location["accessibility"]?.arrayValue ?? []).flatMap { [Self.text($0["description"]), Self.text($0["details"])].compactMap { $0 } }
+                + (location["accessibility_for_disabilities"]?.arrayValue ?? []).flatMap {
+                    [Self.text($0["accessibility"]), Self.text($0["details"])].compactMap { $0 }
+                }
         }
         return AccessibilityText.read(texts)
     }

@@ -38,7 +38,8 @@ enum AccessibilityText {
     static let cues: [(AccessibilityFeature, [String])] = [
         (.wheelchair, ["wheelchair", "wheel chair", "ramp", "ramps", "elevator", "elevators", "lift", "step-free", "step free", "no steps",
                        "ada accessible", "ada compliant", "accessible entrance", "level access", "accessible restroom",
-                       "fully accessible", "ground floor accessible"]),
+                       "fully accessible", "ground floor accessible", "handicap accessible", "handicapped accessible",
+                       "accessible to people with disabilities", "accessible to persons with disabilities"]),
         (.signLanguage, ["sign language", "asl", "deaf interpreter", "interpreters for the deaf"]),
         (.largePrint, ["large print", "large-print"]),
         (.braille, ["braille"]),

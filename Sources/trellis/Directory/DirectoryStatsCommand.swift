@@ -100,10 +100,12 @@ struct DirectoryStatsCommand: AsyncParsableCommand {
         if stats.withoutDomain > 0 { print("  (no domain)     \(stats.withoutDomain)") }
         print("\nservices per county and need domain:")
         let domains = NeedDomain.allCases
-        print("  " + "county".padding(toLength: 28, withPad: " ", startingAt: 0) + domains.map { $0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) }.joined() + "all")
+        // A column as wide as the longest domain name ("transportation") and a space: names are never cut.
+        let column = max(13, (domains.map(\.rawValue.count).max() ?? 0) + 1)
+        print("  " + "county".padding(toLength: 28, withPad: " ", startingAt: 0) + domains.map { $0.rawValue.padding(toLength: column, withPad: " ", startingAt: 0) }.joined() + "all")
         let table = stats.byCountyAndDomain
         for (county, total) in stats.byCounty.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
-            let row = domains.map { String(table[county]?[$0] ?? 0).padding(toLength: 13, withPad: " ", startingAt: 0) }.joined()
+            let row = domains.map { String(table[county]?[$0] ?? 0).padding(toLength: column, withPad: " ", startingAt: 0) }.joined()
             print("  " + county.padding(toLength: 28, withPad: " ", startingAt: 0) + row + String(total))
         }
         print("\nfreshness: \(stats.stale) not verified in \(stats.staleAfterMonths) months, \(stats.neverVerified) never verified")
