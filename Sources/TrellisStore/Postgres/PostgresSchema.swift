@@ -278,6 +278,7 @@ enum PostgresSchema {
             }
         }
         migrator.register(ReferralFollowThrough.migrationName, ReferralFollowThrough.statements(blob: "bytea", timestamp: "timestamptz"))
+        migrator.register(ReferralFollowThrough.backfillName, ReferralFollowThrough.backfillStatements)
         return migrator
     }
 }

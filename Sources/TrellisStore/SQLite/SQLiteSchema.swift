@@ -258,6 +258,9 @@ enum SQLiteSchema {
         migrator.registerMigration(ReferralFollowThrough.migrationName) { db in
             for statement in ReferralFollowThrough.statements(blob: "BLOB", timestamp: "DATETIME") { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(ReferralFollowThrough.backfillName) { db in
+            for statement in ReferralFollowThrough.backfillStatements { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }
