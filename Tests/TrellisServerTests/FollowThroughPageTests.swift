@@ -37,6 +37,8 @@ import TrellisTestSupport
             _ = try await browser.signIn(client, as: "cw-1")
             let tracker = String(buffer: try await browser.get(client, "/referrals").body)
             #expect(tracker.contains("<strong class=\"next-step-flag\">needs a next step</strong>"))
+            let filtered = String(buffer: try await browser.get(client, "/referrals?needs_next_step=true").body)
+            #expect(filtered.contains("data-referral-id=\"\(referral.id)\"") && filtered.contains("id=\"next-step-filter\" name=\"needs_next_step\" value=\"true\" checked"))
             let page = try await browser.get(client, "/referrals/\(referral.id)")
             let html = String(buffer: page.body)
             #expect(html.contains("id=\"outcome\"") && html.contains("<strong>No capacity</strong>"))

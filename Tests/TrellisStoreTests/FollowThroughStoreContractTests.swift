@@ -184,6 +184,26 @@ import TrellisCore
         }
     }
 
+    /// Answers recorded before outcomes had fields (their code's title heading the reason) get their
+    /// codes from the migration's backfill.
+    @Test(arguments: AuditBackend.allCases)
+    func olderAnswersGetTheirOutcomeCodesFromTheirReasons(_ backend: AuditBackend) async throws {
+        try await H.with(backend) { harness, store in
+            let done = try await Self.started(store)
+            _ = try await Self.move(store, done.id, .completed, reason: "Service started: moved in")
+            let rejected = try await store.createReferral(H.request(), context: H.caseWorker(Self.sent))
+            _ = try await Self.move(store, rejected.id, .rejected, reason: "No capacity")
+            let free = try await store.createReferral(H.request(), context: H.caseWorker(Self.sent))
+            _ = try await Self.move(store, free.id, .rejected, reason: "we are full this month")
+            for statement in ReferralFollowThrough.backfillStatements { try await harness.execute(statement) }
+            let read = try await store.referral(id: done.id, context: H.caseWorker())
+            #expect(read.outcome == ReferralOutcome(code: .serviceStarted, text: "moved in"))
+            #expect(read.history?.last?.outcome == ReferralOutcome(code: .serviceStarted, text: "moved in"))
+            #expect(try await store.referral(id: rejected.id, context: H.caseWorker()).outcome == ReferralOutcome(code: .noCapacity))
+            #expect(try await store.referral(id: free.id, context: H.caseWorker()).outcome == nil, "free text names no code")
+        }
+    }
+
     @Test func theFollowUpDayCountsTheConfiguredDaysInTheCountysCalendar() throws {
         var configuration = StoreConfiguration(cipher: PersonCipher(key: .init(size: .bits256)), checkpoints: nil,
                                                calendar: BusinessCalendar(timeZone: TimeZone(identifier: "America/Chicago")!))

@@ -130,6 +130,8 @@ extension WebController {
             "overdue_only": query.filter.overdueAt != nil,
         ]
         values["follow_ups"] = try await followUpsDue(query.filter.scope, user: user, context)
+        values["next_step_only"] = query.filter.needsNextStep
+        values["follow_up_only"] = query.filter.followUpDueAt != nil
         return pages.render("tracker", values, title: "Referrals", context: context)
     }
 

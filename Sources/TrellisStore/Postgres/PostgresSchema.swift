@@ -326,6 +326,7 @@ enum PostgresSchema {
             "ALTER TABLE consent ADD COLUMN expiry_handled_at timestamptz",
             "CREATE INDEX consent_expiry ON consent(expires_at)",
         ])
+        migrator.register(ReferralFollowThrough.backfillName, ReferralFollowThrough.backfillStatements)
         return migrator
     }
 }

@@ -302,6 +302,9 @@ enum SQLiteSchema {
                 CREATE INDEX consent_expiry ON consent(expires_at);
                 """)
         }
+        migrator.registerMigration(ReferralFollowThrough.backfillName) { db in
+            for statement in ReferralFollowThrough.backfillStatements { try db.execute(sql: statement) }
+        }
         return migrator
     }
 }
