@@ -66,6 +66,7 @@ public enum TrellisApplication {
         let signedIn = router.group("/v1").add(middleware: bearer)
         AccountController().addRoutes(to: signedIn)
         ReferralController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
+        ReceiptController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
         ReportController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
         AuditController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
         if let matching = parts.matching {

@@ -33,7 +33,8 @@ enum ProfileForm {
         if let tradition = form["faith_tradition"] { preferences["faith_tradition"] = tradition }
         if let distance = form["max_distance_km"] { preferences["max_distance_km"] = Double(distance).flatMap { $0.isFinite ? $0 : nil } ?? distance }
         // "1e999" reads as infinity, which JSON cannot carry: it stays text above, refused by the decoder by name.
-        let object: [String: Any] = ["person": person, "needs": needs, "circumstances": circumstances, "preferences": preferences]
+        var object: [String: Any] = ["person": person, "needs": needs, "circumstances": circumstances, "preferences": preferences]
+        if let supporters = supporters(form) { object["supporters"] = supporters }
         let data = try JSONSerialization.data(withJSONObject: object)
         do {
             return try JSONDecoder().decode(NeedsProfile.self, from: data)
@@ -72,6 +73,7 @@ enum ProfileForm {
             values["checked_\(name)"] = form.isChecked(name)
         }
         for domain in NeedDomain.allCases { values["need_\(domain.rawValue)"] = form.all("need").contains(domain.rawValue) }
+        values["supporter_rows"] = supporterRows(form)
         return values
     }
 }

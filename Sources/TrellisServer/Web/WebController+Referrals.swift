@@ -142,6 +142,7 @@ extension WebController {
             },
             "can_cancel": AccessControl.referrers.contains(user.role) && [.draft, .requested, .accepted].contains(referral.status),
         ]
+        values.merge(try await supportNetworkValues(referral, user: user, context)) { $1 }
         if let message { values["message"] = message }
         return pages.render("referral", values, title: "Referral \(referral.id)", context: context)
     }

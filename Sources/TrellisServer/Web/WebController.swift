@@ -32,6 +32,7 @@ struct WebController: Sendable {
         pages.post("/referrals/new") { request, context in try await referralForm(request, context) }
         pages.get("/referrals") { request, context in try await tracker(request, context) }
         pages.get("/referrals/:id") { _, context in try await referralPage(try context.parameters.require("id"), context) }
+        addSupportNetworkRoutes(to: pages)
         pages.post("/referrals/:id/cancel") { request, context in try await cancel(try context.parameters.require("id"), request, context) }
         pages.get("/inbox") { request, context in try await inbox(request, context) }
         pages.get("/inbox/:id") { _, context in try await inboxReferral(try context.parameters.require("id"), context) }

@@ -277,6 +277,7 @@ enum PostgresSchema {
                     """, logger: logger)
             }
         }
+        migrator.register(SupporterRows.migrationName, SupporterRows.postgresMigration)
         return migrator
     }
 }

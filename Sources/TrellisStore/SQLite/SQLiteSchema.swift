@@ -255,6 +255,9 @@ enum SQLiteSchema {
                                arguments: [facts.ageBand, facts.primaryLanguage, facts.interpreterNeeded, facts.highestUrgency, row[0] as String])
             }
         }
+        migrator.registerMigration(SupporterRows.migrationName) { db in
+            try db.execute(sql: SupporterRows.sqliteMigration)
+        }
         return migrator
     }
 }
