@@ -51,7 +51,11 @@ public struct Supporter: Codable, Hashable, Sendable {
         if let email, !Self.looksLikeEmail(email) {
             throw DecodingError.dataCorruptedError(forKey: .email, in: c, debugDescription: "an e-mail address is expected (name@example.org)")
         }
-        consentToUpdates = try c.decode(Bool.self, forKey: .consentToUpdates)
+        // Required, and null refused as null ("found null") rather than as a mismatch.
+        guard let consent = try c.decodeIfPresentRefusingNull(Bool.self, forKey: .consentToUpdates) else {
+            throw DecodingError.keyNotFound(CodingKeys.consentToUpdates, .init(codingPath: c.codingPath, debugDescription: "required"))
+        }
+        consentToUpdates = consent
         if consentToUpdates && email == nil {
             throw DecodingError.dataCorruptedError(forKey: .consentToUpdates, in: c,
                                                    debugDescription: "a supporter copied on updates needs an e-mail address")

@@ -86,13 +86,13 @@ extension SQLStore: NoticeRepository {
             let kind: String = try row[0]
             let organization: String = try row[1]
             // A supporter's notice names its referral (never the address): the send of a person's data is on the record.
-            let about = (try row[2] as String?).map { " about \($0)" } ?? ""
+            let about = (try row[2] as String?).map { "about \($0)" } ?? "for \(organization)"
             switch outcome {
             case .sent(let messageID):
-                audit.record(context.entry(.execute, "notice", id, purpose: "operations", detail: "\(kind) for \(organization)\(about) sent as \(messageID)"))
+                audit.record(context.entry(.execute, "notice", id, purpose: "operations", detail: "\(kind) \(about) sent as \(messageID)"))
             case .failed(let error):
                 audit.record(context.entry(.execute, "notice", id, outcome: .failure, purpose: "operations",
-                                           detail: "\(kind) for \(organization)\(about) given up: \(error.prefix(200))"))
+                                           detail: "\(kind) \(about) given up: \(error.prefix(200))"))
             case .retry: break
             }
         }
