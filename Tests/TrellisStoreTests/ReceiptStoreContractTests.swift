@@ -83,7 +83,7 @@ import TrellisCore
                                receipt), "the categories shared at"),
                 (Self.tampered({ $0.audit.records[1].detail = ($0.audit.records[1].detail ?? "") + ",demographics" }, receipt), "detail differs"),
                 (Self.tampered({ $0.consent.categories = ["contact"] }, receipt), "the consented categories differ"),
-                (Self.tampered({ $0.audit.records[1].sequence = 999_999; $0.deliveries[0].auditSequence = 999_999 }, receipt), "record 999999"),
+                (Self.tampered({ $0.audit.records[1].sequence = 999_999; $0.deliveries[0].auditSequence = 999_999 }, receipt), "record 999999 is not in the audit trail up to the checkpoint"),
                 (Self.tampered({ $0.audit.checkpoint?.signature = Data(repeating: 7, count: 64).base64EncodedString() }, receipt), "signature does not verify"),
                 (Self.tampered({ $0.audit.checkpoint = nil }, receipt), "no signed checkpoint"),
             ]

@@ -68,7 +68,7 @@ extension SQLStore: ReceiptRepository {
         // The chain from its start to the checkpoint, with each cited record as the trail holds it.
         let wanted = Dictionary(receipt.audit.records.map { ($0.sequence, $0) }, uniquingKeysWith: { first, _ in first })
         for sequence in wanted.keys.sorted() where sequence > cited.sequence || sequence < 1 {
-            return .differs("record \(sequence) is not covered by the checkpoint at record \(cited.sequence)")
+            return .differs("record \(sequence) is not in the audit trail up to the checkpoint at record \(cited.sequence) (unknown sequence)")
         }
         var verifier = AuditChain.Verifier(checkpoints: [checkpoint], publicKey: key)
         var after: Int64 = 0
