@@ -26,6 +26,11 @@ import TrellisTestSupport
             #expect(receipt.deliveries.isEmpty && receipt.shared.isEmpty, "nothing has left yet")
             #expect(receipt.revoke.route == "/v1/referrals/\(id)/consent/revoke")
             let body = String(buffer: response.body)
+            let saved = fixture.rig.folder.appendingPathComponent("receipt.json")
+            try Data(buffer: response.body).write(to: saved)
+            let schema = DeliveryFixtures.repository.appendingPathComponent("schemas/receipt.schema.json").path
+            let valid = try DeliveryFixtures.validate("validate_json_schema.py", [schema, saved.path])
+            #expect(valid.status == 0, "the receipt follows schemas/receipt.schema.json: \(valid.output)")
             for value in ["Maria", "555-0199", "maria.q@example.org", "prefers mornings", "P-1042"] { #expect(!body.contains(value)) }
             for caller in [F.Caller.supervisorA, .admin, .partner42] {
                 let allowed = try await client.execute(uri: "/v1/referrals/\(id)/receipt", method: .get, headers: fixture.headers(caller))
@@ -71,5 +76,22 @@ import TrellisTestSupport
             let other = try await browser.get(client, "/referrals/ref-does-not-exist/receipt")
             #expect(other.status == .notFound)
         }
+    }
+
+    @Test(arguments: [
+        (#"[{"name": "Ann", "relation": "peer_mentor", "email": "ann@example.org", "consent_to_updates": true}]"#, Int32(0)),
+        (#"[{"name": "Ann", "relation": "peer_mentor", "consent_to_updates": true}]"#, Int32(1)),
+        (#"[{"name": "Ann", "relation": "aunt", "consent_to_updates": false}]"#, Int32(1)),
+    ])
+    func theNeedsProfileSchemaDescribesSupportersAsTheDecoderReadsThem(_ supporters: String, _ expected: Int32) throws {
+        let json = #"{"person": {"ref": "P-1"}, "needs": [{"domain": "housing"}], "supporters": "# + supporters + "}"
+        let decodes = (try? JSONDecoder().decode(NeedsProfile.self, from: Data(json.utf8))) != nil
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("profile-\(UUID().uuidString).json")
+        try Data(json.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let schema = DeliveryFixtures.repository.appendingPathComponent("schemas/needs-profile.schema.json").path
+        let result = try DeliveryFixtures.validate("validate_json_schema.py", [schema, file.path])
+        #expect(result.status == expected, "\(result.output)")
+        #expect(decodes == (expected == 0), "the schema and the decoder agree")
     }
 }
