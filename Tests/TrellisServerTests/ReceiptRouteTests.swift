@@ -70,7 +70,7 @@ import TrellisTestSupport
             #expect(page.status == .ok, "\(html.prefix(400))")
             #expect(html.contains("Your receipt: what was shared about you"))
             #expect(html.contains("<li>What you need help with</li>"))
-            #expect(html.contains("You agreed <strong>written</strong>"))
+            #expect(html.contains("You agreed <strong>in writing</strong>"))
             #expect(html.contains("/static/receipt.css"))
             #expect(!html.contains("Rosa"), "a name the consent did not cover is not on the receipt")
             let other = try await browser.get(client, "/referrals/ref-does-not-exist/receipt")

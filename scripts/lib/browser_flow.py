@@ -1188,8 +1188,16 @@ class Flow:
             self.checked_page("support-network-matches")
             check(self.all("#peer-suggestion"), "a crisis without a peer mentor shows no #peer-suggestion on the matches page")
         with self.step("support network: refer, and open the person's receipt"):
-            housing = self.one("section.need[data-domain=housing]")
-            self.click_and_load(self.one("form.refer button.refer-button", self.one("article.match", housing)), "the first housing refer-button")
+            # An agency the partner simulator answers for (it accepts), not the inbox agency (which waits for a person).
+            con = sqlite3.connect(str(self.db))
+            try:
+                inbox_services = {row[0] for row in con.execute("SELECT id FROM directory_service WHERE organization_id = ?", (self.inbox_org,))}
+            finally:
+                con.close()
+            article = next((a for a in self.all("section.need[data-domain=housing] article.match")
+                            if a.get_attribute("data-service-id") not in inbox_services | {self.inbox_service}), None)
+            check(article is not None, "no housing match but the inbox agency's")
+            self.click_and_load(self.one("form.refer button.refer-button", article), "a housing refer-button")
             for category in CONSENT_CATEGORIES:
                 self.set_checkbox(f"form#referral-form input#category-{category}", category in TICKED)
             self.select("select#consent-method", "written")

@@ -17,7 +17,7 @@ extension WebController {
             "id": receipt.referralID, "issued": spoken(receipt.issuedAt),
             "organization": receipt.sharedWith.organizationName, "service": receipt.sharedWith.serviceName,
             "consent_words": consent.inWords.map { ["text": $0] },
-            "consent_method": consent.method, "consent_by": consent.capturedBy, "consent_at": spoken(consent.capturedAt),
+            "consent_method": ["verbal": "out loud", "written": "in writing", "electronic": "electronically"][consent.method] ?? consent.method, "consent_by": consent.capturedBy, "consent_at": spoken(consent.capturedAt),
             "consent_expires": consent.expiresAt.map(spoken) ?? "no end date was set",
             "shared": receipt.shared.map { ["words": $0.inWords, "fields": $0.fields.joined(separator: ", ")] },
             "nothing_shared": receipt.deliveries.isEmpty,
