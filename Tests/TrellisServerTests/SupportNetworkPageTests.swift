@@ -80,4 +80,29 @@ import TrellisTestSupport
             #expect(html.contains("data-domain=\"peer_support\"") && !html.contains("data-domain=\"housing\""))
         }
     }
+
+    @Test func aCrisisReferralsPageSuggestsAPeerSpecialistAndItsButtonRanksPeerSupport() async throws {
+        let site = try await Site.make()
+        try await site.test { client in
+            var browser = Browser()
+            _ = try await browser.signIn(client, as: "cw-1")
+            let csrf = try #require(WebPageTests.hidden("csrf", in: try await browser.get(client, "/")))
+            let matches = try await browser.post(client, "/matches", [("csrf", csrf), ("person_ref", "P-82"), ("postal_code", "68102"),
+                                                                     ("need", "housing"), ("urgency", "crisis")])
+            let carried = try #require(WebPageTests.hidden("profile", in: matches)).replacingOccurrences(of: "&quot;", with: "\"")
+            let service = try #require(WebPageTests.hidden("service_id", in: matches))
+            let sent = try await browser.post(client, "/referrals/new", [("csrf", csrf), ("profile", carried), ("service_id", service),
+                                                                         ("category", "needs"), ("method", "verbal"), ("action", "send")])
+            let location = try #require(sent.headers[.location])
+            let id = try #require(location.split(separator: "/").last.map(String.init))
+            let page = String(buffer: try await browser.get(client, location).body)
+            #expect(page.contains("id=\"peer-suggestion\"") && page.contains("name=\"referral_id\" value=\"\(id)\""))
+            let peers = try await browser.post(client, "/matches/peer-support", [("csrf", csrf), ("referral_id", id)])
+            #expect(peers.status == .ok)
+            #expect(String(buffer: peers.body).contains("data-domain=\"peer_support\""))
+            // Another organization's referral is not found through the button either.
+            let foreign = try await browser.post(client, "/matches/peer-support", [("csrf", csrf), ("referral_id", "ref-not-mine")])
+            #expect(foreign.status == .notFound)
+        }
+    }
 }

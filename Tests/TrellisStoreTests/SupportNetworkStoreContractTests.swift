@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 import TrellisCore
@@ -88,6 +89,20 @@ import TrellisCore
             #expect(record.detail == "supporter_update about \(referral.id) sent as m1@trellis")
             let trail = try await store.audit.records(after: 0, limit: 1_000).compactMap(\.event.detail).joined(separator: "\n")
             #expect(!trail.contains(Self.ann.email!) && !trail.contains(Self.ann.name))
+        }
+    }
+
+    @Test(arguments: AuditBackend.allCases)
+    func aSupporterThatDoesNotOpenNeverHoldsUpTheStatusChange(_ backend: AuditBackend) async throws {
+        try await H.with(backend) { harness, store in
+            let referral = try await store.createReferral(Self.request([Self.ann]), context: H.caseWorker())
+            // Another server with another data key: the answer is taken, the supporter is not told, and the trail says why.
+            let other = try await harness.open(cipher: PersonCipher(key: .init(size: .bits256)))
+            let moved = try await other.changeStatus(StatusChangeRequest(referralID: referral.id, status: .accepted, party: .agency), context: H.agency())
+            #expect(moved.status == .accepted)
+            #expect(try await other.claimNotices(owner: "w", now: Date().addingTimeInterval(1), lease: 60, limit: 10).isEmpty)
+            let record = try #require(try await other.audit.records(after: 0, limit: 1_000).map(\.event).last { $0.entity == "person" })
+            #expect(record.outcome == .failure && record.detail?.hasSuffix("0 notice(s) queued; 1 supporter(s) did not open") == true)
         }
     }
 

@@ -19,16 +19,20 @@ extension SQLStore {
         let cipher = configuration.cipher
         let personID: String = try person[0]
         let sealedName: Data? = try person[1]
-        let firstName = try sealedName.map { try cipher.openText($0, owner: personID, field: "name") }
+        // A name or supporter that does not open (another data key) never holds up the status change itself.
+        let firstName = sealedName.flatMap { try? cipher.openText($0, owner: personID, field: "name") }
             .flatMap { $0.split(whereSeparator: \.isWhitespace).first.map(String.init) }
         let organization = referral.referrerOrganizationID ?? ""
         let organizationName = try await Self.organizationName(organization, in: session)
-        var queued = 0
+        var queued = 0, unopened = 0
         for row in rows {
             let position: Int = try row[0]
             let sealed: Data = try row[1]
-            let supporter = try JSONDecoder().decode(Supporter.self, from: try cipher.open(
-                sealed, owner: SupporterRows.owner(referralID: referral.id, position: position), field: "supporter"))
+            guard let opened = try? cipher.open(sealed, owner: SupporterRows.owner(referralID: referral.id, position: position), field: "supporter"),
+                  let supporter = try? JSONDecoder().decode(Supporter.self, from: opened) else {
+                unopened += 1
+                continue
+            }
             guard let email = supporter.email else { continue }
             let notice = SupporterNotice(supporterName: supporter.name, personFirstName: firstName, status: referral.status, at: context.now,
                                          caseWorkerOrganization: organizationName, timeZone: configuration.calendar.timeZone.identifier)
@@ -47,8 +51,9 @@ extension SQLStore {
                 """)
             if inserted { queued += 1 }
         }
-        audit.record(context.entry(.read, "person", personID, purpose: "supporter notice",
-                                   detail: "supporters of \(referral.id) told of \(referral.status.rawValue): \(queued) notice(s) queued"))
+        audit.record(context.entry(.read, "person", personID, outcome: unopened == 0 ? .success : .failure, purpose: "supporter notice",
+                                   detail: "supporters of \(referral.id) told of \(referral.status.rawValue): \(queued) notice(s) queued"
+                                       + (unopened == 0 ? "" : "; \(unopened) supporter(s) did not open")))
     }
 
     /// The organization's name in the directory; its id when the directory has none, and words when there is no id.
