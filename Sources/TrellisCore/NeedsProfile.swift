@@ -6,6 +6,8 @@ public struct NeedsProfile: Codable, Hashable, Sendable {
     public var circumstances: Circumstances
     public var needs: [Need]
     public var preferences: Preferences
+    /// The person's support network (`Supporter`): sealed with the profile, never matched on or sent to an agency.
+    public var supporters: [Supporter]?
 
     public init(person: Person, circumstances: Circumstances = Circumstances(), needs: [Need],
                 preferences: Preferences = Preferences()) {
@@ -15,7 +17,13 @@ public struct NeedsProfile: Codable, Hashable, Sendable {
         self.preferences = preferences
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case person, circumstances, needs, preferences }
+    public init(person: Person, circumstances: Circumstances = Circumstances(), needs: [Need],
+                preferences: Preferences = Preferences(), supporters: [Supporter]?) {
+        self.init(person: person, circumstances: circumstances, needs: needs, preferences: preferences)
+        self.supporters = supporters
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case person, circumstances, needs, preferences, supporters }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -24,6 +32,10 @@ public struct NeedsProfile: Codable, Hashable, Sendable {
         circumstances = try c.decodeIfPresentRefusingNull(Circumstances.self, forKey: .circumstances) ?? Circumstances()
         needs = try c.decode([Need].self, forKey: .needs)
         preferences = try c.decodeIfPresentRefusingNull(Preferences.self, forKey: .preferences) ?? Preferences()
+        supporters = try c.decodeIfPresentRefusingNull([Supporter].self, forKey: .supporters)
+        if let supporters, supporters.count > Supporter.limit {
+            throw DecodingError.dataCorruptedError(forKey: .supporters, in: c, debugDescription: "at most \(Supporter.limit) supporters")
+        }
         if needs.isEmpty {
             throw DecodingError.dataCorruptedError(forKey: .needs, in: c, debugDescription: "at least one need is required")
         }

@@ -13,6 +13,8 @@ public struct Notice: Hashable, Sendable, Codable {
         case dailyReminder = "daily_reminder"
         /// `trellis mail test`: proves the settings reach the address.
         case test
+        /// A supporter copied, with the person's consent, on a referral's status change (`SupporterNotice`).
+        case supporterUpdate = "supporter_update"
     }
 
     public var kind: Kind
@@ -41,6 +43,7 @@ public struct Notice: Hashable, Sendable, Codable {
         case .overdue: "A referral for \(organizationName) is past its response deadline in Trellis"
         case .dailyReminder: "Referrals are still waiting for \(organizationName) in Trellis"
         case .test: "Test notice from Trellis for \(organizationName)"
+        case .supporterUpdate: "An update from Trellis"
         }
     }
 
@@ -52,6 +55,7 @@ public struct Notice: Hashable, Sendable, Codable {
         case .overdue: "A referral for \(organizationName) is past its response deadline in Trellis: \(link)"
         case .dailyReminder: "Referrals are still waiting for \(organizationName) in Trellis: \(link)"
         case .test: "This is a test notice from Trellis for \(organizationName). Notices will reach this address. The inbox: \(link)"
+        case .supporterUpdate: "An update from Trellis."
         }
         return """
         \(first)

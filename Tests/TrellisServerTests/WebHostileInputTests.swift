@@ -70,6 +70,7 @@ import TrellisTestSupport
             "/admin/users/{id}/{action}": "admin-1", "/admin/tokens/{id}/revoke": "admin-1",
             "/admin/users": "admin-1", "/inbox/{id}/answer": "ag-1", "/inbox/capacity/{id}": "ag-1",
             "/referrals/{id}/consent/revoke": "cw-1", "/referrals/{id}/messages": "cw-1", "/inbox/{id}/messages": "ag-1",
+            "/matches/peer-support": "cw-1",
         ]
         #expect(pagePosts == Set(users.keys), "page POST routes without a CSRF check in this test: \(pagePosts.subtracting(users.keys))")
         let service = try await Self.firstService(site)

@@ -1385,6 +1385,64 @@ class Flow:
             logged = (self.out / "serve.log").read_text(errors="replace") if (self.out / "serve.log").exists() else ""
             for words in (housing_note, family_note, own_words):
                 check(words not in logged, f"serve.log holds the person's words {words!r}")
+
+    def support_network(self):
+        """A case worker adds a supporter (copied on status changes) to a profile in crisis: the matches
+        page suggests a peer specialist; the referral page links the person's receipt, which opens as a
+        page in plain words."""
+        self.sign_in("caseworker")
+        ref = "P-NETWORK-" + letters(8)
+        with self.step("support network: a supporter in the profile, a need in crisis"):
+            self.fill_profile_again(ref, faith=False)
+            self.select("select#urgency", "crisis")
+            self.type_into("input#supporter-name-1", "Ruth Abernathy")
+            self.select("select#supporter-relation-1", "faith_contact")
+            self.type_into("input#supporter-email-1", "ruth.abernathy@example.org")
+            self.set_checkbox("input#supporter-updates-1", True)
+            self.shot("support-network-profile")
+            self.click_and_load(self.one("button#find-services"), "button#find-services")
+            self.checked_page("support-network-matches")
+            check(self.all("#peer-suggestion"), "a crisis without a peer mentor shows no #peer-suggestion on the matches page")
+        with self.step("support network: refer, and open the person's receipt"):
+            # An agency the partner simulator answers for (it accepts), not the inbox agency (which waits for a person).
+            con = sqlite3.connect(str(self.db))
+            try:
+                inbox_services = {row[0] for row in con.execute("SELECT id FROM directory_service WHERE organization_id = ?", (self.inbox_org,))}
+            finally:
+                con.close()
+            article = next((a for a in self.all("section.need[data-domain=housing] article.match")
+                            if a.get_attribute("data-service-id") not in inbox_services | {self.inbox_service}), None)
+            check(article is not None, "no housing match but the inbox agency's")
+            self.click_and_load(self.one("form.refer button.refer-button", article), "a housing refer-button")
+            for category in CONSENT_CATEGORIES:
+                self.set_checkbox(f"form#referral-form input#category-{category}", category in TICKED)
+            self.select("select#consent-method", "written")
+            self.click_and_load(self.one("button#send-button"), "button#send-button")
+            self.wait(lambda d: re.fullmatch(r"/referrals/[^/]+", self.path()), 10, f"sending went to {self.path()}")
+            referral = self.path().rsplit("/", 1)[1]
+            self.checked_page("support-network-referral")
+            check(self.all("#peer-suggestion"), "the referral page of a crisis without a peer mentor shows no #peer-suggestion")
+            self.click_and_load(self.one("a#receipt-link"), "a#receipt-link")
+            check(self.path() == f"/referrals/{referral}/receipt", f"the receipt link went to {self.path()}")
+            self.checked_page("receipt")
+            consent = self.text_of(self.one("ul#receipt-consent"))
+            check("How to reach you" in consent and "What you need help with" in consent,
+                  f"ul#receipt-consent reads {consent!r}, expected the consented categories in words")
+            check("Ruth" not in self.text_of(self.one("article#receipt")), "the receipt names the supporter")
+            self.one("#receipt-revoke")
+        with self.step("support network: once the agency answers, the supporter is told by e-mail, in few words"):
+            deadline = time.monotonic() + 90
+            mail = []
+            while not mail and time.monotonic() < deadline:
+                mail = [m for m in self.notices() if m.get("rcpt_tos") == ["ruth.abernathy@example.org"]]
+                time.sleep(0.5)
+            check(mail, "no e-mail reached the supporter within 90 s; see serve.log and smtp.log")
+            raw = mail[0]["raw"]
+            (self.out / "supporter-notice.eml").write_text(raw)
+            body = mail[0].get("body") or raw
+            check("case worker made" in body, "the supporter's e-mail does not say what happened to the referral")
+            for secret in (ref, referral, "housing", "Housing"):
+                check(secret not in raw, f"the supporter's e-mail carries {secret!r}")
         self.sign_out("caseworker", "/")
 
     def main(self):
@@ -1395,11 +1453,11 @@ class Flow:
         self.profile_in_own_words()
         self.inbox_agency()
         self.next_match_and_outcome()
-
         self.consent_and_messages()
         self.supervisor()
         self.admin()
         self.withdrawal()
+        self.support_network()
 
     def report_failure(self, message):
         url = self.current_url()

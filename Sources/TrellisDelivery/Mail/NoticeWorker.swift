@@ -54,8 +54,15 @@ public struct NoticeWorker: ServiceLifecycle.Service {
 
     func send(_ claim: NoticeClaim) async -> NoticeOutcome {
         guard let recipient = MailAddress(claim.recipient) else { return .failed("not an e-mail address") }
-        let notice = Notice(kind: claim.kind, organizationName: claim.organizationName, site: sender.settings.site)
-        do {
+        do throws(MailError) {
+            if let update = claim.supporterNotice {
+                // A supporter's copy of a status change: its own wording, nothing of the agency or the need.
+                let message = MailMessage(supporterNotice: update, to: recipient, settings: sender.settings, date: now())
+                try await sender.send(message)
+                return .sent(messageID: message.messageID)
+            }
+            guard claim.kind != .supporterUpdate else { return .failed("the supporter notice does not open") }
+            let notice = Notice(kind: claim.kind, organizationName: claim.organizationName, site: sender.settings.site)
             return .sent(messageID: try await sender.send(notice, to: recipient, date: now()))
         } catch {
             logger.warning("notices: not sent", metadata: ["notice.id": "\(claim.id)", "notice.organization": "\(claim.organizationID)",

@@ -68,6 +68,7 @@ public enum TrellisApplication {
         AccountController().addRoutes(to: signedIn)
         ReferralController(store: store, auditLog: store.audit, matching: parts.matching).addRoutes(to: signedIn)
         ReferralMessageController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
+        ReceiptController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
         ReportController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
         AuditController(store: store, auditLog: store.audit).addRoutes(to: signedIn)
         if let matching = parts.matching {

@@ -39,7 +39,7 @@ public struct MatchController: Sendable {
             return JSONResponse.error(400, code: "invalid", "the body must be a needs profile (JSON)")
         }
         let outcome: MatchOutcome
-        do { outcome = try matching.matcher.match(profile, in: matching.index, limit: limit) } catch {
+        do { outcome = try matching.matcher.match(profile.forMatching, in: matching.index, limit: limit) } catch {
             return JSONResponse.error(400, code: "invalid", error.description, field: error.field)
         }
         ServerMetrics.matches.increment()

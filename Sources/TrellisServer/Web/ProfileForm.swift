@@ -32,7 +32,8 @@ enum ProfileForm {
         preferences["trauma_informed"] = form.isChecked("trauma_informed")
         if let distance = form["max_distance_km"] { preferences["max_distance_km"] = Double(distance).flatMap { $0.isFinite ? $0 : nil } ?? distance }
         // "1e999" reads as infinity, which JSON cannot carry: it stays text above, refused by the decoder by name.
-        let object: [String: Any] = ["person": person, "needs": needs, "circumstances": circumstances, "preferences": preferences]
+        var object: [String: Any] = ["person": person, "needs": needs, "circumstances": circumstances, "preferences": preferences]
+        if let supporters = supporters(form) { object["supporters"] = supporters }
         let data = try JSONSerialization.data(withJSONObject: object)
         do {
             return try JSONDecoder().decode(NeedsProfile.self, from: data)
@@ -103,6 +104,7 @@ enum ProfileForm {
         for name in ["interpreter_needed", "veteran", "faith_opt_in", "telehealth_ok", "peer_run_preferred", "trauma_informed"] + circumstances {
             values["checked_\(name)"] = form.isChecked(name)
         }
+        values["supporter_rows"] = supporterRows(form)
         return values
     }
 }

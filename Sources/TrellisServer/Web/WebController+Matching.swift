@@ -34,7 +34,7 @@ extension WebController {
             return try await profilePage(context, form: form, message: error.message, field: error.field, status: .badRequest)
         }
         let outcome: MatchOutcome
-        do { outcome = try matching.matcher.match(profile, in: matching.index, limit: 5) } catch {
+        do { outcome = try matching.matcher.match(profile.forMatching, in: matching.index, limit: 5) } catch {
             return try await profilePage(context, form: form, message: error.description, field: error.field, status: .badRequest)
         }
         ServerMetrics.matches.increment()
@@ -50,12 +50,13 @@ extension WebController {
                 "results": group.results.map { Self.resultView($0, profile: carried) },
             ]
         }
+        let support = try await peerSpecialistValues(profile, user: user, carried: carried)
         return pages.render("matches", ["needs": needs, "person_ref": profile.person.ref, "excluded": outcome.excluded,
                                         "faith_opt_in": profile.preferences.faithBased == .optIn,
                                         "person_notes": profile.preferences.notes?.nonBlank ?? "",
                                         "has_person_notes": profile.preferences.notes?.nonBlank != nil,
                                         "accessibility": profile.preferences.accessibility.map(\.title).joined(separator: ", "),
-                                        "has_accessibility": !profile.preferences.accessibility.isEmpty],
+                                        "has_accessibility": !profile.preferences.accessibility.isEmpty].merging(support) { $1 },
                             title: "Matches for \(profile.person.ref)", context: context)
     }
 

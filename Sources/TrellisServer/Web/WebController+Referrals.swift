@@ -168,6 +168,7 @@ extension WebController {
             ["kind": entry.kind.rawValue, "state": entry.state.rawValue, "attempts": entry.attempts, "at": Self.shortDate(entry.createdAt)] as [String: Any]
         }
         try await addThread(referral, consent: consent.consent, user: user, context, action: "/referrals/\(id)/messages", into: &values)
+        values.merge(try await supportNetworkValues(referral, user: user, context)) { $1 }
         if let message { values["message"] = message }
         return pages.render("referral", values, title: "Referral \(referral.id)", context: context)
     }

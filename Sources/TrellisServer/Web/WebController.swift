@@ -32,6 +32,7 @@ struct WebController: Sendable {
         pages.post("/referrals/new") { request, context in try await referralForm(request, context) }
         pages.get("/referrals") { request, context in try await tracker(request, context) }
         pages.get("/referrals/:id") { _, context in try await referralPage(try context.parameters.require("id"), context) }
+        addSupportNetworkRoutes(to: pages)
         pages.post("/referrals/:id/cancel") { request, context in try await cancel(try context.parameters.require("id"), request, context) }
         pages.post("/referrals/:id/follow-up") { request, context in try await recordFollowUp(try context.parameters.require("id"), request, context) }
         pages.post("/referrals/:id/consent/revoke") { request, context in try await revokeConsentFromPage(try context.parameters.require("id"), request, context) }

@@ -11,6 +11,9 @@ public struct NoticeClaim: Hashable, Sendable {
     public var recipient: String
     /// Attempts made before this one.
     public var attempts: Int
+    /// For a supporter's notice (`supporterUpdate`): its text, opened from the row (`recipient` is then
+    /// the supporter's address, opened too). Nil for an agency's notice.
+    public var supporterNotice: SupporterNotice? = nil
 }
 
 /// What became of a notice.

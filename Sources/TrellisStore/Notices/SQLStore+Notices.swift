@@ -43,7 +43,7 @@ extension SQLStore: NoticeRepository {
                     SELECT id FROM notice
                     WHERE (state = 'pending' AND next_attempt_at <= \(now)) OR (state = 'claimed' AND lease_until <= \(now))
                     ORDER BY next_attempt_at, id LIMIT \(max(0, limit))\(unescaped: database.skipLockedRows))
-                RETURNING id, kind, organization_id, recipient, attempts
+                RETURNING id, kind, organization_id, recipient, attempts, sealed_recipient, sealed_message
                 """)
             var names: [String: String] = [:]
             var claims: [NoticeClaim] = []
@@ -54,8 +54,15 @@ extension SQLStore: NoticeRepository {
                                                            as: String.self)
                     names[organization] = try document.map { try JSONDecoder().decode(Service.self, from: Data($0.utf8)).organizationName } ?? organization
                 }
-                claims.append(NoticeClaim(id: try row[0], kind: Notice.Kind(rawValue: try row[1]) ?? .waiting, organizationID: organization,
-                                          organizationName: names[organization] ?? organization, recipient: try row[3], attempts: try row[4]))
+                var claim = NoticeClaim(id: try row[0], kind: Notice.Kind(rawValue: try row[1]) ?? .waiting, organizationID: organization,
+                                        organizationName: names[organization] ?? organization, recipient: try row[3], attempts: try row[4])
+                if claim.kind == .supporterUpdate {
+                    // Its address and text are sealed in the row; one that does not open has no address and is given up.
+                    let opened = openSupporterNotice(id: claim.id, sealedRecipient: try row[5], sealedMessage: try row[6])
+                    claim.recipient = opened?.recipient ?? ""
+                    claim.supporterNotice = opened?.notice
+                }
+                claims.append(claim)
             }
             return claims.sorted { $0.id < $1.id }
         }
@@ -74,16 +81,18 @@ extension SQLStore: NoticeRepository {
             guard let row = try await session.firstRow("""
                 UPDATE notice SET \(update), lease_owner = NULL, lease_until = NULL, updated_at = \(context.now)
                 WHERE id = \(id) AND state = 'claimed' AND lease_owner = \(owner)
-                RETURNING kind, organization_id
+                RETURNING kind, organization_id, referral_id
                 """) else { return }
             let kind: String = try row[0]
             let organization: String = try row[1]
+            // A supporter's notice names its referral (never the address): the send of a person's data is on the record.
+            let about = (try row[2] as String?).map { "about \($0)" } ?? "for \(organization)"
             switch outcome {
             case .sent(let messageID):
-                audit.record(context.entry(.execute, "notice", id, purpose: "operations", detail: "\(kind) for \(organization) sent as \(messageID)"))
+                audit.record(context.entry(.execute, "notice", id, purpose: "operations", detail: "\(kind) \(about) sent as \(messageID)"))
             case .failed(let error):
                 audit.record(context.entry(.execute, "notice", id, outcome: .failure, purpose: "operations",
-                                           detail: "\(kind) for \(organization) given up: \(error.prefix(200))"))
+                                           detail: "\(kind) \(about) given up: \(error.prefix(200))"))
             case .retry: break
             }
         }

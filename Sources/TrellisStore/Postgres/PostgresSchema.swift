@@ -327,6 +327,7 @@ enum PostgresSchema {
             "CREATE INDEX consent_expiry ON consent(expires_at)",
         ])
         migrator.register(ReferralFollowThrough.backfillName, ReferralFollowThrough.backfillStatements)
+        migrator.register(SupporterRows.migrationName, SupporterRows.postgresMigration)
         return migrator
     }
 }

@@ -71,6 +71,7 @@ extension SQLStore {
             created.history?[0].relatedReferralID = previous
         }
         try await ReferralRows.insert(created.history![0], for: referral.id, in: session)
+        try await SupporterRows.insert(request.profile, referralID: referral.id, cipher: cipher, in: session)
         // An inbox partner's referral is in its inbox from now on: nothing to send but a notice that it waits.
         if referral.status == .requested && channel == .endpoint { try await ReferralRows.enqueue(referral.id, at: context.now, in: session) }
         if referral.status == .requested && channel == .inbox {
@@ -157,6 +158,7 @@ extension SQLStore {
         }
         if next.status == .cancelled || next.status == .enteredInError { try await ReferralRows.cancelDelivery(of: next.id, at: context.now, in: session) }
         audit.record(context.entry(.update, "referral", next.id, detail: ReferralRules.auditDetail(change)))
+        try await queueSupporterNotices(for: next, context: context, in: session, audit: audit)
         var result = next
         result.history = try await ReferralRows.history(of: next.id, in: session)
         return result

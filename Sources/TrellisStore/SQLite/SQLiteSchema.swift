@@ -305,6 +305,9 @@ enum SQLiteSchema {
         migrator.registerMigration(ReferralFollowThrough.backfillName) { db in
             for statement in ReferralFollowThrough.backfillStatements { try db.execute(sql: statement) }
         }
+        migrator.registerMigration(SupporterRows.migrationName) { db in
+            try db.execute(sql: SupporterRows.sqliteMigration)
+        }
         return migrator
     }
 }

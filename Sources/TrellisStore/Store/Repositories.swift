@@ -1,3 +1,4 @@
+public import Crypto
 public import Foundation
 public import TrellisCore
 
@@ -134,8 +135,29 @@ extension ReferralRepository {
 
 /// Everything Trellis keeps, on SQLite or PostgreSQL. Both pass one contract suite.
 public protocol TrellisStore: ReferralRepository, DeliveryRepository, DirectoryRepository, PartnerRepository, UserRepository, MonitoringRepository,
-    NoticeRepository, PartnerOutboundRepository, ReferralMessageRepository {
+    NoticeRepository, PartnerOutboundRepository, ReferralMessageRepository,
+    ReceiptRepository, SupportNetworkRepository {
     var audit: any AuditLog { get }
     /// Signs a final audit checkpoint and releases connections.
     func close() async throws
+}
+
+/// A person's receipt for a referral: what went to whom, when, under which consent, with the audit
+/// records and the signed checkpoint that prove it.
+public protocol ReceiptRepository: Sendable {
+    /// The receipt, when `scope` admits the referral (as `referral(id:scope:context:)`: audited, and
+    /// one outside the scope is reported as not found). Signs a checkpoint when none covers it yet.
+    func receipt(referralID: String, scope: ReferralScope, context: AuditContext) async throws -> ReferralReceipt
+    /// Checks a receipt against the audit trail and its signed checkpoints (by `pinnedKey` when given,
+    /// else this trail's own key). Audited as a read of the referral.
+    func verifyReceipt(_ receipt: ReferralReceipt, pinnedKey: Curve25519.Signing.PublicKey?, context: AuditContext) async throws -> ReceiptVerdict
+}
+
+/// The person's support network, as far as the pages need it.
+public protocol SupportNetworkRepository: Sendable {
+    /// How many referrals of the organization's client `personRef` agencies rejected (ids only: no audit record).
+    func rejections(personRef: String, referrerOrganizationID: String?) async throws -> Int
+    /// Whether the referral's page suggests a peer specialist: a need in crisis or a second rejection of
+    /// the person's referrals, and no peer mentor in their network. Opening the network is audited.
+    func suggestsPeerSpecialist(referralID: String, context: AuditContext) async throws -> Bool
 }

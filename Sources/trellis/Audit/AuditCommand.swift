@@ -19,6 +19,11 @@ struct AuditVerify: AsyncParsableCommand {
         the database or checkpoints cannot be read. A missing signing key beside its checkpoint file, or a missing \
         checkpoint file for a chain longer than one checkpoint interval, is a failure (1), not a fresh start.
 
+        With --receipt FILE, checks a person's receipt instead: the audit records it cites exist with the same \
+        content and hashes, the chain is intact up to the checkpoint it cites, and that checkpoint's signature \
+        verifies. Exit status 0 with a sentence when it matches, 1 with a sentence naming what differs, 2 when the \
+        file cannot be read. Reading the receipt is itself audited.
+
         With --public-key, the checkpoints must be signed by that key (the one `trellis serve` prints at start, \
         recorded where the database's administrators cannot change it), so a replaced signing key is caught.
         """)
@@ -34,7 +39,15 @@ struct AuditVerify: AsyncParsableCommand {
     @Flag(help: "Print JSON: {\"intact\", \"records\", \"checkpoints\"} or {\"intact\": false, \"sequence\", \"reason\"}.")
     var json = false
 
+    @Option(help: ArgumentHelp("Check a person's receipt (JSON, from GET /v1/referrals/{id}/receipt) against the audit trail instead.",
+                               valueName: "file"))
+    var receipt: String?
+
+    @Option(help: ArgumentHelp("Who reads the receipt, for the audit trail (default: cli:$USER).", valueName: "actor"))
+    var by: String?
+
     func run() async throws {
+        if let receipt { return try await verifyReceipt(receipt) }
         var settings = try store.settings()
         if let checkpoints {
             guard FileManager.default.fileExists(atPath: checkpoints) else {

@@ -9,7 +9,7 @@ struct ReferralCommand: AsyncParsableCommand {
         failed, completed, entered-in-error. The referrer sets draft, requested, cancelled and entered-in-error; \
         the receiving agency the rest. rejected, cancelled, on-hold and failed need a reason.
         """,
-        subcommands: [ReferralCreate.self, ReferralStatusCommand.self, ReferralShow.self, ReferralList.self])
+        subcommands: [ReferralCreate.self, ReferralStatusCommand.self, ReferralShow.self, ReferralList.self, ReferralReceiptCommand.self])
 }
 
 struct ConsentCommand: AsyncParsableCommand {

@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import TrellisCore
+import TrellisStore
+
+extension WebController {
+    /// `/referrals/{id}/receipt`: the person's receipt as a page to print, in plain words and large type.
+    func receiptPage(_ id: String, _ context: TrellisRequestContext) async throws -> Response {
+        let user = try await access.require(AccessControl.everyone, context, to: "read referrals")
+        let receipt = try await store.receipt(referralID: id, scope: try await access.referralScope(for: user), context: access.audit(user, context))
+        return pages.render("receipt", Self.receiptValues(receipt), title: "Receipt for referral \(receipt.referralID)", context: context)
+    }
+
+    static func receiptValues(_ receipt: ReferralReceipt) -> [String: Any] {
+        let consent = receipt.consent
+        var values: [String: Any] = [
+            "id": receipt.referralID, "issued": spoken(receipt.issuedAt),
+            "organization": receipt.sharedWith.organizationName, "service": receipt.sharedWith.serviceName,
+            "consent_words": consent.inWords.map { ["text": $0] },
+            "consent_method": ["verbal": "out loud", "written": "in writing", "electronic": "electronically"][consent.method] ?? consent.method, "consent_by": consent.capturedBy, "consent_at": spoken(consent.capturedAt),
+            "consent_expires": consent.expiresAt.map(spoken) ?? "no end date was set",
+            "shared": receipt.shared.map { ["words": $0.inWords, "fields": $0.fields.joined(separator: ", ")] },
+            "nothing_shared": receipt.deliveries.isEmpty,
+            "deliveries": receipt.deliveries.map { delivery in
+                ["at": spoken(delivery.at), "how": delivery.how, "sequence": String(delivery.auditSequence),
+                 "what": delivery.categories.isEmpty ? "the referral only, none of your details"
+                    : delivery.categories.compactMap { Consent.Category(rawValue: $0) }.map(ReceiptWords.category).joined(separator: "; ")] as [String: Any]
+            },
+            "revoke_sentence": receipt.revoke.sentence, "revoke_page": receipt.revoke.page,
+            "records": receipt.audit.records.map { ["sequence": String($0.sequence), "hash": $0.hash] },
+        ]
+        values["revoked"] = consent.revokedAt.map(spoken)
+        if let checkpoint = receipt.audit.checkpoint {
+            values["checkpoint"] = ["sequence": String(checkpoint.sequence), "hash": checkpoint.hash, "at": spoken(checkpoint.at),
+                                    "fingerprint": checkpoint.fingerprint]
+        }
+        return values
+    }
+
+    /// "Tue 8 Dec 2026, 11:41 pm UTC" from a receipt's canonical time.
+    static func spoken(_ text: String) -> String {
+        guard let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) else { return text }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let hour = c.hour ?? 0, minute = c.minute ?? 0
+        let clock = "\(hour % 12 == 0 ? 12 : hour % 12):\(minute < 10 ? "0" : "")\(minute) \(hour < 12 ? "am" : "pm")"
+        return "\(days[((c.weekday ?? 1) - 1) % 7]) \(c.day ?? 1) \(months[((c.month ?? 1) - 1) % 12]) \(c.year ?? 1970), \(clock) UTC"
+    }
+}
