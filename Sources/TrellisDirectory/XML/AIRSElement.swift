@@ -10,6 +10,7 @@ enum AIRSElement: Int, CaseIterable {
     case languages, timeOpen, notes, from, to, phone, phoneNumber, phoneExtension, taxonomy, code
     case ageRequirements, genderRequirements, residencyRequirements, generalEligibility
     case otherRequirements, familyRequirements, incomeRequirements, paymentMethodAccepted, feeStructure
+    case applicationProcess, step
 
     /// The element's name in AIRS XML: the case name capitalised, but for a few.
     var tag: String { Self.tags[rawValue] }

@@ -100,20 +100,26 @@ extension WebController {
         for id in Set(found.prefix(200).filter { $0.serviceWithdrawn == true }.map(\.serviceID)) {
             withdrawnNames[id] = try await store.service(id: id)?.name
         }
+        let time = self.time
         let rows: [[String: Any]] = found.prefix(200).map { referral in
-            [
+            let agency = organizationName(referral.organizationID)
+            var row: [String: Any] = [
                 "id": referral.id, "status": referral.status.rawValue, "person_ref": referral.personRef,
                 "service": directory?.name(of: referral.serviceID) ?? withdrawnNames[referral.serviceID] ?? referral.serviceID,
-                "agency": referral.organizationID,
-                "created": Self.shortDate(referral.createdAt), "respond_by": referral.respondBy.map(Self.shortDate) ?? "",
+                "service_id": referral.serviceID, "agency": agency, "agency_id": referral.organizationID,
+                "created": time.moment(referral.createdAt), "respond_by": referral.respondBy.map(time.moment) ?? "",
                 "overdue": referral.isOverdue(at: now), "service_withdrawn": referral.isOpenToWithdrawnService,
+                "sentence": StatusSentence(referral, agency: agency).text(time),
             ]
+            row["deadline"] = deadlineWords(referral)
+            return row
         }
-        let agencies = Set(found.map(\.organizationID)).union(query.filter.organizationID.map { [$0] } ?? []).sorted()
+        let agencies = Set(found.map(\.organizationID)).union(query.filter.organizationID.map { [$0] } ?? [])
+            .map { (id: $0, name: organizationName($0)) }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
         let values: [String: Any] = [
             "referrals": rows, "empty": rows.isEmpty, "more": found.count > 200,
             "statuses": ReferralStatus.allCases.map { ["value": $0.rawValue, "selected": query.filter.status == $0] },
-            "agencies": agencies.map { ["value": $0, "selected": query.filter.organizationID == $0] },
+            "agencies": agencies.map { ["value": $0.id, "title": $0.name, "selected": query.filter.organizationID == $0.id] },
             "overdue_only": query.filter.overdueAt != nil,
         ]
         return pages.render("tracker", values, title: "Referrals", context: context)
@@ -125,25 +131,35 @@ extension WebController {
         let delivery = try await store.outboxEntry(referralID: id)
         let attempts = try await store.deliveryAttempts(referralID: id)
         let now = Date()
+        let time = self.time
+        let agency = organizationName(referral.organizationID)
+        let service = try await store.service(id: referral.serviceID)
         var values: [String: Any] = [
             "id": referral.id, "status": referral.status.rawValue, "person_ref": referral.personRef,
-            "service": try await serviceName(referral.serviceID), "agency": referral.organizationID,
-            "overdue": referral.isOverdue(at: now), "service_withdrawn": referral.isOpenToWithdrawnService, "respond_by": referral.respondBy.map(Self.shortDate) ?? "", "version": referral.version,
-            "timeline": (referral.history ?? []).map { change in
-                var row: [String: Any] = ["at": Self.shortDate(change.at), "from": change.from?.rawValue ?? "new", "to": change.to.rawValue,
-                                          "actor": change.actor, "party": change.party.rawValue, "source": change.source.rawValue]
-                row["reason"] = change.reason  // absent, not blank: the template shows it only when given
-                return row
-            },
+            "service": try await serviceName(referral.serviceID), "service_id": referral.serviceID,
+            "agency": agency, "agency_id": referral.organizationID,
+            "overdue": referral.isOverdue(at: now), "service_withdrawn": referral.isOpenToWithdrawnService,
+            "respond_by": referral.respondBy.map(time.moment) ?? "", "version": referral.version,
+            "sentence": StatusSentence(referral, agency: agency, personName: try await personName(referral, user: user, context)).text(time),
+            "timeline": Self.timeline(referral, time: time),
             "delivery_state": delivery?.state.rawValue ?? "not queued",
             "attempts": attempts.map { attempt in
-                ["at": Self.shortDate(attempt.at), "outcome": attempt.outcome.rawValue, "status": attempt.httpStatus.map(String.init) ?? "",
+                ["at": time.moment(attempt.at), "outcome": attempt.outcome.rawValue, "status": attempt.httpStatus.map(String.init) ?? "",
                  "error": attempt.errorClass ?? "", "ms": String(format: "%.0f", attempt.durationMS)] as [String: Any]
             },
             "can_cancel": AccessControl.referrers.contains(user.role) && [.draft, .requested, .accepted].contains(referral.status),
         ]
+        values["deadline"] = deadlineWords(referral)
+        values["contact"] = service.map { ServiceContact($0).values }
         if let message { values["message"] = message }
         return pages.render("referral", values, title: "Referral \(referral.id)", context: context)
+    }
+
+    /// The person's name for the case worker who referred them (their own organization's referral),
+    /// read through the audited store; nil for anybody else, who sees "the person".
+    private func personName(_ referral: Referral, user: UserAccount, _ context: TrellisRequestContext) async throws -> String? {
+        guard user.role == .caseworker, let referrer = referral.referrerOrganizationID, user.organizations.contains(referrer) else { return nil }
+        return try await store.person(referralID: referral.id, context: access.audit(user, context)).profile.person.name
     }
 
     /// The service's name from the catalog, or from the store for one withdrawn since (or its id).
