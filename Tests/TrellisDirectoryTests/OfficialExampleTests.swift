@@ -206,7 +206,7 @@ import TrellisCore
         #expect(sink.services.map(\.phones) == [["800-455-3226 ext. Extension6"], ["206-453-6654 ext. Extension9"], [], []])
         #expect(sink.services.map(\.availableForReferral) == [true, false, false, true])
         // Two steps ("Intake", "Application Screening") with the same description: said once.
-        #expect(sink.services[0].applicationProcess == "See Website for Detailed Description")
+        #expect(sink.services.map(\.applicationProcess) == [nil, "See Website for Detailed Description", nil, nil])
         #expect(sink.services.map(\.lastVerified) == [nil, CalendarDay(iso: "2006-05-04"), CalendarDay(iso: "2006-05-04"), nil])
         #expect(sink.services[0].eligibility.minimumAge == 18 && sink.services[0].eligibility.maximumAge == 120)
         let agencyLocation = try #require(sink.services[0].locations.first)
