@@ -42,6 +42,17 @@ import TrellisCore
         #expect(Self.time("America/Chicago").day(try #require(CalendarDay(iso: iso))) == expected)
     }
 
+    @Test(arguments: [
+        ("Capacity last reported 2026-11-01, over 30 days ago: counted as unknown", "Capacity last reported Sun 1 Nov, over 30 days ago: counted as unknown"),
+        ("Verified 2025-10-29", "Verified Wed 29 Oct 2025"),
+        ("No places open (as of 2026-12-04)", "No places open (as of Fri 4 Dec)"),
+        ("Not a day: 2026-13-45", "Not a day: 2026-13-45"),
+        ("No day here", "No day here"),
+    ])
+    func daysInTheMatchersTextsAreSaidInWords(text: String, expected: String) {
+        #expect(Self.time("America/Chicago").wordingDays(in: text) == expected)
+    }
+
     /// (now, due, holidays, expected), all in Chicago.
     @Test(arguments: [
         ("2026-12-04T21:00:00Z", "2026-12-08T21:00:00Z", [String](), "2 business days left"),   // Fri 3 pm → Tue 3 pm

@@ -58,6 +58,7 @@ import TrellisTestSupport
             #expect(!matches.contains("Capacity not reported"), "a zero-weight factor that says only 'unknown' is left out")
             #expect(matches.contains("Douglas County") && !matches.contains("DOUGLAS"), "counties in their proper case")
             #expect(matches.firstMatch(of: Self.isoTime) == nil)
+            #expect(matches.firstMatch(of: /<li class="reason-[a-z]+"[^>]*>[^<]*\d{4}-\d{2}-\d{2}/) == nil, "the reasons' days in words too")
         }
     }
 

@@ -64,9 +64,12 @@ import TrellisMatching
             MatchReason(code: "detail_match", text: "Offers emergency shelter (housing)", weight: 0),
             MatchReason(code: "capacity_unknown", text: "Capacity not reported", weight: 0),
             MatchReason(code: "responsiveness_unknown", text: "No referral history with this agency yet", weight: 0),
-        ])
+        ], time: PageTimeTests.time("America/Chicago"))
         #expect(lines.map(\.text) == ["Offers services in Spanish", "12 km away, beyond the 4 km the person can travel", "Offers emergency shelter (housing)"])
         #expect(lines.map(\.effect) == ["ranks higher", "ranks lower", nil])
         #expect(lines.map(\.weight) == ["+0.20", "-0.05", nil], "the number stays for staff, in a title attribute; a fact has none")
+        let verified = MatchReasonWording.lines([MatchReason(code: "recently_verified", text: "Verified 2026-10-29", weight: 0.1)],
+                                                time: PageTimeTests.time("America/Chicago"))
+        #expect(verified.map(\.text) == ["Verified Thu 29 Oct"])
     }
 }

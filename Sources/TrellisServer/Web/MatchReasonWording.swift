@@ -20,20 +20,22 @@ enum MatchReasonWording {
         var weight: String?
     }
 
-    static func lines(_ reasons: [MatchReason]) -> [Line] {
+    /// With `time`, the days in the reasons ("Verified 2026-10-29") are said in words.
+    static func lines(_ reasons: [MatchReason], time: PageTime? = nil) -> [Line] {
         reasons.compactMap { reason in
             let weight = (reason.weight * 100).rounded() / 100
             if weight == 0, silentWhenZero.contains(reason.code) { return nil }
             guard !reason.text.isEmpty else { return nil }
+            let text = time.map { $0.wordingDays(in: reason.text) } ?? reason.text
             let number = String(format: "%+.2f", reason.weight)
-            if weight > 0 { return Line(text: reason.text, effect: "ranks higher", direction: "higher", weight: number) }
-            if weight < 0 { return Line(text: reason.text, effect: "ranks lower", direction: "lower", weight: number) }
-            return Line(text: reason.text, effect: nil, direction: "neutral", weight: nil)
+            if weight > 0 { return Line(text: text, effect: "ranks higher", direction: "higher", weight: number) }
+            if weight < 0 { return Line(text: text, effect: "ranks lower", direction: "lower", weight: number) }
+            return Line(text: text, effect: nil, direction: "neutral", weight: nil)
         }
     }
 
-    static func values(_ reasons: [MatchReason]) -> [[String: Any]] {
-        lines(reasons).map { line in
+    static func values(_ reasons: [MatchReason], time: PageTime) -> [[String: Any]] {
+        lines(reasons, time: time).map { line in
             var row: [String: Any] = ["text": line.text, "direction": line.direction]
             row["effect"] = line.effect
             row["weight"] = line.weight

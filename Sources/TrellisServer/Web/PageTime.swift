@@ -46,6 +46,12 @@ struct PageTime: Sendable {
         return day.year == gregorian.component(.year, from: now) ? name : "\(name) \(day.year)"
     }
 
+    /// A text with directory days in it ("Capacity last reported 2026-11-01") with each day in words
+    /// ("Capacity last reported Sun 1 Nov"): the matcher's reasons are written for the API.
+    func wordingDays(in text: String) -> String {
+        text.replacing(/\d{4}-\d{2}-\d{2}/) { match in CalendarDay(iso: match.output).map(day) ?? String(match.output) }
+    }
+
     /// "11:41 pm", "12:05 am", "12:00 pm".
     func clock(_ date: Date) -> String {
         let parts = gregorian.dateComponents([.hour, .minute], from: date)

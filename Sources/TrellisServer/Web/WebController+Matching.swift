@@ -44,11 +44,12 @@ extension WebController {
         // How to reach each listed service: the full records (a few dozen at most) from the store.
         var services: [String: Service] = [:]
         for id in Set(outcome.matches.flatMap { $0.results.map(\.serviceID) }) { services[id] = try await store.service(id: id) }
+        let time = self.time
         let needs: [[String: Any]] = outcome.matches.map { group in
             [
                 "domain": group.need.domain.rawValue, "title": group.need.domain.title, "detail": group.need.detail ?? "",
                 "urgency": group.need.urgency.rawValue, "empty": group.results.isEmpty,
-                "results": group.results.map { Self.resultView($0, profile: carried, service: services[$0.serviceID]) },
+                "results": group.results.map { Self.resultView($0, profile: carried, service: services[$0.serviceID], time: time) },
             ]
         }
         return pages.render("matches", ["needs": needs, "person_ref": profile.person.ref, "excluded": outcome.excluded,
@@ -56,16 +57,16 @@ extension WebController {
                             title: "Matches for \(profile.person.ref)", context: context)
     }
 
-    static func resultView(_ result: RankedService, profile: String, service: Service? = nil) -> [String: Any] {
-        let capacity = result.reasons.first { $0.code.hasPrefix("capacity") }?.text
-            ?? result.warnings.first { $0.code.contains("capacity") || $0.code.contains("waitlist") }?.text
+    static func resultView(_ result: RankedService, profile: String, service: Service? = nil, time: PageTime) -> [String: Any] {
+        let capacity = (result.reasons.first { $0.code.hasPrefix("capacity") }?.text
+            ?? result.warnings.first { $0.code.contains("capacity") || $0.code.contains("waitlist") }?.text).map(time.wordingDays)
         var view: [String: Any] = [
             "service_id": result.serviceID, "name": result.serviceName, "organization": result.organization,
             "organization_id": result.organizationID, "faith": result.faithBased,
             "distance": result.distanceKm.map { String(format: "%.1f km", $0) } ?? "distance unknown",
             "score": String(format: "%.2f", result.score), "capacity": capacity ?? "capacity not published",
-            "reasons": MatchReasonWording.values(result.reasons),
-            "warnings": result.warnings.map { ["text": $0.text] }, "has_warnings": !result.warnings.isEmpty,
+            "reasons": MatchReasonWording.values(result.reasons, time: time),
+            "warnings": result.warnings.map { ["text": time.wordingDays(in: $0.text)] }, "has_warnings": !result.warnings.isEmpty,
             "profile": profile,
         ]
         view["contact"] = service.map { ServiceContact($0).values }  // absent, not empty: the template shows it only when known
