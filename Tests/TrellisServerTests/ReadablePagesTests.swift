@@ -129,4 +129,22 @@ import TrellisTestSupport
             #expect(dashboard.firstMatch(of: Self.isoTime) == nil)
         }
     }
+
+    @Test func theInboxNamesTheAgencyAndShowsNoOverdueFlagWhenNothingIsOverdue() async throws {
+        let (site, referral, _) = try await InboxPageTests.site()
+        let store = site.rig.store
+        try await site.test { client in
+            let record = try #require(try await store.service(id: referral.serviceID))
+            var desk = Browser()
+            _ = try await desk.signIn(client, as: "desk-1")
+            let inbox = String(buffer: try await desk.get(client, "/inbox").body)
+            #expect(inbox.contains("Referrals sent to \(Self.html(record.organizationName))."), "the agency by name, not \(record.organizationID)")
+            #expect(!inbox.contains("overdue-flag"), "no '0 overdue' flag")
+            #expect(inbox.contains("business day"), "the answer deadline in business days")
+            #expect(inbox.firstMatch(of: Self.isoTime) == nil)
+            let page = String(buffer: try await desk.get(client, "/inbox/\(referral.id)").body)
+            #expect(page.firstMatch(of: Self.isoTime) == nil)
+            #expect(page.contains("<dt>For</dt><dd>\(Self.html(record.organizationName)) <span class=\"id\">\(record.organizationID)</span></dd>"))
+        }
+    }
 }

@@ -32,10 +32,10 @@ extension WebController {
         let waiting = found.prefix(200).filter { $0.status == .requested }
         let open = found.prefix(200).filter { [.accepted, .inProgress, .onHold].contains($0.status) }
         let closed = found.prefix(200).filter { $0.status.isFinal }
-        let values: [String: Any] = [
+        let overdue = waiting.filter { $0.isOverdue(at: now) }.count
+        var values: [String: Any] = [
             "waiting": waiting.map(row), "open": open.map(row), "closed": closed.prefix(50).map(row),
             "none_waiting": waiting.isEmpty, "none_open": open.isEmpty, "any_closed": !closed.isEmpty,
-            "overdue_count": waiting.filter { $0.isOverdue(at: now) }.count,
             "organizations": user.organizations.map(organizationName).joined(separator: ", "),
             "services": try await store.services(ofOrganizations: user.role == .agency ? user.organizations : []).map { service in
                 [
@@ -45,6 +45,7 @@ extension WebController {
                 ] as [String: Any]
             },
         ]
+        values["overdue_count"] = overdue > 0 ? overdue : nil  // absent when none: a zero would still show the flag
         return pages.render("inbox", values, title: "Inbox", context: context)
     }
 
