@@ -52,7 +52,8 @@ import TrellisTestSupport
             let phone = try #require(contact.phones.first, "the first housing match lists a phone in the Riverbend directory")
             #expect(matches.contains("<a class=\"tel\" href=\"\(phone.link)\">\(Self.html(phone.text))</a>"))
             #expect(matches.contains("Warm handoff:</strong> Call \(Self.html(phone.text)) and ask for intake; mention the Trellis referral."))
-            if let apply = record.applicationProcess { #expect(matches.contains(Self.html(apply))) }
+            let apply = try #require(record.applicationProcess, "the directory's application process is kept in the stored service")
+            #expect(matches.contains("<dt>How to apply</dt><dd>\(Self.html(apply))</dd>"))
             #expect(matches.contains("— <span class=\"effect\">ranks higher</span>"))
             #expect(!matches.contains("+0.00"), "no reason is a bare number")
             #expect(!matches.contains("Capacity not reported"), "a zero-weight factor that says only 'unknown' is left out")

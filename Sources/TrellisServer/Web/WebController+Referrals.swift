@@ -180,6 +180,7 @@ extension WebController {
         return Self.seeOther("/referrals/\(id)")
     }
 
+    /// An ISO 8601 time. Pages say times with `time` (PageTime: the county's zone, in words), never with this.
     static func shortDate(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
     }
