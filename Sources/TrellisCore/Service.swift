@@ -21,6 +21,9 @@ public struct Service: Identifiable, Hashable, Codable, Sendable {
     /// Opening times as the directory states them.
     public var hours: String?
     public var fees: String?
+    /// How to apply, as the directory words it (AIRS `ApplicationProcess`, HSDS `application_process`):
+    /// what a case worker tells the person for a warm handoff.
+    public var applicationProcess: String?
     public var capacity: Capacity?
     public var lastVerified: CalendarDay?
     public var phones: [String]
@@ -36,7 +39,7 @@ public struct Service: Identifiable, Hashable, Codable, Sendable {
                 languages: [String] = [], locations: [Location] = [], areasServed: [ServiceArea] = [],
                 eligibility: Eligibility = Eligibility(), hours: String? = nil, fees: String? = nil,
                 capacity: Capacity? = nil, lastVerified: CalendarDay? = nil, phones: [String] = [],
-                url: String? = nil, email: String? = nil, provenance: Provenance, accessibility: ServiceAccessibility? = nil) {
+                url: String? = nil, email: String? = nil, applicationProcess: String? = nil, provenance: Provenance, accessibility: ServiceAccessibility? = nil) {
         self.id = id
         self.name = name
         self.description = description
@@ -53,6 +56,7 @@ public struct Service: Identifiable, Hashable, Codable, Sendable {
         self.eligibility = eligibility
         self.hours = hours
         self.fees = fees
+        self.applicationProcess = applicationProcess
         self.capacity = capacity
         self.lastVerified = lastVerified
         self.phones = phones
@@ -69,7 +73,7 @@ public struct Service: Identifiable, Hashable, Codable, Sendable {
         case phones, url, email, provenance, categories, accessibility
         case organizationID = "organization_id", organizationName = "organization_name"
         case availableForReferral = "available_for_referral", taxonomyCodes = "taxonomy_codes"
-        case areasServed = "areas_served", lastVerified = "last_verified"
+        case areasServed = "areas_served", lastVerified = "last_verified", applicationProcess = "application_process"
     }
 }
 

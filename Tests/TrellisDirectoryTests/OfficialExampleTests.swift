@@ -40,6 +40,7 @@ import TrellisCore
         #expect(service.eligibility.minimumAge == 12 && service.eligibility.maximumAge == 100)
         #expect(service.lastVerified == CalendarDay(iso: "2005-01-01"))
         #expect(service.url == "http://example.com/counselling")
+        #expect(service.applicationProcess?.hasPrefix("If you are an NHS patient please ask your GP for a referral letter") == true)
         // The example's taxonomy term is the placeholder "code": kept, counted as unmapped.
         #expect(service.taxonomyCodes == ["code"] && service.categories.isEmpty)
         #expect(report.unmappedCodes == ["code": 1])
@@ -174,6 +175,8 @@ import TrellisCore
         #expect(sink.services.map { $0.locations.first?.address?.postalCode } == ["68134", nil, "53202", "53202", "53202"])
         #expect(sink.services.allSatisfy { $0.locations.allSatisfy { $0.coordinate == nil } }, "the file gives no points")
         #expect(sink.services[2].phones == ["8005220925", "4142740925"], "the site's phones")
+        #expect(sink.services.map(\.applicationProcess) == ["Visit website for complete list and schedule", "Visit website, then type in zip code or state",
+                                                             "Call for information", "Call for information", "Call for information"])
     }
 
     @Test func airs31MinimalInstanceIsOneDeletedService() throws {
@@ -202,6 +205,8 @@ import TrellisCore
         #expect(sink.services.map(\.languages) == [["es", "ru"], ["es"], ["es", "ru"], ["es", "ru"]])
         #expect(sink.services.map(\.phones) == [["800-455-3226 ext. Extension6"], ["206-453-6654 ext. Extension9"], [], []])
         #expect(sink.services.map(\.availableForReferral) == [true, false, false, true])
+        // Two steps ("Intake", "Application Screening") with the same description: said once.
+        #expect(sink.services.map(\.applicationProcess) == [nil, "See Website for Detailed Description", nil, nil])
         #expect(sink.services.map(\.lastVerified) == [nil, CalendarDay(iso: "2006-05-04"), CalendarDay(iso: "2006-05-04"), nil])
         #expect(sink.services[0].eligibility.minimumAge == 18 && sink.services[0].eligibility.maximumAge == 120)
         let agencyLocation = try #require(sink.services[0].locations.first)

@@ -59,12 +59,15 @@ import TrellisTestSupport
         }
     }
 
-    @Test func theReferralFormTakesAConsentExpiryAfterTodayOnly() throws {
-        let now = try Date.ISO8601FormatStyle().parse("2026-12-07T15:00:00Z")
-        #expect(try ConsentExpiryField.parse("", now: now) == nil)
-        #expect(try ConsentExpiryField.parse("2026-12-08", now: now) == (try Date.ISO8601FormatStyle().parse("2026-12-08T00:00:00Z")))
-        for bad in ["2026-12-07", "2026-12-01", "tomorrow", "2026-13-40", "99999-01-01"] {
-            #expect(throws: (any Error).self, "\(bad)") { _ = try ConsentExpiryField.parse(bad, now: now) }
+    @Test(arguments: [("UTC", "2026-12-08T00:00:00Z"), ("America/Chicago", "2026-12-08T06:00:00Z"), ("Pacific/Auckland", "2026-12-07T11:00:00Z")])
+    func theReferralFormTakesAConsentExpiryAfterTodayOnly(zone: String, startOfDay: String) throws {
+        // The day typed ends the consent at its start in the county's zone, so the pages show that same day.
+        let timeZone = try #require(TimeZone(identifier: zone))
+        let now = try Date.ISO8601FormatStyle().parse("2026-12-07T08:00:00Z")
+        #expect(try ConsentExpiryField.parse("", now: now, timeZone: timeZone) == nil)
+        #expect(try ConsentExpiryField.parse("2026-12-08", now: now, timeZone: timeZone) == (try Date.ISO8601FormatStyle().parse(startOfDay)))
+        for bad in ["2026-12-07", "2026-12-01", "tomorrow", "2026-13-40", "2026-02-30", "99999-01-01", "2026-1-011", "+026-12-08"] {
+            #expect(throws: (any Error).self, "\(bad)") { _ = try ConsentExpiryField.parse(bad, now: now, timeZone: timeZone) }
         }
     }
 }

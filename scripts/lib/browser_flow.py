@@ -15,7 +15,8 @@ case worker's tracker flags the open referral to the withdrawn service. The inbo
 referral down and the case worker refers the person to the next match (the two linked), and another
 referral ends with an outcome (service started) and its follow-up is recorded. Every page is checked for labelled fields, same-origin resources, a CSRF field in
 every POST form and JavaScript errors, and screenshotted as NN-name.png in --out; a failure names the
-step and the page, and saves the page's source beside its screenshot.
+step and the page, and saves the page's source beside its screenshot. Last, every page is shown at 1280 px
+and at a phone's 390 px (NAME-1280.png, NAME-390.png), and on the phone none may scroll sideways.
 
 Exit status: 0 when every step passed, 1 when one failed, 2 when it could not start (bad arguments,
 missing chromium or chromedriver).
@@ -24,6 +25,7 @@ missing chromium or chromedriver).
 import argparse
 import base64
 import contextlib
+import datetime
 import json
 import os
 import re
@@ -64,6 +66,11 @@ MAX_DISTANCE = "4"
 CONSENT_CATEGORIES = ["contact", "demographics", "needs", "circumstances", "clinical_notes", "substance_use"]
 TICKED = {"contact", "needs"}
 NEEDS = ["housing", "employment", "faith", "clinical", "peer_support"]
+# Pages are screenshotted at a desktop's and a phone's width (NAME-WIDTH.png); at PHONE_MAX px or less
+# nothing may scroll sideways.
+WIDTHS = (1280, 390)
+PHONE_MAX = 480
+ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 TERMINAL_NOT_ACCEPTED = {"rejected", "cancelled", "failed", "entered-in-error", "undeliverable"}
 
 
@@ -138,6 +145,18 @@ class Processes(ScriptProcesses):
 JS_NAV_STATUS = """
 const n = performance.getEntriesByType('navigation')[0];
 return n && typeof n.responseStatus === 'number' ? n.responseStatus : null;
+"""
+
+JS_TOO_WIDE = """
+const limit = window.innerWidth;
+const out = [];
+for (const e of document.querySelectorAll('body *')) {
+  const r = e.getBoundingClientRect();
+  if (r.right > limit + 0.5 && out.length < 8) {
+    out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '') + ' (right edge ' + Math.round(r.right) + ' px)');
+  }
+}
+return out;
 """
 
 JS_FETCH_STATUS = """
@@ -497,7 +516,9 @@ class Flow:
     def shot(self, name):
         """The whole page (up to 12,000 px tall), not only the window."""
         self.shots += 1
-        path = self.out / f"{self.shots:02d}-{slug(name)}.png"
+        return self.capture(self.out / f"{self.shots:02d}-{slug(name)}.png")
+
+    def capture(self, path):
         try:
             size = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
             clip = {"x": 0, "y": 0, "width": max(1, min(size["width"], 4000)),
@@ -1183,7 +1204,9 @@ class Flow:
             referral = self.path().rsplit("/", 1)[1]
             self.checked_page("referral-with-consent-expiry")
             consent = self.text_of(self.one("#consent-state"))
-            check(f"in force until {expires}" in consent, f"the consent does not say it expires on {expires}: {consent!r}")
+            day = datetime.date.fromisoformat(expires)
+            in_words = f"{day:%a} {day.day} {day:%b}" + ("" if day.year == datetime.date.today().year else f" {day.year}")
+            check(f"in force until {in_words}" in consent, f"the consent does not say it expires on {in_words}: {consent!r}")
         with self.step("case worker: a message to the agency"):
             self.type_into("textarea#message-text", "Is Tuesday morning possible for the intake?")
             self.set_checkbox("input#message-personal", False)
@@ -1394,7 +1417,7 @@ class Flow:
         ref = "P-NETWORK-" + letters(8)
         with self.step("support network: a supporter in the profile, a need in crisis"):
             self.fill_profile_again(ref, faith=False)
-            self.select("select#urgency", "crisis")
+            self.select("select#urgency-housing", "crisis")
             self.type_into("input#supporter-name-1", "Ruth Abernathy")
             self.select("select#supporter-relation-1", "faith_contact")
             self.type_into("input#supporter-email-1", "ruth.abernathy@example.org")
@@ -1445,6 +1468,95 @@ class Flow:
                 check(secret not in raw, f"the supporter's e-mail carries {secret!r}")
         self.sign_out("caseworker", "/")
 
+    # -- every page at a desktop's and at a phone's width ----------------------------------------------
+
+    def at_widths(self, name, widths=WIDTHS):
+        """Screenshots the page as NAME-WIDTH.png at each width (a phone's with touch-screen emulation),
+        and fails at a phone's width if the page scrolls sideways (its scrollWidth is wider than the
+        window), naming the elements that stick out. Any phase may call it on the page it is on."""
+        for width in widths:
+            phone = width <= PHONE_MAX
+            self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": width, "height": 844 if phone else 900, "deviceScaleFactor": 1, "mobile": phone})
+            try:
+                self.wait(lambda d: d.execute_script("return window.innerWidth") == width, 10,
+                          f"the window did not become {width} px wide")
+                self.capture(self.out / f"{slug(name)}-{width}.png")
+                if phone:
+                    scroll, inner = self.js("return [document.documentElement.scrollWidth, window.innerWidth]")
+                    wide = self.js(JS_TOO_WIDE)
+                    # Against the width asked for too: a phone may zoom out to fit a page that is too wide.
+                    check(scroll <= min(inner, width), f"{name} at {width} px scrolls sideways: scrollWidth {scroll} > innerWidth {inner}; "
+                          "sticking out: " + "; ".join(wide))
+            finally:
+                self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    def no_iso_times(self, name):
+        """The page says times in words: no ISO 8601 date-time ("2026-12-08T23:41:16") in its text."""
+        text = self.js("return document.body.innerText")
+        hit = ISO_TIME.search(text)
+        check(not hit, f"{name} shows an ISO time: {hit.group(0) if hit else ''}")
+
+    def pages_at_widths(self):
+        """Every page (sign-in, profile, matches, refer, referral, tracker, error, inbox, inbox referral,
+        dashboard, admin) at 1280 px and at a phone's 390 px: NAME-WIDTH.png, no sideways scrolling."""
+        with self.step("widths: the sign-in page"):
+            self.driver.delete_all_cookies()
+            self.visit("/sign-in", "widths-sign-in")
+            self.at_widths("sign-in")
+        self.sign_in("caseworker")
+        with self.step("widths: the profile, matches (with tel: links) and refer pages"):
+            self.visit("/", "widths-profile")
+            self.at_widths("profile")
+            self.fill_profile_again("P-WIDTHS-" + letters(6), faith=False)
+            self.click_and_load(self.one("button#find-services"), "button#find-services")
+            self.checked_page("widths-matches")
+            check(self.all("article.match a.tel[href^='tel:']"), "no match shows its phone as a tel: link")
+            check(self.all("article.match .handoff"), "no match says how to hand the person over")
+            check("+0.00" not in self.text_of(self.one("main")), "a match reason reads +0.00")
+            self.no_iso_times("matches")
+            self.at_widths("matches")
+            first = self.one("section.need[data-domain=housing] article.match")
+            self.click_and_load(self.one("form.refer button.refer-button", first), "the first refer-button")
+            self.checked_page("widths-refer")
+            self.at_widths("refer")
+        with self.step("widths: the referral, the tracker and an error page"):
+            referral = self.referred[0]
+            self.visit(f"/referrals/{referral}", "widths-referral")
+            check(self.text_of(self.one("#status-sentence")), "the referral page has no #status-sentence")
+            self.no_iso_times("referral")
+            self.at_widths("referral")
+            self.visit("/referrals", "widths-tracker")
+            self.no_iso_times("tracker")
+            self.at_widths("tracker")
+            self.visit("/referrals/R-NO-SUCH-REFERRAL", "widths-error", expect=(404,))
+            self.at_widths("error")
+        self.sign_out("caseworker", "/")
+        self.sign_in("agency")
+        with self.step("widths: the inbox and one of its referrals"):
+            self.visit("/inbox", "widths-inbox")
+            self.no_iso_times("inbox")
+            self.at_widths("inbox")
+            links = self.all("table.inbox a[href^='/inbox/']")
+            check(links, "the inbox lists no referral to open")
+            self.click_and_load(links[0], "the first referral in the inbox")
+            self.checked_page("widths-inbox-referral")
+            self.no_iso_times("inbox referral")
+            self.at_widths("inbox-referral")
+        self.sign_out("agency", "/inbox")
+        self.sign_in("supervisor")
+        with self.step("widths: the dashboard"):
+            self.visit("/dashboard", "widths-dashboard")
+            self.no_iso_times("dashboard")
+            self.at_widths("dashboard")
+        self.sign_out("supervisor", "/dashboard")
+        self.sign_in("admin")
+        with self.step("widths: the administration page"):
+            self.visit("/admin", "widths-admin")
+            self.no_iso_times("admin")
+            self.at_widths("admin")
+        self.sign_out("admin", "/admin")
+
     def main(self):
         self.prepare_database()
         self.start_servers()
@@ -1458,6 +1570,8 @@ class Flow:
         self.admin()
         self.withdrawal()
         self.support_network()
+
+        self.pages_at_widths()
 
     def report_failure(self, message):
         url = self.current_url()
@@ -1517,6 +1631,7 @@ def main(argv=None):
     args.out.mkdir(parents=True, exist_ok=True)
     # An earlier run's files (only those this script writes), so that every file there is this run's.
     for old in [*args.out.glob("[0-9][0-9]-*.png"), *args.out.glob("[0-9][0-9]-*.html"),
+                *(p for w in WIDTHS for p in args.out.glob(f"*-{w}.png")),
                 *(args.out / n for n in ("serve.log", "partner-sim.log", "chromedriver.log", "disclosure-preview.txt"))]:
         with contextlib.suppress(FileNotFoundError):
             old.unlink()

@@ -65,6 +65,17 @@ extension AIRSContext {
         return days.isEmpty ? nil : days.joined(separator: "; ")
     }
 
+    /// The `ApplicationProcess` steps' descriptions in order, one sentence each ("Step" names such as
+    /// "All Steps" say nothing a person can act on, so only a step with no description is named; a
+    /// description repeated by several steps is said once).
+    func applicationProcess(_ node: XMLNode) -> String? {
+        var steps: [String] = []
+        for process in node.children(.applicationProcess) {
+            if let step = process.text(of: .description) ?? process.text(of: .step), !steps.contains(step) { steps.append(step) }
+        }
+        return steps.isEmpty ? nil : steps.joined(separator: " ")
+    }
+
     func phones(_ nodes: [XMLNode]) -> [String] {
         nodes.compactMap { phone in
             guard let number = phone.text(of: .phoneNumber) else { return nil }

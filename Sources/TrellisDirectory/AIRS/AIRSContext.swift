@@ -201,6 +201,7 @@ struct AIRSContext {
             phones: phones,
             url: node.child(.url)?.text(of: .address) ?? agency.url,
             email: node.child(.email)?.text(of: .address) ?? agency.email,
+            applicationProcess: applicationProcess(node),
             provenance: Provenance(format: .airs, source: source, file: path, recordKey: recordKey, line: line),
             accessibility: site.accessibility)
         sink.add(service)

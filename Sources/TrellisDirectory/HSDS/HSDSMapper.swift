@@ -168,6 +168,7 @@ struct HSDSMapper {
             phones: (value["phones"]?.arrayValue ?? []).compactMap { HSDSField.text($0["number"]) },
             url: HSDSField.text(value["url"]),
             email: HSDSField.text(value["email"]),
+            applicationProcess: HSDSField.text(value["application_process"]),
             provenance: Provenance(format: .hsds, source: HSDSReader.source, file: path, recordKey: id, line: line),
             accessibility: fields.accessibility(value))
         _ = fields

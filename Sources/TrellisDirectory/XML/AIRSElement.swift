@@ -11,6 +11,7 @@ enum AIRSElement: Int, CaseIterable {
     case ageRequirements, genderRequirements, residencyRequirements, generalEligibility
     case otherRequirements, familyRequirements, incomeRequirements, paymentMethodAccepted, feeStructure
     case disabilitiesAccess
+    case applicationProcess, step
 
     /// The element's name in AIRS XML: the case name capitalised, but for a few.
     var tag: String { Self.tags[rawValue] }

@@ -80,7 +80,7 @@ public enum TrellisApplication {
         }
         if let web = parts.web {
             web.addStaticRoutes(to: router)
-            WebController(store: store, matching: parts.matching, uploads: parts.uploads, settings: web.settings, pages: web.pages,
+            WebController(store: store, matching: parts.matching, uploads: parts.uploads, settings: web.settings, pages: web.pages.naming(with: parts.matching),
                           tokens: tokens, limiter: parts.signInLimiter, failures: failures, feeds: parts.feeds)
                 .addRoutes(to: router)
         }

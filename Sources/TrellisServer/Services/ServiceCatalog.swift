@@ -17,6 +17,8 @@ public struct ServiceCatalog: Sendable {
 
     let entries: [Entry]
     let names: [String: String]
+    /// Organization id to name, so pages name the agency a referral went to.
+    let organizationNames: [String: String]
     public let health: DirectoryHealth
 
     public init(services: [Service], today: CalendarDay) {
@@ -26,6 +28,8 @@ public struct ServiceCatalog: Sendable {
                          categories: s.categories, points: s.locations.compactMap(\.coordinate))
         }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
         names = Dictionary(services.map { ($0.id, $0.name) }, uniquingKeysWith: { _, last in last })
+        organizationNames = Dictionary(services.compactMap { s in s.organizationName.nonBlank.map { (s.organizationID, $0) } },
+                                       uniquingKeysWith: { first, _ in first })
         health = DirectoryHealth(services: services, today: today)
     }
 
@@ -33,6 +37,9 @@ public struct ServiceCatalog: Sendable {
 
     /// A service's name, for pages that show referrals by service.
     func name(of id: String) -> String? { names[id] }
+
+    /// An organization's name, for pages that show referrals by agency.
+    func organizationName(of id: String) -> String? { organizationNames[id] }
 
     /// Ids matching `query`, in order (nearest first with `near`, else by name), with the total.
     func search(_ query: ServiceQuery) -> (ids: [String], distances: [String: Double], total: Int) {

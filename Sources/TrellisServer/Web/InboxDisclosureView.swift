@@ -20,7 +20,8 @@ enum InboxDisclosureView {
                 ("Age", person.age.map(String.init)), ("Gender", person.gender?.rawValue),
                 ("Languages", person.languages.isEmpty ? nil : person.languages.joined(separator: ", ")),
                 ("Interpreter needed", person.interpreterNeeded ? "yes" : nil),
-                ("Where", [person.city, person.county, person.state, person.postalCode].compactMap { $0 }.joined(separator: ", ").nonBlank),
+                ("Where", [person.city, person.county.map { County($0, state: person.state).map { "\($0.name) County" } ?? $0 }, person.state, person.postalCode]
+                    .compactMap { $0 }.joined(separator: ", ").nonBlank),
             ])
         }
         if let needs = disclosure.needs {

@@ -9,31 +9,32 @@ extension WebController {
     func adminPage(_ context: TrellisRequestContext, extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
         _ = try await access.require(AccessControl.administrators, context, to: "administer Trellis")
         var values = extra
+        let time = self.time
         values["partners"] = try await store.partners().map { p in
-            ["id": p.id, "organizations": p.organizations.joined(separator: ", "), "endpoint": p.endpoint?.absoluteString ?? "inbox (answers in Trellis)",
+            ["id": p.id, "organizations": p.organizations.map(organizationLabel).joined(separator: ", "), "endpoint": p.endpoint?.absoluteString ?? "inbox (answers in Trellis)",
              "format": p.format.rawValue, "status_mode": p.statusMode.rawValue] as [String: Any]
         }
         let now = Date()
         let inForce = try await store.tokens(userID: nil).filter { $0.isInForce(at: now) }
         let counts = Dictionary(grouping: inForce, by: \.userID).mapValues(\.count)
         values["users"] = try await store.users().map { u in
-            ["id": u.id, "name": u.name, "role": u.role.rawValue, "organization": u.organizations.joined(separator: ", "), "disabled": u.disabledAt != nil,
+            ["id": u.id, "name": u.name, "role": u.role.rawValue, "organization": u.organizations.map(organizationLabel).joined(separator: ", "), "disabled": u.disabledAt != nil,
              "tokens": counts[u.id] ?? 0] as [String: Any]
         }
         values["tokens"] = inForce.prefix(500).map { t in
-            ["id": t.id, "user": t.userID, "kind": t.kind.rawValue, "created": Self.shortDate(t.createdAt),
-             "expires": t.expiresAt.map(Self.shortDate) ?? "never", "last_used": t.lastUsedAt.map(Self.shortDate) ?? "-"] as [String: Any]
+            ["id": t.id, "user": t.userID, "kind": t.kind.rawValue, "created": time.moment(t.createdAt),
+             "expires": t.expiresAt.map(time.moment) ?? "never", "last_used": t.lastUsedAt.map(time.moment) ?? "-"] as [String: Any]
         }
         if let snapshot = try await store.latestSnapshot() {
             let changes = snapshot.changes.map { "\($0.added) added, \($0.updated) updated, \($0.unchanged) unchanged, \($0.withdrawn) withdrawn" }
-            values["snapshot"] = ["id": snapshot.id, "services": snapshot.serviceCount, "imported_at": Self.shortDate(snapshot.importedAt),
+            values["snapshot"] = ["id": snapshot.id, "services": snapshot.serviceCount, "imported_at": time.moment(snapshot.importedAt),
                                   "files": snapshot.files.joined(separator: ", "), "source": snapshot.source ?? "", "changes": changes ?? ""] as [String: Any]
         }
         values["roles"] = UserAccount.Role.allCases.filter { $0 != .partner }.map(\.rawValue)
         values["feeds"] = feeds.all.map { feed in
             ["url": feed.url, "kind": feed.kind.rawValue, "source": feed.source, "status": feed.state, "failing": feed.state == "failing",
-             "last_success": feed.lastSuccess.map(Self.shortDate) ?? "never", "last_error": feed.lastError ?? "",
-             "last_error_at": feed.lastErrorAt.map(Self.shortDate) ?? "", "services": feed.services.map(String.init) ?? "-"] as [String: Any]
+             "last_success": feed.lastSuccess.map(time.moment) ?? "never", "last_error": feed.lastError ?? "",
+             "last_error_at": feed.lastErrorAt.map(time.moment) ?? "", "services": feed.services.map(String.init) ?? "-"] as [String: Any]
         }
         values["has_feeds"] = !feeds.all.isEmpty
         let rejected = try await store.rejectedServices(since: Date().addingTimeInterval(-90 * 86_400), moreThan: Self.rejectionThreshold)

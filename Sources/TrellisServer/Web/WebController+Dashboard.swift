@@ -20,28 +20,31 @@ extension WebController {
         let equityPeriod = ReportPeriod(from: Date().addingTimeInterval(-Self.equityDays * 86_400))
         let equity = try await store.equityReport(from: equityPeriod.from, to: equityPeriod.to, now: Date(), referrerOrganizationID: referrer)
         let rejected = try await store.rejectedServices(since: Date().addingTimeInterval(-90 * 86_400), moreThan: Self.rejectionThreshold)
+        let time = self.time
         var values: [String: Any] = [
-            "from": Self.shortDate(period.from), "to": Self.shortDate(period.to), "scope": referrer ?? "all organizations",
-            "chart": LoopClosureChart.svg(report.agencies),
+            "from": time.day(period.from), "to": time.day(period.to), "scope": referrer.map(organizationName) ?? "all organizations",
+            "chart": LoopClosureChart.svg(report.agencies, name: { organizationName($0) }),
             "overall": ["sent": report.overall.sent, "rate": percent(report.overall.loopClosureRate),
                         "hours": hours(report.overall.medianHoursToFirstAnswer), "overdue": report.overall.overdueNow],
             "agencies": report.agencies.map { a in
-                ["id": a.organizationID ?? "", "sent": a.sent, "accepted": a.accepted, "rejected": a.rejected, "completed": a.completed,
+                ["id": a.organizationID ?? "", "name": a.organizationID.map(organizationName) ?? "all", "sent": a.sent, "accepted": a.accepted, "rejected": a.rejected, "completed": a.completed,
                  "unanswered": a.unanswered, "rate": percent(a.loopClosureRate), "hours": hours(a.medianHoursToFirstAnswer),
                  "overdue": a.overdueNow] as [String: Any]
             },
             "no_agencies": report.agencies.isEmpty,
-            "overdue": overdue.map { ["id": $0.id, "agency": $0.organizationID, "person_ref": $0.personRef,
-                                      "respond_by": $0.respondBy.map(Self.shortDate) ?? ""] as [String: Any] },
+            "overdue": overdue.map { ["id": $0.id, "agency": organizationName($0.organizationID), "agency_id": $0.organizationID,
+                                      "person_ref": $0.personRef,
+                                      "respond_by": $0.respondBy.map { "\(time.moment($0)) (\(time.deadline($0)))" } ?? ""] as [String: Any] },
             "no_overdue": overdue.isEmpty,
             "health": health.map { h in
                 ["services": h.services, "stale": h.stale, "without_capacity": h.withoutCapacity,
-                 "stale_examples": h.staleExamples.map { ["name": $0.name, "id": $0.serviceID, "verified": $0.lastVerified ?? "never"] },
+                 "stale_examples": h.staleExamples.map { ["name": $0.name, "id": $0.serviceID,
+                                                     "verified": $0.lastVerified.map { CalendarDay(iso: $0).map(time.day) ?? $0 } ?? "never"] },
                  "capacity_examples": h.withoutCapacityExamples.map { ["name": $0.name, "id": $0.serviceID] }] as [String: Any]
             } ?? [:],
             "equity": Self.equityValues(equity),
-            "trend": LoopClosureTrendChart.svg(equity.loopClosureByWeek, from: equity.from, to: equity.to),
-            "equity_from": Self.shortDate(equity.from),
+            "trend": LoopClosureTrendChart.svg(equity.loopClosureByWeek, from: equity.from, to: equity.to, time: time),
+            "equity_from": time.day(equity.from),
             "rejected_organizations": Self.rejectedValues(rejected), "no_rejected": rejected.isEmpty,
             "rejection_threshold": Self.rejectionThreshold,
         ]

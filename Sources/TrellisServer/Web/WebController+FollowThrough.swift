@@ -48,9 +48,9 @@ extension WebController {
         }
         let referrer = AccessControl.referrers.contains(user.role)
         if let day = referral.followUpOn {
-            var followUp: [String: Any] = ["on": day.description, "due": referral.isFollowUpDue(on: store.businessCalendar.day(of: Date())),
+            var followUp: [String: Any] = ["on": time.day(day), "due": referral.isFollowUpDue(on: store.businessCalendar.day(of: Date())),
                                            "can_record": referrer]
-            followUp["done"] = referral.followUpDoneAt.map(Self.shortDate)
+            followUp["done"] = referral.followUpDoneAt.map(time.moment)
             values["follow_up"] = followUp
         }
         if referrer, referral.needsNextStep, let matching {

@@ -17,30 +17,35 @@ extension WebController {
         let opened = try await store.openedInInbox(referralIDs: found.map(\.id))
         let now = Date()
         let directory = matching?.catalog
+        let time = self.time
         func row(_ referral: Referral) -> [String: Any] {
-            [
+            var row: [String: Any] = [
                 "id": referral.id, "status": referral.status.rawValue, "person_ref": referral.personRef,
-                "service": directory?.name(of: referral.serviceID) ?? referral.serviceID, "agency": referral.organizationID,
-                "sent": referral.requestedAt.map(Self.shortDate) ?? "", "respond_by": referral.respondBy.map(Self.shortDate) ?? "",
+                "service": directory?.name(of: referral.serviceID) ?? referral.serviceID, "service_id": referral.serviceID,
+                "agency": organizationName(referral.organizationID), "agency_id": referral.organizationID,
+                "sent": referral.requestedAt.map(time.moment) ?? "", "respond_by": referral.respondBy.map(time.moment) ?? "",
                 "overdue": referral.isOverdue(at: now), "new": referral.status == .requested && !opened.contains(referral.id),
             ]
+            row["deadline"] = deadlineWords(referral)
+            return row
         }
         let waiting = found.prefix(200).filter { $0.status == .requested }
         let open = found.prefix(200).filter { [.accepted, .inProgress, .onHold].contains($0.status) }
         let closed = found.prefix(200).filter { $0.status.isFinal }
-        let values: [String: Any] = [
+        let overdue = waiting.filter { $0.isOverdue(at: now) }.count
+        var values: [String: Any] = [
             "waiting": waiting.map(row), "open": open.map(row), "closed": closed.prefix(50).map(row),
             "none_waiting": waiting.isEmpty, "none_open": open.isEmpty, "any_closed": !closed.isEmpty,
-            "overdue_count": waiting.filter { $0.isOverdue(at: now) }.count,
-            "organizations": user.organizations.joined(separator: ", "),
+            "organizations": user.organizations.map(organizationName).joined(separator: ", "),
             "services": try await store.services(ofOrganizations: user.role == .agency ? user.organizations : []).map { service in
                 [
                     "id": service.id, "name": service.name, "available": service.capacity?.available.map(String.init) ?? "",
                     "waitlist": service.capacity?.waitlist.map(String.init) ?? "",
-                    "as_of": service.capacity?.updated.map { "\($0)" } ?? "never reported",
+                    "as_of": service.capacity?.updated.map { "as of \(time.day($0))" } ?? "never reported",
                 ] as [String: Any]
             },
         ]
+        values["overdue_count"] = overdue > 0 ? overdue : nil  // absent when none: a zero would still show the flag
         return pages.render("inbox", values, title: "Inbox", context: context)
     }
 
@@ -52,12 +57,15 @@ extension WebController {
         let referral = try await store.referral(id: id, scope: try await access.referralScope(for: user), context: audit)
         let consent = try await store.consent(referralID: id, context: audit)
         let now = Date()
+        let time = self.time
         var values: [String: Any] = [
             "id": referral.id, "status": referral.status.rawValue, "person_ref": referral.personRef, "version": referral.version,
-            "agency": referral.organizationID, "sent": referral.requestedAt.map(Self.shortDate) ?? "",
-            "respond_by": referral.respondBy.map(Self.shortDate) ?? "", "overdue": referral.isOverdue(at: now),
-            "timeline": Self.timeline(referral),
+            "agency": organizationName(referral.organizationID), "agency_id": referral.organizationID,
+            "sent": referral.requestedAt.map(time.moment) ?? "",
+            "respond_by": referral.respondBy.map(time.moment) ?? "", "overdue": referral.isOverdue(at: now),
+            "timeline": Self.timeline(referral, time: time),
         ]
+        values["deadline"] = deadlineWords(referral)
         // Nothing of the person is read unless the consent is still in force for this agency.
         if consent.consent.isInForce(at: now), consent.consent.recipient == referral.organizationID,
            let service = try await store.service(id: referral.serviceID) {
@@ -71,8 +79,8 @@ extension WebController {
             }
         }
         if values["disclosure"] == nil {
-            values["withheld"] = consent.consent.revokedAt.map { "The person revoked their consent on \(Self.shortDate($0)): their details are no longer shown." }
-                ?? consent.consent.expiresAt.flatMap { $0 <= now ? "The person's consent expired on \(Self.shortDate($0)): their details are no longer shown." : nil }
+            values["withheld"] = consent.consent.revokedAt.map { "The person revoked their consent on \(time.moment($0)): their details are no longer shown." }
+                ?? consent.consent.expiresAt.flatMap { $0 <= now ? "The person's consent expired on \(time.day($0)): their details are no longer shown." : nil }
                 ?? "The person's consent to share their information with you is no longer in force: only the referral itself is shown."
             _ = try await store.recordInboxOpening(referralID: id, disclosed: [], context: audit)
         }
@@ -124,9 +132,9 @@ extension WebController {
         return Self.seeOther("/inbox")
     }
 
-    static func timeline(_ referral: Referral) -> [[String: Any]] {
+    static func timeline(_ referral: Referral, time: PageTime) -> [[String: Any]] {
         (referral.history ?? []).map { change in
-            var row: [String: Any] = ["at": shortDate(change.at), "from": change.from?.rawValue ?? "new", "to": change.to.rawValue,
+            var row: [String: Any] = ["at": time.moment(change.at), "from": change.from?.rawValue ?? "new", "to": change.to.rawValue,
                                       "actor": change.actor, "party": change.party.rawValue, "source": change.source.rawValue]
             row["reason"] = change.reason  // absent, not blank: the template shows it only when given
             return row.merging(followThroughTimeline(change)) { own, _ in own }

@@ -41,13 +41,17 @@ extension WebController {
         try await store.audit.append(access.audit(user, context).entry(.execute, "match", profile.person.ref,
                                                                       detail: "\(profile.needs.count) needs ranked by \(user.organizationID) (web)"))
         let carried = try ProfileForm.carried(profile)
+        // How to reach each listed service: the full records (a few dozen at most) from the store.
+        var services: [String: Service] = [:]
+        for id in Set(outcome.matches.flatMap { $0.results.map(\.serviceID) }) { services[id] = try await store.service(id: id) }
+        let time = self.time
         // One group per need, in the profile's order: the need's own notes sit beside its matches.
         let needs: [[String: Any]] = zip(profile.needs, outcome.matches).map { need, group in
             [
                 "domain": group.need.domain.rawValue, "title": group.need.domain.title, "detail": group.need.detail ?? "",
                 "urgency": group.need.urgency.rawValue, "empty": group.results.isEmpty,
                 "notes": need.notes ?? "", "has_notes": need.notes != nil,
-                "results": group.results.map { Self.resultView($0, profile: carried) },
+                "results": group.results.map { Self.resultView($0, profile: carried, service: services[$0.serviceID], time: time) },
             ]
         }
         let support = try await peerSpecialistValues(profile, user: user, carried: carried)
@@ -60,18 +64,20 @@ extension WebController {
                             title: "Matches for \(profile.person.ref)", context: context)
     }
 
-    static func resultView(_ result: RankedService, profile: String) -> [String: Any] {
-        let capacity = result.reasons.first { $0.code.hasPrefix("capacity") }?.text
-            ?? result.warnings.first { $0.code.contains("capacity") || $0.code.contains("waitlist") }?.text
-        return [
+    static func resultView(_ result: RankedService, profile: String, service: Service? = nil, time: PageTime) -> [String: Any] {
+        let capacity = (result.reasons.first { $0.code.hasPrefix("capacity") }?.text
+            ?? result.warnings.first { $0.code.contains("capacity") || $0.code.contains("waitlist") }?.text).map(time.wordingDays)
+        var view: [String: Any] = [
             "service_id": result.serviceID, "name": result.serviceName, "organization": result.organization,
             "organization_id": result.organizationID, "faith": result.faithBased,
             "distance": result.distanceKm.map { String(format: "%.1f km", $0) } ?? "distance unknown",
             "score": String(format: "%.2f", result.score), "capacity": capacity ?? "capacity not published",
-            "reasons": result.reasons.map { ["text": $0.text, "weight": String(format: "%+.2f", $0.weight)] },
-            "warnings": result.warnings.map { ["text": $0.text] }, "has_warnings": !result.warnings.isEmpty,
+            "reasons": MatchReasonWording.values(result.reasons, time: time),
+            "warnings": result.warnings.map { ["text": time.wordingDays(in: $0.text)] }, "has_warnings": !result.warnings.isEmpty,
             "profile": profile,
         ]
+        view["contact"] = service.map { ServiceContact($0).values }  // absent, not empty: the template shows it only when known
+        return view
     }
 }
 

@@ -16,7 +16,7 @@ extension WebController {
         }
         let categories = Set(form.all("category").compactMap(Consent.Category.init(rawValue:)))
         let method = Consent.Method(rawValue: form["method"] ?? "") ?? .verbal
-        let expiry = Result { try ConsentExpiryField.parse(form[ConsentExpiryField.name], now: Date()) }
+        let expiry = Result { try ConsentExpiryField.parse(form[ConsentExpiryField.name], now: Date(), timeZone: settings.calendar.timeZone) }
         let consent = Consent(recipient: service.organizationID, categories: categories, method: method, capturedBy: user.id,
                               capturedAt: Date().addingTimeInterval(-1), expiresAt: try? expiry.get())
         var values: [String: Any] = [
@@ -111,22 +111,27 @@ extension WebController {
             withdrawnNames[id] = try await store.service(id: id)?.name
         }
         let today = store.businessCalendar.day(of: now)
+        let time = self.time
         let rows: [[String: Any]] = found.prefix(200).map { referral in
+            let agency = organizationName(referral.organizationID)
             var row: [String: Any] = [
                 "id": referral.id, "status": referral.status.rawValue, "person_ref": referral.personRef,
                 "service": directory?.name(of: referral.serviceID) ?? withdrawnNames[referral.serviceID] ?? referral.serviceID,
-                "agency": referral.organizationID,
-                "created": Self.shortDate(referral.createdAt), "respond_by": referral.respondBy.map(Self.shortDate) ?? "",
+                "service_id": referral.serviceID, "agency": agency, "agency_id": referral.organizationID,
+                "created": time.moment(referral.createdAt), "respond_by": referral.respondBy.map(time.moment) ?? "",
                 "overdue": referral.isOverdue(at: now), "service_withdrawn": referral.isOpenToWithdrawnService,
+                "sentence": StatusSentence(referral, agency: agency).text(time),
             ]
+            row["deadline"] = deadlineWords(referral)
             row.merge(Self.followThroughFlags(referral, today: today)) { own, _ in own }
             return row
         }
-        let agencies = Set(found.map(\.organizationID)).union(query.filter.organizationID.map { [$0] } ?? []).sorted()
+        let agencies = Set(found.map(\.organizationID)).union(query.filter.organizationID.map { [$0] } ?? [])
+            .map { (id: $0, name: organizationName($0)) }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
         var values: [String: Any] = [
             "referrals": rows, "empty": rows.isEmpty, "more": found.count > 200,
             "statuses": ReferralStatus.allCases.map { ["value": $0.rawValue, "selected": query.filter.status == $0] },
-            "agencies": agencies.map { ["value": $0, "selected": query.filter.organizationID == $0] },
+            "agencies": agencies.map { ["value": $0.id, "title": $0.name, "selected": query.filter.organizationID == $0.id] },
             "overdue_only": query.filter.overdueAt != nil,
         ]
         values["follow_ups"] = try await followUpsDue(query.filter.scope, user: user, context)
@@ -141,48 +146,51 @@ extension WebController {
         let delivery = try await store.outboxEntry(referralID: id)
         let attempts = try await store.deliveryAttempts(referralID: id)
         let now = Date()
+        let time = self.time
+        let agency = organizationName(referral.organizationID)
+        let service = try await store.service(id: referral.serviceID)
         var values: [String: Any] = [
             "id": referral.id, "status": referral.status.rawValue, "person_ref": referral.personRef,
-            "service": try await serviceName(referral.serviceID), "agency": referral.organizationID,
-            "overdue": referral.isOverdue(at: now), "service_withdrawn": referral.isOpenToWithdrawnService, "respond_by": referral.respondBy.map(Self.shortDate) ?? "", "version": referral.version,
-            "timeline": (referral.history ?? []).map { change in
-                var row: [String: Any] = ["at": Self.shortDate(change.at), "from": change.from?.rawValue ?? "new", "to": change.to.rawValue,
-                                          "actor": change.actor, "party": change.party.rawValue, "source": change.source.rawValue]
-                row["reason"] = change.reason  // absent, not blank: the template shows it only when given
-                return row.merging(Self.followThroughTimeline(change)) { own, _ in own }
-            },
+            "service": try await serviceName(referral.serviceID), "service_id": referral.serviceID,
+            "agency": agency, "agency_id": referral.organizationID,
+            "overdue": referral.isOverdue(at: now), "service_withdrawn": referral.isOpenToWithdrawnService,
+            "respond_by": referral.respondBy.map(time.moment) ?? "", "version": referral.version,
+            "sentence": StatusSentence(referral, agency: agency, personName: try await personName(referral, user: user, context)).text(time),
+            "timeline": Self.timeline(referral, time: time),
             "delivery_state": delivery?.state.rawValue ?? "not queued",
             "attempts": attempts.map { attempt in
-                ["at": Self.shortDate(attempt.at), "outcome": attempt.outcome.rawValue, "status": attempt.httpStatus.map(String.init) ?? "",
+                ["at": time.moment(attempt.at), "outcome": attempt.outcome.rawValue, "status": attempt.httpStatus.map(String.init) ?? "",
                  "error": attempt.errorClass ?? "", "ms": String(format: "%.0f", attempt.durationMS)] as [String: Any]
             },
             "can_cancel": AccessControl.referrers.contains(user.role) && [.draft, .requested, .accepted].contains(referral.status),
         ]
         values.merge(try await followThroughValues(referral, user: user, context)) { own, _ in own }
         let consent = try await store.consent(referralID: id, context: access.audit(user, context))
-        values["consent"] = Self.consentValues(consent.consent, now: now)
+        values["consent"] = Self.consentValues(consent.consent, now: now, time: time)
         values["can_revoke"] = AccessControl.referrers.contains(user.role) && consent.consent.revokedAt == nil
         let partnerMessages = try await store.partnerMessages(referralID: id)
         values["any_partner_messages"] = !partnerMessages.isEmpty
         values["partner_messages"] = partnerMessages.map { entry in
-            ["kind": entry.kind.rawValue, "state": entry.state.rawValue, "attempts": entry.attempts, "at": Self.shortDate(entry.createdAt)] as [String: Any]
+            ["kind": entry.kind.rawValue, "state": entry.state.rawValue, "attempts": entry.attempts, "at": time.moment(entry.createdAt)] as [String: Any]
         }
         try await addThread(referral, consent: consent.consent, user: user, context, action: "/referrals/\(id)/messages", into: &values)
         values.merge(try await supportNetworkValues(referral, user: user, context)) { $1 }
+        values["deadline"] = deadlineWords(referral)
+        values["contact"] = service.map { ServiceContact($0).values }
         if let message { values["message"] = message }
         return pages.render("referral", values, title: "Referral \(referral.id)", context: context)
     }
 
     /// The consent as a sentence: what it covers, and whether it is in force, expires, or ended.
-    static func consentValues(_ consent: Consent, now: Date) -> [String: Any] {
+    static func consentValues(_ consent: Consent, now: Date, time: PageTime) -> [String: Any] {
         var values: [String: Any] = ["categories": consent.categories.sorted().map { categoryTitle($0) }.joined(separator: "; "),
-                                     "captured": shortDate(consent.capturedAt)]
+                                     "captured": time.moment(consent.capturedAt)]
         if let revoked = consent.revokedAt {
-            values["state"] = "revoked on \(shortDate(revoked)): nothing more is shared"
+            values["state"] = "revoked on \(time.moment(revoked)): nothing more is shared"
         } else if let expires = consent.expiresAt, expires <= now {
-            values["state"] = "expired on \(shortDate(expires)): nothing more is shared"
+            values["state"] = "expired on \(time.day(expires)): nothing more is shared"
         } else if let expires = consent.expiresAt {
-            values["state"] = "in force until \(shortDate(expires))"
+            values["state"] = "in force until \(time.day(expires))"
         } else {
             values["state"] = "in force until the person revokes it"
         }
@@ -196,7 +204,7 @@ extension WebController {
         values["message_action"] = action
         let messages = try await store.messages(referralID: referral.id, context: access.audit(user, context, purpose: "coordination"))
         values["messages"] = messages.map { message -> [String: Any] in
-            ["author": message.author, "party": message.fromParty == .agency ? "agency" : "referrer", "at": Self.shortDate(message.createdAt),
+            ["author": message.author, "party": message.fromParty == .agency ? "agency" : "referrer", "at": time.moment(message.createdAt),
              "text": message.text, "personal": message.containsPersonalInformation]
         }
         values["no_messages"] = messages.isEmpty
@@ -235,6 +243,11 @@ extension WebController {
             return back == "inbox" ? try await inboxReferral(id, context, message: error.message) : try await referralPage(id, context, message: error.message)
         }
         return Self.seeOther(back == "inbox" ? "/inbox/\(id)#messages" : "/referrals/\(id)#messages")
+    /// The person's name for the case worker who referred them (their own organization's referral),
+    /// read through the audited store; nil for anybody else, who sees "the person".
+    private func personName(_ referral: Referral, user: UserAccount, _ context: TrellisRequestContext) async throws -> String? {
+        guard user.role == .caseworker, let referrer = referral.referrerOrganizationID, user.organizations.contains(referrer) else { return nil }
+        return try await store.person(referralID: referral.id, context: access.audit(user, context)).profile.person.name
     }
 
     /// The service's name from the catalog, or from the store for one withdrawn since (or its id).
@@ -255,6 +268,7 @@ extension WebController {
         return Self.seeOther("/referrals/\(id)")
     }
 
+    /// An ISO 8601 time. Pages say times with `time` (PageTime: the county's zone, in words), never with this.
     static func shortDate(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
     }

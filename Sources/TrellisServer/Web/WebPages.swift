@@ -7,6 +7,15 @@ import TrellisStore
 /// shows: who is signed in, which sections their role opens, and the CSRF token for its forms.
 struct WebPages: Sendable {
     let library: MustacheLibrary
+    /// The directory the header names the user's organizations from (their ids when it does not know them).
+    var matching: MatchingService? = nil
+
+    /// These pages, naming organizations from `matching`'s directory.
+    func naming(with matching: MatchingService?) -> WebPages {
+        var pages = self
+        pages.matching = matching
+        return pages
+    }
 
     static func load(from directory: String) async throws -> WebPages {
         WebPages(library: try await MustacheLibrary(directory: directory))
@@ -17,7 +26,9 @@ struct WebPages: Sendable {
         var page = values
         page["title"] = title
         if let user = context.user {
-            page["user"] = ["name": user.name, "role": user.role.rawValue, "organization": user.organizations.joined(separator: ", ")]
+            let organizations = user.organizations.map { matching?.catalog.organizationName(of: $0) ?? $0 }
+            page["user"] = ["name": user.name, "role": user.role.rawValue, "organization": organizations.joined(separator: ", "),
+                            "organization_ids": user.organizations.joined(separator: ", ")]
             page["can_refer"] = AccessControl.referrers.contains(user.role)
             page["can_report"] = AccessControl.reporters.contains(user.role)
             page["is_admin"] = user.role == .admin

@@ -1,4 +1,5 @@
 public import Foundation
+public import TrellisCore
 
 /// Where the web pages' templates and static files are, and how their session cookies are set.
 public struct WebSettings: Sendable {
@@ -13,6 +14,9 @@ public struct WebSettings: Sendable {
     public var sessionIdleLimit: TimeInterval = 30 * 60
     /// The pages' clock: sign-in and session checks read it (tests fix it).
     public var now: @Sendable () -> Date = { Date() }
+    /// The county's business calendar (`referrals.time_zone` and `referrals.holidays` in config/trellis.json):
+    /// pages show times in its zone and count deadlines in its business days.
+    public var calendar = BusinessCalendar(timeZone: TimeZone(identifier: "America/Chicago") ?? TimeZone(secondsFromGMT: 0)!)
 
     public init(templatesDirectory: String, staticDirectory: String, secureCookies: Bool, sessionLifetime: TimeInterval = 12 * 3_600) {
         self.templatesDirectory = templatesDirectory

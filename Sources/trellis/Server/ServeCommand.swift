@@ -176,6 +176,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let folder = web ?? settings.webDirectory ?? ConfigFiles.locate("web", explicit: nil, environment: "TRELLIS_WEB") {
             var webSettings = WebSettings(webDirectory: folder, secureCookies: secureCookies)
             webSettings.sessionLifetime = settings.sessionHours * 3_600
+            webSettings.calendar = try store.settings().calendar
             webSettings.sessionIdleLimit = TimeInterval((sessionIdleMinutes ?? settings.sessionIdleMinutes) * 60)
             do { server.web = try await WebInterface.load(webSettings) } catch {
                 throw CommandFailure("\(error)")
