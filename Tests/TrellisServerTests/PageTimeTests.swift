@@ -83,3 +83,17 @@ import TrellisCore
         #expect(far == "2614 business days left", "ten years of days at most are counted")
     }
 }
+
+/// The person's receipt is kept and shown later: its times are the county's, always with the year.
+@Suite struct ReceiptTimeTests {
+    @Test(arguments: [
+        ("2026-12-09T05:41:16.120Z", "America/Chicago", "Tue 8 Dec 2026, 11:41 pm"),
+        ("2026-12-09T05:41:16Z", "UTC", "Wed 9 Dec 2026, 5:41 am"),
+        ("2025-11-30T15:05:00Z", "America/Chicago", "Sun 30 Nov 2025, 9:05 am"),
+        ("2027-01-01T03:00:00Z", "America/Chicago", "Thu 31 Dec 2026, 9:00 pm"),
+        ("not a time", "UTC", "not a time"),
+    ])
+    func receiptTimesCarryTheCountysZoneAndTheYear(text: String, zone: String, expected: String) {
+        #expect(WebController.spoken(text, time: PageTimeTests.time(zone)) == expected)
+    }
+}

@@ -52,6 +52,11 @@ struct PageTime: Sendable {
         text.replacing(/\d{4}-\d{2}-\d{2}/) { match in CalendarDay(iso: match.output).map(day) ?? String(match.output) }
     }
 
+    /// The year of `date` in the county's zone.
+    func year(_ date: Date) -> Int {
+        gregorian.component(.year, from: date)
+    }
+
     /// "11:41 pm", "12:05 am", "12:00 pm".
     func clock(_ date: Date) -> String {
         let parts = gregorian.dateComponents([.hour, .minute], from: date)

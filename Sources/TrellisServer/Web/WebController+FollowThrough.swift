@@ -58,13 +58,15 @@ extension WebController {
             let person = try await store.person(referralID: referral.id, context: audit)
             let next = try NextMatches.rank(referral, profile: person.profile, matching: matching, limit: 3)
             let carried = try ProfileForm.carried(person.profile)
+            // Shown as the matches page shows a match: how to reach it, and why it is listed, in words.
+            let time = self.time
+            var services: [String: Service] = [:]
+            for id in Set(next.outcome.matches.flatMap { $0.results.map(\.serviceID) }) { services[id] = try await store.service(id: id) }
             values["next_matches"] = [
-                "agency": referral.organizationID, "profile": carried, "previous_referral_id": referral.id,
+                "agency": organizationName(referral.organizationID), "profile": carried, "previous_referral_id": referral.id,
                 "needs": next.outcome.matches.map { need in
-                    ["domain": need.need.domain.rawValue, "results": need.results.map { result in
-                        ["service_id": result.serviceID, "name": result.serviceName, "organization": result.organization,
-                         "score": String(format: "%.2f", result.score), "reasons": result.reasons.map { ["text": $0.text] },
-                         "warnings": result.warnings.map { ["text": $0.text] }, "has_warnings": !result.warnings.isEmpty] as [String: Any]
+                    ["domain": need.need.domain.rawValue, "title": need.need.domain.title, "results": need.results.map { result in
+                        Self.resultView(result, profile: carried, service: services[result.serviceID], time: time)
                     }] as [String: Any]
                 },
             ] as [String: Any]

@@ -8,11 +8,12 @@ extension WebController {
     func receiptPage(_ id: String, _ context: TrellisRequestContext) async throws -> Response {
         let user = try await access.require(AccessControl.everyone, context, to: "read referrals")
         let receipt = try await store.receipt(referralID: id, scope: try await access.referralScope(for: user), context: access.audit(user, context))
-        return pages.render("receipt", Self.receiptValues(receipt), title: "Receipt for referral \(receipt.referralID)", context: context)
+        return pages.render("receipt", Self.receiptValues(receipt, time: time), title: "Receipt for referral \(receipt.referralID)", context: context)
     }
 
-    static func receiptValues(_ receipt: ReferralReceipt) -> [String: Any] {
+    static func receiptValues(_ receipt: ReferralReceipt, time: PageTime) -> [String: Any] {
         let consent = receipt.consent
+        let spoken = { (text: String) in Self.spoken(text, time: time) }
         var values: [String: Any] = [
             "id": receipt.referralID, "issued": spoken(receipt.issuedAt),
             "organization": receipt.sharedWith.organizationName, "service": receipt.sharedWith.serviceName,
@@ -37,16 +38,12 @@ extension WebController {
         return values
     }
 
-    /// "Tue 8 Dec 2026, 11:41 pm UTC" from a receipt's canonical time.
-    static func spoken(_ text: String) -> String {
+    /// "Tue 8 Dec 2026, 11:41 pm" from a receipt's canonical time, in the county's zone, always with its
+    /// year: a receipt is kept and shown later.
+    static func spoken(_ text: String, time: PageTime) -> String {
         guard let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) else { return text }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let hour = c.hour ?? 0, minute = c.minute ?? 0
-        let clock = "\(hour % 12 == 0 ? 12 : hour % 12):\(minute < 10 ? "0" : "")\(minute) \(hour < 12 ? "am" : "pm")"
-        return "\(days[((c.weekday ?? 1) - 1) % 7]) \(c.day ?? 1) \(months[((c.month ?? 1) - 1) % 12]) \(c.year ?? 1970), \(clock) UTC"
+        let day = time.day(date)
+        let withYear = day.split(separator: " ").count > 3 ? day : "\(day) \(time.year(date))"
+        return "\(withYear), \(time.clock(date))"
     }
 }

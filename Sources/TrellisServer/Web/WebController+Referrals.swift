@@ -243,6 +243,8 @@ extension WebController {
             return back == "inbox" ? try await inboxReferral(id, context, message: error.message) : try await referralPage(id, context, message: error.message)
         }
         return Self.seeOther(back == "inbox" ? "/inbox/\(id)#messages" : "/referrals/\(id)#messages")
+    }
+
     /// The person's name for the case worker who referred them (their own organization's referral),
     /// read through the audited store; nil for anybody else, who sees "the person".
     private func personName(_ referral: Referral, user: UserAccount, _ context: TrellisRequestContext) async throws -> String? {

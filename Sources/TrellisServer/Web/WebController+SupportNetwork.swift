@@ -61,10 +61,14 @@ extension WebController {
         try await store.audit.append(access.audit(user, context).entry(.execute, "match", profile.person.ref,
                                                                       detail: "peer support ranked by \(user.organizationID) (web)"))
         let carried = try ProfileForm.carried(profile)
+        // Shown as the matches page shows them: how to reach each peer service, and why it is listed.
+        var services: [String: Service] = [:]
+        for id in Set(outcome.matches.flatMap { $0.results.map(\.serviceID) }) { services[id] = try await store.service(id: id) }
+        let time = self.time
         let needs: [[String: Any]] = outcome.matches.map { group in
             ["domain": group.need.domain.rawValue, "title": group.need.domain.title, "detail": group.need.detail ?? "",
              "urgency": group.need.urgency.rawValue, "empty": group.results.isEmpty,
-             "results": group.results.map { Self.resultView($0, profile: carried) }]
+             "results": group.results.map { Self.resultView($0, profile: carried, service: services[$0.serviceID], time: time) }]
         }
         return pages.render("matches", ["needs": needs, "person_ref": profile.person.ref, "excluded": outcome.excluded,
                                         "faith_opt_in": profile.preferences.faithBased == .optIn],
