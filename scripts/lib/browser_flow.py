@@ -1175,7 +1175,9 @@ class Flow:
             check("Service started" in self.text_of(self.one("section#outcome")), "the page does not show the outcome")
             check("contact attempted (1 time)" in self.text_of(self.one("#contact-attempts")), "the contact attempt is not counted")
             day = self.text_of(self.one("#follow-up-on"))
-            check(re.fullmatch(r"\d{4}-\d{2}-\d{2}", day), f"the follow-up date reads {day!r}")
+            # A day in words in the county's zone ("Wed 6 Jan", with the year outside this one), 30 days on.
+            check(re.fullmatch(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)( \d{4})?", day),
+                  f"the follow-up date reads {day!r}")
             self.type_into("input#follow-up-note", "checked in by phone")
             self.click_and_load(self.one("button#follow-up-button"), "button#follow-up-button")
             self.checked_page("referral-follow-up-done")

@@ -48,7 +48,7 @@ extension WebController {
             "rejected_organizations": Self.rejectedValues(rejected), "no_rejected": rejected.isEmpty,
             "rejection_threshold": Self.rejectionThreshold,
         ]
-        values["outcomes"] = Self.outcomeValues(report)
+        values["outcomes"] = Self.outcomeValues(report, organizationName: { organizationName($0) })
         return pages.render("dashboard", values, title: "Dashboard", context: context)
     }
 

@@ -98,17 +98,17 @@ extension WebController {
     }
 
     /// The dashboard's outcome tables: per agency and per need domain, one column per outcome code.
-    static func outcomeValues(_ report: LoopClosureReport) -> [String: Any] {
+    static func outcomeValues(_ report: LoopClosureReport, organizationName: (String) -> String = { $0 }) -> [String: Any] {
         let codes = AgencyAnswerReason.allCases.map(\.rawValue) + ["unknown"]
         let titles = AgencyAnswerReason.allCases.map(\.title) + ["Not said"]
         func cells(_ counts: [String: Int]) -> [[String: Any]] { codes.map { ["value": counts[$0] ?? 0] } }
         return [
             "codes": titles.map { ["title": $0] },
             "agencies": report.agencies.map { a in
-                ["id": a.organizationID ?? "", "cells": cells(a.outcomes), "re_referred": a.reReferred, "contact_attempts": a.contactAttempts] as [String: Any]
+                ["id": a.organizationID ?? "", "name": a.organizationID.map(organizationName) ?? "", "cells": cells(a.outcomes), "re_referred": a.reReferred, "contact_attempts": a.contactAttempts] as [String: Any]
             },
             "domains": report.byNeedDomain.map { d in
-                ["domain": d.needDomain, "cells": cells(d.outcomes), "re_referred": d.reReferred] as [String: Any]
+                ["domain": d.needDomain, "title": NeedDomain(rawValue: d.needDomain)?.title ?? d.needDomain, "cells": cells(d.outcomes), "re_referred": d.reReferred] as [String: Any]
             },
         ]
     }
