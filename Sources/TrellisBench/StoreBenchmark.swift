@@ -26,7 +26,7 @@ struct StoreBenchmark {
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try await Self.open(backend, url: url, folder: folder, logger: logger)
         try await measureReferrals(store)
-        try await measureAudit(store)
+        try await measureAudit(store, folder: folder)
         try await store.close()
     }
 
@@ -71,7 +71,7 @@ struct StoreBenchmark {
                       "status_change_mean_ms": Figures.round(Self.seconds(moved) * 1000 / Double(referrals * 3))])
     }
 
-    private func measureAudit(_ store: any TrellisStore) async throws {
+    private func measureAudit(_ store: any TrellisStore, folder: URL) async throws {
         // Top the chain up to `auditRecords` with plain appends (one transaction each).
         let clock = ContinuousClock()
         let existing = Int(try await store.audit.head()?.event.sequence ?? 0)
@@ -111,7 +111,7 @@ struct StoreBenchmark {
 
     /// Every record's canonical JSON (what its hash covers besides the previous hash), one a line.
     private func exportAudit(_ store: any TrellisStore, to url: URL) async throws -> (path: String, records: Int, bytes: Int) {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else { throw BenchFailure("cannot create \(url.path)") }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var after: Int64 = 0, records = 0, bytes = 0
