@@ -47,9 +47,27 @@ struct DeliveryBenchmark {
                     endpoint: URL(string: "http://127.0.0.1:\(port)/referrals")!, format: .fhirR4, signingSecrets: [secret])
         })
         let client = CurlClient(concurrency: concurrency)
-        let worker = DeliveryWorker(store: store, partners: partners, client: client,
-                                    settings: DeliverySettings(concurrency: concurrency, batchSize: concurrency * 8, idlePoll: 0.01), logger: logger)
+        let settings = DeliverySettings(concurrency: concurrency, batchSize: concurrency * 8, idlePoll: 0.01)
+        let worker = DeliveryWorker(store: store, partners: partners, client: client, settings: settings, logger: logger)
         let clock = ContinuousClock()
+
+        // 0. One exchange at a time, against the same partner and over the same client: the latency
+        // that, with the slots the worker may hold, sets the drain's ceiling (slots ÷ latency).
+        let single = min(200, max(20, referrals / 25))
+        Figures.progress("\(backend.rawValue): \(single) referrals delivered one at a time (one exchange's latency)")
+        let singleIDs = try await create(single, offset: 2 * referrals, services: services, store: store)
+        let oneAtATime = DeliveryWorker(store: store, partners: partners, client: client,
+                                        settings: DeliverySettings(concurrency: 1, batchSize: 8, idlePoll: 0.01), logger: logger)
+        _ = try await oneAtATime.drain(maxWait: 0)
+        var oneExchange: [Double] = []
+        for id in singleIDs {
+            if let attempt = try await store.deliveryAttempts(referralID: id).last(where: { $0.outcome == .delivered }) {
+                oneExchange.append(attempt.durationMS)
+            }
+        }
+        oneExchange.sort()
+        // The slots the drain may hold: the worker's concurrency, each partner held to its own cap.
+        let slots = min(concurrency, partners.partners.count * settings.perPartnerConcurrency)
 
         // 1. A full queue, drained.
         Figures.progress("\(backend.rawValue): queueing \(referrals) referrals")
@@ -61,7 +79,11 @@ struct DeliveryBenchmark {
         Figures.emit(["bench": "delivery_drain", "backend": backend.rawValue, "referrals": referrals, "delivered": tally.delivered,
                       "concurrency": concurrency, "wall_s": Figures.round(drainedSeconds),
                       "per_s": Int(Double(tally.delivered) / drainedSeconds), "target_per_s": 500,
-                      "met": Double(tally.delivered) / drainedSeconds >= 500 && tally.delivered == referrals])
+                      "met": Double(tally.delivered) / drainedSeconds >= 500 && tally.delivered == referrals,
+                      "partners": partners.partners.count, "per_partner_slots": settings.perPartnerConcurrency, "slots": slots,
+                      "one_exchange_samples": oneExchange.count,
+                      "one_exchange_p50_ms": Figures.round(Figures.percentile(oneExchange, 50), 3),
+                      "one_exchange_p99_ms": Figures.round(Figures.percentile(oneExchange, 99), 3)])
 
         // 2. Referrals created while the worker runs: enqueue to 2xx.
         Figures.progress("\(backend.rawValue): \(referrals) referrals created while the worker delivers")

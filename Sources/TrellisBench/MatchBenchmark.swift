@@ -10,6 +10,8 @@ struct MatchBenchmark {
     let seed: UInt64
     /// Describes the slowest profiles on standard error (a diagnostic).
     var showSlowest = 0
+    /// Stops after the index build and memory (the server memory's ceiling in `scripts/bench --section http`).
+    var indexOnly = false
 
     /// Keeps what matching and the SQL peer need; long texts are dropped as they stream by.
     struct ServiceList: DirectorySink {
@@ -44,6 +46,7 @@ struct MatchBenchmark {
                       "target_wall_s": 1, "met": buildSeconds <= 1])
         Figures.emit(["bench": "match_index_memory", "services": index.serviceCount, "mb": Figures.round(indexMB, 1),
                       "target_mb": 200, "met": indexMB <= 200])
+        if indexOnly { return }
 
         var generator = ProfileGenerator(services: services, seed: seed)
         let profiles = generator.profiles(profileCount)

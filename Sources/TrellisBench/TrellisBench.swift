@@ -12,10 +12,11 @@ struct TrellisBench {
         let command = arguments.first ?? ""
         guard ["match", "store", "deliver", "reimport"].contains(command) else {
             print("""
-            usage: trellis-bench match --directory FILE [--profiles N] [--seed S] [--show-slowest N]
+            usage: trellis-bench match --directory FILE [--profiles N] [--seed S] [--show-slowest N] [--index-only]
               Builds the matching index from FILE and measures, on one core: index build time and
               memory, match latency per profile (all its needs) p50/p99 over N generated profiles,
               and the same questions asked of SQLite as an indexed SQL query per need.
+              --index-only stops after the index build and memory.
             usage: trellis-bench store [--backend sqlite|postgres] [--db URL] [--referrals N] [--audit-records N] [--concurrency C]
               Creates N referrals (default 10000) with three status changes each, C at a time (default 8),
               on a fresh SQLite file or a fresh schema on the PostgreSQL server at URL; then appends
@@ -64,6 +65,7 @@ struct TrellisBench {
         let seed = option("--seed").flatMap(UInt64.init) ?? 1
         var benchmark = MatchBenchmark(directory: directory, profileCount: profiles, seed: seed)
         benchmark.showSlowest = option("--show-slowest").flatMap(Int.init) ?? 0
+        benchmark.indexOnly = arguments.contains("--index-only")
         try benchmark.run()
     }
 }

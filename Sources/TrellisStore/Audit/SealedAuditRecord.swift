@@ -14,6 +14,9 @@ public struct SealedAuditRecord: Hashable, Sendable {
 
     public var hashHex: String { hash.map { String(format: "%02x", $0) }.joined() }
 
+    /// The bytes this record's hash covers besides the previous hash: its event's canonical JSON.
+    public var canonicalBytes: Data { AuditCanonicalForm.bytes(of: event) }
+
     /// A record from its stored columns. A row that cannot even be read is reported as tampering.
     static func stored(sequence: Int64, at: String, actor: String, action: String, entity: String, entityID: String,
                        outcome: String, purpose: String?, sourceAddress: String?, detail: String?, hash: Data) throws -> SealedAuditRecord {

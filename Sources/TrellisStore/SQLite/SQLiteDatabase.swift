@@ -26,7 +26,17 @@ public final class SQLiteDatabase: StoreDatabase {
         // one); `WriterTurns` keeps every other access out until it ends.
         options.allowsUnsafeTransactions = true
         options.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        return try DatabasePool(path: path, configuration: options)
+        let pool = try DatabasePool(path: path, configuration: options)
+        // GRDB turns WAL on for the writer after `prepareDatabase` and sets `synchronous = NORMAL` with it,
+        // under which a commit is not synced to disk: a power cut could lose acknowledged changes and audit
+        // records. Full sync again, on the one connection that writes, so every commit is durable.
+        try pool.barrierWriteWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        return pool
+    }
+
+    /// SQLite's `synchronous` setting on the connection that writes (2: FULL).
+    public func writerSynchronousLevel() throws -> Int {
+        try pool.barrierWriteWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// A database on a pool from `openPool(path:)` (tests looking behind the store share it).
