@@ -58,9 +58,23 @@ public final class DirectoryIndex: Sendable {
     ///   - services: the directory; a later copy of an id replaces an earlier one.
     ///   - responsiveness: per organization id, from tracked referrals; missing is neutral.
     public convenience init(services: some Sequence<Service>, responsiveness: [String: Responsiveness] = [:]) {
-        var list: [IndexedService] = []
-        var positions: [String: Int32] = [:]
-        for service in services {
+        var builder = Builder()
+        for service in services { builder.add(service) }
+        self.init(indexed: builder.list, positions: builder.positions, responsiveness: responsiveness)
+    }
+
+    /// Takes a directory one service at a time and keeps only what matching needs of each, so a
+    /// directory read page by page from the store is never held whole.
+    public struct Builder: Sendable {
+        fileprivate var list: [IndexedService] = []
+        fileprivate var positions: [String: Int32] = [:]
+
+        public init() {}
+
+        public var count: Int { list.count }
+
+        /// Adds `service`; a later copy of an id replaces an earlier one.
+        public mutating func add(_ service: Service) {
             let indexed = IndexedService(service)
             if let existing = positions[service.id] {
                 list[Int(existing)] = indexed
@@ -69,10 +83,13 @@ public final class DirectoryIndex: Sendable {
                 list.append(indexed)
             }
         }
-        self.init(indexed: list, positions: positions, responsiveness: responsiveness)
+
+        public func build(responsiveness: [String: Responsiveness] = [:]) -> DirectoryIndex {
+            DirectoryIndex(indexed: list, positions: positions, responsiveness: responsiveness)
+        }
     }
 
-    private init(indexed list: [IndexedService], positions: [String: Int32], responsiveness: [String: Responsiveness]) {
+    fileprivate init(indexed list: [IndexedService], positions: [String: Int32], responsiveness: [String: Responsiveness]) {
         let bounds = list.map { $0.bound.with(responsiveness: ScoreBound.responsivenessValue(responsiveness[$0.organizationID])) }
         var cells: [NeedCategory: [Int64: Block]] = [:]
         var virtual: [NeedCategory: [Int32]] = [:]

@@ -21,6 +21,10 @@ import TrellisCore
             #expect(latest.id == snapshot.id && latest.serviceCount == 1_201 && latest.files == ["a.xml", "b.json"] && latest.actor == "admin-1")
             #expect(try await store.service(id: H.shelter.id) == renamed)
             #expect(try await store.storedServices().count == 1_203)
+            // Read a page at a time (more than one page here), every service once, in id order.
+            var streamed: [String] = []
+            try await store.forEachStoredService { streamed.append($0.id) }
+            #expect(streamed.count == 1_203 && streamed == streamed.sorted() && Set(streamed).count == 1_203)
             // A restart reads the same directory back.
             let again = try await harness.open()
             #expect(try await again.service(id: "svc-gen-1199") == many.last)

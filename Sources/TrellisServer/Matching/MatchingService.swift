@@ -38,7 +38,7 @@ public final class MatchingService: Sendable {
     public static func load(from store: any DirectoryRepository, matcher: Matcher) async throws -> MatchingService {
         // The snapshot is read first: an import landing in between makes the watcher load it again.
         let snapshot = try await store.latestSnapshot()?.id
-        return MatchingService(matcher: matcher, services: try await store.storedServices(), snapshotID: snapshot)
+        return MatchingService(matcher: matcher, built: try await build(from: store, today: matcher.today, snapshotID: snapshot))
     }
 
     public var index: DirectoryIndex { current.snapshot.index }
@@ -49,7 +49,25 @@ public final class MatchingService: Sendable {
     /// Rebuilds both from what `store` holds now (after a directory import) and swaps them in.
     public func reload(from store: any DirectoryRepository) async throws {
         let snapshot = try await store.latestSnapshot()?.id
-        current.replace(with: Self.build(try await store.storedServices(), today: matcher.today, snapshotID: snapshot))
+        current.replace(with: try await Self.build(from: store, today: matcher.today, snapshotID: snapshot))
+    }
+
+    private init(matcher: Matcher, built: Built) {
+        configured = Mutex(matcher)
+        followsCalendar = matcher.today == CalendarDay.today
+        current = LiveDirectory(built)
+    }
+
+    /// Both built from the stored directory a page at a time: only what each keeps of a service is
+    /// held, never the full records (the server's memory is the index and the catalog, not the directory).
+    static func build(from store: any DirectoryRepository, today: CalendarDay, snapshotID: Int64?) async throws -> Built {
+        var index = DirectoryIndex.Builder()
+        var catalog = ServiceCatalog.Builder(today: today)
+        try await store.forEachStoredService { service in
+            index.add(service)
+            catalog.add(service)
+        }
+        return Built(index: index.build(), catalog: catalog.build(), snapshotID: snapshotID)
     }
 
     static func build(_ services: [Service], today: CalendarDay, snapshotID: Int64?) -> Built {

@@ -22,15 +22,48 @@ public struct ServiceCatalog: Sendable {
     public let health: DirectoryHealth
 
     public init(services: [Service], today: CalendarDay) {
-        entries = services.map { s in
+        var builder = Builder(today: today)
+        for service in services { builder.add(service) }
+        self = builder.build()
+    }
+
+    fileprivate init(entries: [Entry], organizationNames: [String: String], health: DirectoryHealth) {
+        self.entries = entries.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        var names: [String: String] = [:]
+        for entry in entries { names[entry.id] = entry.name }
+        self.names = names
+        self.organizationNames = organizationNames
+        self.health = health
+    }
+
+    /// Takes the directory one service at a time (read page by page from the store), keeping a small
+    /// entry of each, so the full records are never held together.
+    public struct Builder: Sendable {
+        private var entries: [Entry] = []
+        private var positions: [String: Int] = [:]
+        private var organizationNames: [String: String] = [:]
+        private var health: DirectoryHealth.Builder
+
+        public init(today: CalendarDay) { health = DirectoryHealth.Builder(today: today) }
+
+        /// Adds `service`; a later copy of an id replaces an earlier one.
+        public mutating func add(_ s: Service) {
             let words = [s.name, s.organizationName, s.organizationID] + s.categories.map(\.description) + s.taxonomyCodes
-            return Entry(id: s.id, name: s.name, searchText: words.joined(separator: " ").lowercased(), taxonomyCodes: s.taxonomyCodes,
-                         categories: s.categories, points: s.locations.compactMap(\.coordinate))
-        }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
-        names = Dictionary(services.map { ($0.id, $0.name) }, uniquingKeysWith: { _, last in last })
-        organizationNames = Dictionary(services.compactMap { s in s.organizationName.nonBlank.map { (s.organizationID, $0) } },
-                                       uniquingKeysWith: { first, _ in first })
-        health = DirectoryHealth(services: services, today: today)
+            let entry = Entry(id: s.id, name: s.name, searchText: words.joined(separator: " ").lowercased(), taxonomyCodes: s.taxonomyCodes,
+                              categories: s.categories, points: s.locations.compactMap(\.coordinate))
+            if organizationNames[s.organizationID] == nil, let name = s.organizationName.nonBlank { organizationNames[s.organizationID] = name }
+            if let position = positions[s.id] {
+                entries[position] = entry
+            } else {
+                positions[s.id] = entries.count
+                entries.append(entry)
+                health.add(s) // a repeated id counts once, as it has one entry
+            }
+        }
+
+        public func build() -> ServiceCatalog {
+            ServiceCatalog(entries: entries, organizationNames: organizationNames, health: health.build())
+        }
     }
 
     public var count: Int { entries.count }
@@ -84,17 +117,38 @@ public struct DirectoryHealth: Sendable, Encodable {
     static let staleAfterDays = 365
     static let examples = 20
 
-    init(services list: [Service], today: CalendarDay) {
-        services = list.count
-        for service in list.sorted(by: { $0.id < $1.id }) {
+    /// Counts services as they come and keeps the examples with the smallest ids, so the same
+    /// directory gives the same examples in whatever order it is read.
+    struct Builder: Sendable {
+        let today: CalendarDay
+        private var health = DirectoryHealth()
+
+        init(today: CalendarDay) { self.today = today }
+
+        mutating func add(_ service: Service) {
+            health.services += 1
             let item = Item(serviceID: service.id, name: service.name, lastVerified: service.lastVerified?.description)
-            if service.lastVerified.map({ today.daysSinceEpoch - $0.daysSinceEpoch > Self.staleAfterDays }) ?? true {
-                stale += 1
-                if staleExamples.count < Self.examples { staleExamples.append(item) }
+            if service.lastVerified.map({ today.daysSinceEpoch - $0.daysSinceEpoch > DirectoryHealth.staleAfterDays }) ?? true {
+                health.stale += 1
+                Self.keepSmallest(item, in: &health.staleExamples)
             }
             if service.capacity == nil {
-                withoutCapacity += 1
-                if withoutCapacityExamples.count < Self.examples { withoutCapacityExamples.append(item) }
+                health.withoutCapacity += 1
+                Self.keepSmallest(item, in: &health.withoutCapacityExamples)
+            }
+        }
+
+        func build() -> DirectoryHealth {
+            var result = health
+            result.staleExamples = Array(result.staleExamples.sorted { $0.serviceID < $1.serviceID }.prefix(DirectoryHealth.examples))
+            result.withoutCapacityExamples = Array(result.withoutCapacityExamples.sorted { $0.serviceID < $1.serviceID }.prefix(DirectoryHealth.examples))
+            return result
+        }
+
+        private static func keepSmallest(_ item: Item, in examples: inout [Item]) {
+            examples.append(item)
+            if examples.count >= 4 * DirectoryHealth.examples {
+                examples = Array(examples.sorted { $0.serviceID < $1.serviceID }.prefix(DirectoryHealth.examples))
             }
         }
     }

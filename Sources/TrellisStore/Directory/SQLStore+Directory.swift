@@ -81,19 +81,26 @@ extension SQLStore {
     /// Every service in force (withdrawn ones are never matched or searched), read a page at a time by
     /// id (a county directory is 100,000 documents), with the agencies' capacity reports laid over.
     public func storedServices() async throws -> [Service] {
+        var services: [Service] = []
+        try await forEachStoredService { services.append($0) }
+        return services
+    }
+
+    /// Hands `body` every service in force, in id order, a page of documents at a time: a national
+    /// directory (a million documents, over 5 GB) is never held whole.
+    public func forEachStoredService(_ body: (Service) throws -> Void) async throws {
         let decoder = JSONDecoder()
         let reports = try await plainRead { session in try await CapacityReports.all(in: session) }
-        var services: [Service] = []
         var after = ""
         while true {
             let page = try await plainRead { session in
-                try await session.rows("SELECT id, document FROM directory_service WHERE id > \(after) AND withdrawn_at IS NULL ORDER BY id LIMIT 5000")
+                try await session.rows("SELECT id, document FROM directory_service WHERE id > \(after) AND withdrawn_at IS NULL ORDER BY id LIMIT 1000")
                     .map { row -> (String, String) in (try row[0], try row[1]) }
             }
             for (id, document) in page {
-                services.append(CapacityReports.applying(reports[id], to: try decoder.decode(Service.self, from: Data(document.utf8))))
+                try body(CapacityReports.applying(reports[id], to: try decoder.decode(Service.self, from: Data(document.utf8))))
             }
-            guard let last = page.last, page.count == 5_000 else { return services }
+            guard let last = page.last, page.count == 1_000 else { return }
             after = last.0
         }
     }

@@ -52,6 +52,8 @@ public protocol DirectoryRepository: Sendable {
                         context: AuditContext) async throws -> DirectorySnapshot
     /// The services in force: never a withdrawn one (matching and search are built from these).
     func storedServices() async throws -> [Service]
+    /// The same services, in id order, handed to `body` one at a time and never held together.
+    func forEachStoredService(_ body: (Service) throws -> Void) async throws
     /// A stored service, withdrawn or not.
     func service(id: String) async throws -> Service?
     func latestSnapshot() async throws -> DirectorySnapshot?
