@@ -46,9 +46,7 @@ public struct MatchController: Sendable {
         let audit = AuditContext(actor: user.id, sourceAddress: context.sourceAddress, purpose: "treatment")
         try await auditLog.append(audit.entry(.execute, "match", profile.person.ref,
                                                  detail: "\(profile.needs.count) needs ranked by \(user.organizationID)"))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Response(status: .ok, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(outcome))))
+                        body: .init(byteBuffer: ByteBuffer(bytes: outcome.jsonBytes)))
     }
 }

@@ -83,7 +83,7 @@ struct MatchCommand: ParsableCommand {
                 if json { print(String(decoding: try encoder.encode(explanation), as: UTF8.self)) } else { MatchPrinter.print(explanation) }
             } else {
                 let outcome = try matcher.match(needs, in: index, limit: limit)
-                if json { print(String(decoding: try encoder.encode(outcome), as: UTF8.self)) } else { MatchPrinter.print(outcome) }
+                if json { print(String(decoding: outcome.jsonBytes, as: UTF8.self)) } else { MatchPrinter.print(outcome) }
             }
         } catch let error as ProfileError {
             throw CommandFailure("\(profile): \(error)")

@@ -1,0 +1,121 @@
+/// A JSON text written straight into bytes, for the answers the server sends most (a ranking on every
+/// `POST /v1/matches`): Foundation's `JSONEncoder` builds a tree of values and sorts every object's
+/// keys on each call, which cost a quarter of a match request's time. Callers write keys in sorted
+/// order themselves; the output is the same bytes `JSONEncoder` gives with `.sortedKeys` and
+/// `.withoutEscapingSlashes` (checked against it by differential tests).
+public struct JSONBytes: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    /// Whether the next value in the current object or array needs a comma before it.
+    private var needsComma = false
+
+    public init(capacity: Int = 1_024) { bytes.reserveCapacity(capacity) }
+
+    // MARK: - Containers
+
+    public mutating func object(_ body: (inout JSONBytes) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+        body(&self)
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    public mutating func array(_ body: (inout JSONBytes) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+        body(&self)
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// A key inside an object; the value written next belongs to it.
+    public mutating func key(_ key: String) {
+        separate()
+        string(key)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    // MARK: - Values
+
+    public mutating func value(_ text: String) {
+        separate()
+        string(text)
+        needsComma = true
+    }
+
+    public mutating func value(_ text: String?) {
+        if let text { value(text) } else { null() }
+    }
+
+    public mutating func value(_ flag: Bool) {
+        separate()
+        bytes.append(contentsOf: flag ? Self.trueBytes : Self.falseBytes)
+        needsComma = true
+    }
+
+    public mutating func value(_ number: Int) {
+        separate()
+        bytes.append(contentsOf: String(number).utf8)
+        needsComma = true
+    }
+
+    /// A finite number as `JSONEncoder` writes it: Swift's shortest form, without a trailing ".0".
+    public mutating func value(_ number: Double) {
+        precondition(number.isFinite, "JSON has no form for \(number)")
+        separate()
+        var text = number.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes.append(contentsOf: text.utf8)
+        needsComma = true
+    }
+
+    public mutating func value(_ number: Double?) {
+        if let number { value(number) } else { null() }
+    }
+
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: Self.nullBytes)
+        needsComma = true
+    }
+
+    // MARK: - Writing
+
+    private static let trueBytes = Array("true".utf8), falseBytes = Array("false".utf8), nullBytes = Array("null".utf8)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    /// A quoted string: the quote, the backslash and control characters escaped, everything else
+    /// (slashes and non-ASCII text included) as its UTF-8 bytes.
+    private mutating func string(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            var start = 0
+            for (i, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+                case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+                case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+                case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+                case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+                case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                default:
+                    bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                              Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)]])
+                }
+                start = i + 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
