@@ -10,8 +10,8 @@ public struct AnyCodingKey: CodingKey {
 extension Decoder {
     public func rejectUnknownKeys<Key: CodingKey & CaseIterable>(_ known: Key.Type) throws {
         let container = try container(keyedBy: AnyCodingKey.self)
-        let allowed = Set(Key.allCases.map(\.stringValue))
-        for key in container.allKeys where !allowed.contains(key.stringValue) {
+        // The key type's own lookup (a switch over its names): no set built per decoded object.
+        for key in container.allKeys where Key(stringValue: key.stringValue) == nil {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: codingPath + [key], debugDescription: "unknown field"))
         }

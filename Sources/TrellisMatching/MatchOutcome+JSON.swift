@@ -1,10 +1,10 @@
 public import TrellisCore
 
-/// A ranking as JSON bytes, written directly (``JSONBytes``): the same bytes as `JSONEncoder` with
+/// A ranking as JSON bytes, written directly (``JSONTextWriter``): the same bytes as `JSONEncoder` with
 /// sorted keys and unescaped slashes, several times faster. Keys below are in sorted order.
 extension MatchOutcome {
     public var jsonBytes: [UInt8] {
-        var json = JSONBytes(capacity: 4_096)
+        var json = JSONTextWriter(capacity: 4_096)
         json.object { json in
             json.key("excluded"); json.value(excluded)
             json.key("matches")
@@ -15,7 +15,7 @@ extension MatchOutcome {
 }
 
 extension NeedMatches {
-    func write(to json: inout JSONBytes) {
+    func write(to json: inout JSONTextWriter) {
         json.object { json in
             json.key("need")
             json.object { json in
@@ -30,7 +30,7 @@ extension NeedMatches {
 }
 
 extension RankedService {
-    func write(to json: inout JSONBytes) {
+    func write(to json: inout JSONTextWriter) {
         json.object { json in
             json.key("distance_km"); json.value(distanceKm)
             json.key("faith_based"); json.value(faithBased)

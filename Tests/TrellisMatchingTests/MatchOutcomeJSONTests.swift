@@ -24,7 +24,7 @@ import TrellisCore
 
     @Test(arguments: hardTexts)
     func textsAreEscapedAsJSONEncoderEscapesThem(text: String) throws {
-        var json = JSONBytes()
+        var json = JSONTextWriter()
         json.array { json in json.value(text); json.value(Optional<String>.none) }
         #expect(json.bytes == (try Self.foundation([text, nil] as [String?])))
     }
@@ -32,7 +32,7 @@ import TrellisCore
     @Test(arguments: [0.0, -0.0, 1, -1, 0.53, 0.1 + 0.2, 1e-7, 1.5e-5, 123_456_789.125, 1e16, 1e21, 4.35e300, -2.5e-300,
                       Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude, 11.18, 0.3])
     func numbersAreWrittenAsJSONEncoderWritesThem(number: Double) throws {
-        var json = JSONBytes()
+        var json = JSONTextWriter()
         json.array { json in json.value(number); json.value(Int(number.magnitude < 1e15 ? number.rounded() : 7)) }
         #expect(json.bytes == (try Self.foundation([number, Double(Int(number.magnitude < 1e15 ? number.rounded() : 7))])))
     }
@@ -41,7 +41,7 @@ import TrellisCore
         await propertyCheck(count: 300, input: Gen.uint64(in: 0...UInt64.max)) { bits in
             let number = Double(bitPattern: bits)
             guard number.isFinite else { return }
-            var json = JSONBytes()
+            var json = JSONTextWriter()
             json.array { json in json.value(number) }
             #expect(json.bytes == (try? Self.foundation([number])), "bits \(bits)")
         }

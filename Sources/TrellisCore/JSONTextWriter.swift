@@ -3,7 +3,7 @@
 /// keys on each call, which cost a quarter of a match request's time. Callers write keys in sorted
 /// order themselves; the output is the same bytes `JSONEncoder` gives with `.sortedKeys` and
 /// `.withoutEscapingSlashes` (checked against it by differential tests).
-public struct JSONBytes: Sendable {
+public struct JSONTextWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     /// Whether the next value in the current object or array needs a comma before it.
     private var needsComma = false
@@ -12,7 +12,7 @@ public struct JSONBytes: Sendable {
 
     // MARK: - Containers
 
-    public mutating func object(_ body: (inout JSONBytes) -> Void) {
+    public mutating func object(_ body: (inout JSONTextWriter) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "{"))
         needsComma = false
@@ -21,7 +21,7 @@ public struct JSONBytes: Sendable {
         needsComma = true
     }
 
-    public mutating func array(_ body: (inout JSONBytes) -> Void) {
+    public mutating func array(_ body: (inout JSONTextWriter) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "["))
         needsComma = false
