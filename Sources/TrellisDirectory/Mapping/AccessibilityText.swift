@@ -1,11 +1,10 @@
-import Foundation
-
 import TrellisCore
 
 /// Reads what a directory says of a site's accessibility in words (AIRS `DisabilitiesAccess`,
 /// HSDS `accessibility.description` and `details`) as features stated present or absent. A
 /// clause that names a feature states it; a negation in the same clause ("not", "no", "without")
-/// states it absent. What no clause names stays unknown.
+/// states it absent. What no clause names stays unknown. Searches are byte-level (`containsBytes`):
+/// Foundation's string search goes through NSString on Linux and cost a third of an AIRS import.
 enum AccessibilityText {
     /// Longest statement kept with the service, in characters.
     static let maximumStatementLength = 500
@@ -16,14 +15,15 @@ enum AccessibilityText {
         var offers = Set<AccessibilityFeature>()
         var lacks = Set<AccessibilityFeature>()
         for clause in clauses(words.joined(separator: ". ").lowercased()) {
-            if wheelchairAbsent.contains(where: clause.contains) {
+            if wheelchairAbsent.contains(where: clause.containsBytes) {
                 lacks.insert(.wheelchair)
                 continue
             }
             // A bare "Accessible" is how 2-1-1 records say a site can be reached in a wheelchair.
             if clause.trimmingWhitespace() == "accessible" { offers.insert(.wheelchair) }
             let negated = isNegated(clause)
-            for (feature, cues) in Self.cues where cues.contains(where: { has(clause, $0) }) {
+            let words = wordsOnly(clause)
+            for (feature, cues) in Self.cues where cues.contains(where: { has(clause, words: words, $0) }) {
                 if negated { lacks.insert(feature) } else { offers.insert(feature) }
             }
         }
@@ -52,21 +52,24 @@ enum AccessibilityText {
                                    "not accessible", "inaccessible", "not ada"]
 
     static func clauses(_ text: String) -> [String] {
-        text.replacingOccurrences(of: " but ", with: ".")
+        text.split(separator: " but ", omittingEmptySubsequences: false).joined(separator: ".")
             .split(whereSeparator: { ".;,\n!?".contains($0) })
             .map { " " + $0.trimmingWhitespace() + " " }
     }
 
     /// "no steps" is a statement of access, not a negation.
     static func isNegated(_ clause: String) -> Bool {
-        let cleared = clause.replacingOccurrences(of: "no steps", with: "")
-        return [" not ", " no ", " without ", " unavailable ", " isn't ", " lacks ", " cannot "].contains(where: cleared.contains)
+        let cleared = clause.split(separator: "no steps", omittingEmptySubsequences: false).joined()
+        return [" not ", " no ", " without ", " unavailable ", " isn't ", " lacks ", " cannot "].contains(where: cleared.containsBytes)
     }
 
-    /// A cue of one short word ("asl", "lift") only as a whole word.
-    static func has(_ clause: String, _ cue: String) -> Bool {
-        guard cue.count <= 4 else { return clause.contains(cue) }
-        let letters = clause.map { $0.isLetter ? $0 : " " }
-        return (" " + String(letters) + " ").contains(" \(cue) ")
+    /// The clause with everything but letters turned to spaces, padded, for whole-word cues.
+    static func wordsOnly(_ clause: String) -> String {
+        " " + String(clause.map { $0.isLetter ? $0 : " " }) + " "
+    }
+
+    /// A cue of one short word ("asl", "lift") only as a whole word (looked up in `words`).
+    static func has(_ clause: String, words: String, _ cue: String) -> Bool {
+        cue.count <= 4 ? words.containsBytes(" \(cue) ") : clause.containsBytes(cue)
     }
 }

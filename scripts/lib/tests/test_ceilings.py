@@ -123,3 +123,14 @@ def test_the_command_annotates_and_checks_json_lines():
     bad = subprocess.run([sys.executable, "-m", "trellis_scripts.ceilings", "--check"], input=text,
                          capture_output=True, text=True, cwd=LIB)
     assert bad.returncode == 1 and "lacks ceiling, ratio" in bad.stderr
+
+
+def test_a_reader_that_rejects_the_planted_broken_records_is_still_judged():
+    # The generator breaks 87 of 100,000 records on purpose; the reader's count is 99,913, the
+    # run's directory is 100,000 services, and the verdict is given for the run's size.
+    lines = [{"bench": "directory_import", "format": "airs", "impl": "trellis", "services": 99913, "wall_s": 4.0},
+             {"bench": "directory_import", "format": "airs", "impl": "xmllint_stream", "wall_s": 2.0}]
+    trellis, _ = annotate(lines, services=100000)
+    assert trellis["ratio"] == 2.0 and trellis["met"] is False
+    (small,) = annotate([dict(lines[0], services=4990)], services=5000)
+    assert small["met"] is None

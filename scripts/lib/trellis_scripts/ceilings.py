@@ -114,7 +114,9 @@ def _size_bound(line, services):
         records = _number(line.get("records"))
         return records is not None and records >= AIM_AUDIT_RECORDS
     if bench in ("http", "http_server_memory", "directory_import", "match_latency"):
-        n = _number(line.get("services")) or services
+        # The run's directory size: a reader's own count leaves out the records the generator
+        # breaks on purpose (99,913 of 100,000), which would keep every verdict from being given.
+        n = services or _number(line.get("services"))
         return n is not None and n >= AIM_SERVICES
     return True
 
