@@ -7,9 +7,11 @@ public struct DirectoryImport: DirectorySink, Sendable {
     /// directory of any size is imported in bounded memory.
     public let keepsServices: Bool
     public private(set) var services: [String: Service] = [:]
+    /// Kept with the services only: a national directory has hundreds of thousands of agencies.
     public private(set) var organizations: [String: Organization] = [:]
-    /// The need domains of each service id (enough for counts when services are not kept).
-    private var domainsByService: [String: Set<NeedDomain>] = [:]
+    /// The need domains of each service id (enough for counts when services are not kept), as a bit
+    /// per domain: a set per service made a million-service import hold 550 MB.
+    private var domainsByService: [String: DomainBits] = [:]
     public private(set) var duplicates = 0
 
     public init(keepsServices: Bool) {
@@ -17,11 +19,11 @@ public struct DirectoryImport: DirectorySink, Sendable {
     }
 
     public mutating func add(_ organization: Organization) {
-        organizations[organization.id] = organization
+        if keepsServices { organizations[organization.id] = organization }
     }
 
     public mutating func add(_ service: Service) {
-        if domainsByService.updateValue(service.domains, forKey: service.id) != nil { duplicates += 1 }
+        if domainsByService.updateValue(DomainBits(service.domains), forKey: service.id) != nil { duplicates += 1 }
         if keepsServices { services[service.id] = service }
     }
 
@@ -31,10 +33,25 @@ public struct DirectoryImport: DirectorySink, Sendable {
     public var domainCounts: [NeedDomain: Int] {
         var counts: [NeedDomain: Int] = [:]
         for domain in NeedDomain.allCases { counts[domain] = 0 }
-        for domains in domainsByService.values { for d in domains { counts[d, default: 0] += 1 } }
+        for bits in domainsByService.values {
+            for (bit, domain) in NeedDomain.allCases.enumerated() where bits.value & (1 << bit) != 0 { counts[domain, default: 0] += 1 }
+        }
         return counts
     }
 
     /// Services sorted by id, for deterministic output.
     public var sortedServices: [Service] { services.values.sorted { $0.id < $1.id } }
+}
+
+/// A set of need domains in one word: bit n is `NeedDomain.allCases[n]`.
+struct DomainBits: Sendable {
+    let value: UInt32
+
+    init(_ domains: some Sequence<NeedDomain>) {
+        var value: UInt32 = 0
+        for domain in domains {
+            if let bit = NeedDomain.allCases.firstIndex(of: domain) { value |= 1 << UInt32(bit) }
+        }
+        self.value = value
+    }
 }
