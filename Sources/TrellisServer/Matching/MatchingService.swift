@@ -20,10 +20,8 @@ public final class MatchingService: Sendable {
     /// long the server runs); one fixed to another day (tests, reproductions) stays there.
     private let followsCalendar: Bool
 
-    public init(matcher: Matcher, services: [Service], snapshotID: Int64? = nil) {
-        configured = Mutex(matcher)
-        followsCalendar = matcher.today == CalendarDay.today
-        current = LiveDirectory(Self.build(services, today: matcher.today, snapshotID: snapshotID))
+    public convenience init(matcher: Matcher, services: [Service], snapshotID: Int64? = nil) {
+        self.init(matcher: matcher, built: Self.build(services, today: matcher.today, snapshotID: snapshotID))
     }
 
     /// The matcher, with "today" moved on when the day has changed since it was made.
