@@ -15,9 +15,18 @@ public enum AuditChain {
     }
 
     public static func hash(_ event: AuditEvent, after previous: Data) -> Data {
+        var scratch = JSONTextWriter(capacity: 256)
+        return hash(event, after: previous, scratch: &scratch)
+    }
+
+    /// The hash, writing the canonical form into `scratch` (emptied first): a walk over a long chain
+    /// reuses one buffer instead of allocating one per record.
+    static func hash(_ event: AuditEvent, storedAt: String? = nil, after previous: Data, scratch: inout JSONTextWriter) -> Data {
+        scratch.reset()
+        AuditCanonicalForm.write(event, storedAt: storedAt, into: &scratch)
         var hasher = SHA256()
         hasher.update(data: previous)
-        hasher.update(data: AuditCanonicalForm.bytes(of: event))
+        scratch.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         return Data(hasher.finalize())
     }
 
@@ -48,6 +57,7 @@ public enum AuditChain {
         private var expected: Int64 = 1
         private var previous = AuditChain.genesis
         private var count = 0
+        private var scratch = JSONTextWriter(capacity: 512)
 
         /// A checkpoint is written every `every` records to `file`: a chain that long with none means the
         /// checkpoints were removed.
@@ -71,7 +81,9 @@ public enum AuditChain {
         }
 
         /// Checks the next stored record; returns the verdict once something does not hold.
-        public mutating func check(_ record: SealedAuditRecord) -> Verdict? {
+        /// - Parameter storedAt: the record's time as read from the store, when it was checked to be
+        ///   the canonical text of `record.event.at` (saves writing it again).
+        public mutating func check(_ record: SealedAuditRecord, storedAt: String? = nil) -> Verdict? {
             if let failure { return failure }
             let sequence = record.event.sequence
             if sequence != expected {
@@ -81,7 +93,7 @@ public enum AuditChain {
                 failure = .broken(sequence: min(sequence, expected), reason: why)
                 return failure
             }
-            let computed = AuditChain.hash(record.event, after: previous)
+            let computed = AuditChain.hash(record.event, storedAt: storedAt, after: previous, scratch: &scratch)
             guard computed == record.hash else {
                 failure = .broken(sequence: sequence, reason: "record \(sequence) does not match its hash: it was altered, or a record before it was removed, inserted or reordered")
                 return failure

@@ -78,20 +78,81 @@ public final class AuditTrail<Database: StoreDatabase>: AuditLog, Sendable {
     }
 
     /// Walks the whole chain in sequence order, a page at a time (the trail may not fit in memory).
+    /// The quick walk reads pages by sequence range, two ahead while one is hashed, so reading and
+    /// hashing each keep a core busy; it can only prove an intact chain (every record from 1 to the
+    /// head, and no other row). Anything else is named by the careful walk, which reads every stored
+    /// row in order, whatever its sequence.
     public func verify(pinnedKey: Curve25519.Signing.PublicKey?) async throws -> AuditChain.Verdict {
-        var verifier = try book?.verifier(pinnedKey: pinnedKey) ?? AuditChain.Verifier(checkpoints: [], publicKey: pinnedKey)
+        let quick = try await quickWalk(pinnedKey: pinnedKey)
+        if case .intact(let records, _) = quick, try await storedRecords() == records { return quick }
+        return try await carefulWalk(pinnedKey: pinnedKey)
+    }
+
+    private func verifier(pinnedKey: Curve25519.Signing.PublicKey?) throws -> AuditChain.Verifier {
+        try book?.verifier(pinnedKey: pinnedKey) ?? AuditChain.Verifier(checkpoints: [], publicKey: pinnedKey)
+    }
+
+    private func quickWalk(pinnedKey: Curve25519.Signing.PublicKey?) async throws -> AuditChain.Verdict {
+        var verifier = try verifier(pinnedKey: pinnedKey)
+        let pageSize: Int64 = 2_500, ahead = 2
+        var pending: [Task<[SealedAuditRecordRow], any Error>] = []
+        defer { for task in pending { task.cancel() } }
+        var nextStart: Int64 = 1
+        while true {
+            while pending.count < ahead {
+                let start = nextStart
+                pending.append(Task { try await verificationPage("sequence >= \(start) AND sequence < \(start + pageSize)", limit: Int(pageSize)) })
+                nextStart += pageSize
+            }
+            let page = try await pending.removeFirst().value
+            if let verdict = check(page, with: &verifier) { return verdict }
+            if page.count < pageSize { return verifier.finish() }
+        }
+    }
+
+    private func carefulWalk(pinnedKey: Curve25519.Signing.PublicKey?) async throws -> AuditChain.Verdict {
+        var verifier = try verifier(pinnedKey: pinnedKey)
         var after: Int64 = .min
         while true {
-            let page = try await database.read { session in
-                try await session.rows("\(unescaped: Self.columns) FROM audit_event WHERE sequence > \(after) ORDER BY sequence LIMIT 5000")
+            let page = try await verificationPage("sequence > \(after)", limit: 5_000)
+            if let verdict = check(page, with: &verifier) { return verdict }
+            guard case .record(let last, _)? = page.last, page.count == 5_000 else { return verifier.finish() }
+            after = last.event.sequence
+        }
+    }
+
+    /// Checks a page's records in order; the verdict once one does not hold or cannot be read.
+    private func check(_ page: [SealedAuditRecordRow], with verifier: inout AuditChain.Verifier) -> AuditChain.Verdict? {
+        for row in page {
+            switch row {
+            case .unreadable(let unreadable): return unreadable.verdict
+            case .record(let record, let at): if let broken = verifier.check(record, storedAt: at) { return broken }
             }
-            for row in page {
-                let record: SealedAuditRecord
-                do { record = try Self.record(row) } catch let unreadable as UnreadableAuditRecord { return unreadable.verdict }
-                if let broken = verifier.check(record) { return broken }
-                after = record.event.sequence
-            }
-            if page.count < 5_000 { return verifier.finish() }
+        }
+        return nil
+    }
+
+    private func storedRecords() async throws -> Int {
+        try await database.read { session in try await session.firstRow("SELECT count(*) FROM audit_event").map { try $0[0] } ?? 0 }
+    }
+
+    /// A stored row read for verification: the record, or why it cannot be read (which is reported
+    /// where it stands in the chain, after the records before it are checked).
+    enum SealedAuditRecordRow: Sendable {
+        /// The record, with its time as stored (its canonical text, as reading it checked).
+        case record(SealedAuditRecord, at: String)
+        case unreadable(UnreadableAuditRecord)
+    }
+
+    private func verificationPage(_ condition: SQLQuery, limit: Int) async throws -> [SealedAuditRecordRow] {
+        try await database.read { session in
+            try await session.rows("\(unescaped: Self.columns) FROM audit_event WHERE \(condition) ORDER BY sequence LIMIT \(limit)")
+                .map { row in
+                    do {
+                        let record = try Self.record(row)
+                        return .record(record, at: try row[1])
+                    } catch let unreadable as UnreadableAuditRecord { return .unreadable(unreadable) }
+                }
         }
     }
 

@@ -22,7 +22,7 @@ public struct SealedAuditRecord: Hashable, Sendable {
                        outcome: String, purpose: String?, sourceAddress: String?, detail: String?, hash: Data) throws -> SealedAuditRecord {
         // The stored time must be exactly the text that was hashed: a parser would accept other spellings
         // of the same instant, or trailing text, and the altered row would still verify.
-        guard let time = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(at), AuditCanonicalForm.timestamp(time) == at,
+        guard let time = AuditCanonicalForm.time(exactly: at),
               let action = AuditEvent.Action(rawValue: action), let outcome = AuditEvent.Outcome(rawValue: outcome)
         else { throw UnreadableAuditRecord(sequence: sequence) }
         let event = AuditEvent(sequence: sequence, at: time, actor: actor, action: action, entity: entity, entityID: entityID,

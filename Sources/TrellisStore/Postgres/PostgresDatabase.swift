@@ -44,7 +44,7 @@ struct PostgresSession: SQLSession {
     let logger: Logger
 
     func rows(_ query: SQLQuery) async throws -> [any SQLRow] {
-        try await connection.query(try Self.render(query), logger: logger).collect().map { PostgresSQLRow(row: $0.makeRandomAccess()) }
+        try await connection.query(try Self.render(query), logger: logger).collect().map(PostgresSQLRow.init)
     }
 
     func execute(_ query: SQLQuery) async throws {
@@ -69,15 +69,34 @@ struct PostgresSession: SQLSession {
     }
 }
 
-/// A row as PostgreSQL sent it, decoded by the column's own type.
+/// A row as PostgreSQL sent it, decoded by the column's own type. Its cells are taken apart once:
+/// PostgresNIO's random-access row builds a cell (name, type, bytes) on every read, whose reference
+/// counting was most of the time spent reading a long page of rows.
 struct PostgresSQLRow: SQLRow {
-    let row: PostgresRandomAccessRow
+    private let cells: [Cell]
 
-    func isNull(_ column: Int) -> Bool { row[column].bytes == nil }
-    func text(_ column: Int) throws -> String { try row[column].decode(String.self) }
-    func integer(_ column: Int) throws -> Int64 { try row[column].decode(Int64.self) }
-    func real(_ column: Int) throws -> Double { try row[column].decode(Double.self) }
-    func blob(_ column: Int) throws -> Data { try row[column].decode(Data.self) }
-    func date(_ column: Int) throws -> Date { try row[column].decode(Date.self) }
-    func bool(_ column: Int) throws -> Bool { try row[column].decode(Bool.self) }
+    private struct Cell {
+        var bytes: ByteBuffer?
+        var type: PostgresDataType
+        var format: PostgresFormat
+    }
+
+    init(_ row: PostgresRow) {
+        cells = row.map { Cell(bytes: $0.bytes, type: $0.dataType, format: $0.format) }
+    }
+
+    private func decode<T: PostgresDecodable>(_: T.Type, _ column: Int) throws -> T {
+        guard cells.indices.contains(column) else { throw SQLColumnError(column: column, expected: "a column of this row") }
+        let cell = cells[column]
+        guard var bytes = cell.bytes else { throw SQLColumnError(column: column, expected: "a value (it is NULL)") }
+        return try T(from: &bytes, type: cell.type, format: cell.format, context: .default)
+    }
+
+    func isNull(_ column: Int) -> Bool { !cells.indices.contains(column) || cells[column].bytes == nil }
+    func text(_ column: Int) throws -> String { try decode(String.self, column) }
+    func integer(_ column: Int) throws -> Int64 { try decode(Int64.self, column) }
+    func real(_ column: Int) throws -> Double { try decode(Double.self, column) }
+    func blob(_ column: Int) throws -> Data { try decode(Data.self, column) }
+    func date(_ column: Int) throws -> Date { try decode(Date.self, column) }
+    func bool(_ column: Int) throws -> Bool { try decode(Bool.self, column) }
 }
