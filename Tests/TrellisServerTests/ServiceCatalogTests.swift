@@ -42,4 +42,33 @@ import TrellisCore
         #expect(catalog.name(of: "svc-0007") == "Renamed")
         #expect(catalog.search(ServiceQuery(search: "renamed")).ids == ["svc-0007"])
     }
+
+    @Test func everyIdFindsItsNameAndNoOtherIdDoes() {
+        let catalog = ServiceCatalog(services: Self.directory, today: Self.today)
+        for service in Self.directory { #expect(catalog.name(of: service.id) == service.name) }
+        for missing in ["", "svc-", "svc-0300", "svc-00420", "SVC-0042", "zzz"] { #expect(catalog.name(of: missing) == nil, "\(missing)") }
+        #expect(ServiceCatalog(services: [], today: Self.today).name(of: "svc-0001") == nil)
+    }
+
+    /// Search compares lower-cased texts (the query is lower-cased by the caller's `search`).
+    @Test(arguments: [
+        ("Harbor House", "harbor", true), ("Harbor House", "house", true), ("Harbor House", "r h", true), ("Harbor House", "harbour", false),
+        ("HARBOR", "harbor", true), ("Harbor", "harbor house", false), ("Harbor", "", true), ("", "a", false),
+        ("Café Comunitario", "café", true), ("CAFÉ", "café", true), ("Cafe", "café", false), ("Straße", "straße", true),
+        ("BH-1800.8500", "bh-1800", true), ("bh-1800", "BH", false), ("[x]", "[x]", true),
+    ])
+    func searchIgnoresCase(text: String, needle: String, found: Bool) {
+        #expect(SearchText.contains(text, needle) == found)
+    }
+
+    @Test func searchFindsAServiceByItsAgencyCategoryOrCode() {
+        var service = Self.service(1, verified: Self.today)
+        service.organizationName = "Riverbend Peer Network"
+        service.taxonomyCodes = ["LR-8000.0500"]
+        let catalog = ServiceCatalog(services: [service, Self.service(2, verified: Self.today)], today: Self.today)
+        for query in ["peer network", "org-1", "lr-8000", "housing", "service 1"] {
+            #expect(catalog.search(ServiceQuery(search: query)).ids.first == "svc-0001", "\(query)")
+        }
+        #expect(catalog.search(ServiceQuery(search: "no such words")).total == 0)
+    }
 }

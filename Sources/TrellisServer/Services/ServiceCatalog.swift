@@ -5,18 +5,29 @@ public import TrellisCore
 /// points) so 100,000 services fit in a few tens of MB; full records come from the store per page.
 /// Built with the matching index from the same stored directory and swapped with it.
 public struct ServiceCatalog: Sendable {
+    /// The texts are the service's own strings, shared with the matching index rather than copied;
+    /// a search lower-cases as it compares instead of keeping a lower-case copy of each (20 MB at
+    /// 100,000 services).
     struct Entry: Sendable {
         var id: String
         var name: String
-        /// Lower-case name, organization, categories and codes, for `search`.
-        var searchText: String
+        var organizationID: String
+        var organizationName: String
         var taxonomyCodes: [String]
         var categories: [NeedCategory]
         var points: [Coordinate]
+
+        /// Whether the lower-case `needle` is in its name, organization, categories or codes.
+        func mentions(_ needle: String) -> Bool {
+            SearchText.contains(name, needle) || SearchText.contains(organizationName, needle) || SearchText.contains(organizationID, needle)
+                || categories.contains { SearchText.contains($0.description, needle) } || taxonomyCodes.contains { SearchText.contains($0, needle) }
+        }
     }
 
+    /// Sorted by name (then id), the order lists show.
     let entries: [Entry]
-    let names: [String: String]
+    /// Positions in `entries` sorted by id, for finding a name by id without a dictionary of every id.
+    private let byID: [Int32]
     /// Organization id to name, so pages name the agency a referral went to.
     let organizationNames: [String: String]
     public let health: DirectoryHealth
@@ -27,11 +38,9 @@ public struct ServiceCatalog: Sendable {
         self = builder.build()
     }
 
-    fileprivate init(entries: [Entry], organizationNames: [String: String], health: DirectoryHealth) {
-        self.entries = entries.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
-        var names: [String: String] = [:]
-        for entry in entries { names[entry.id] = entry.name }
-        self.names = names
+    fileprivate init(sorted entries: [Entry], organizationNames: [String: String], health: DirectoryHealth) {
+        self.entries = entries
+        byID = (0..<Int32(entries.count)).sorted { entries[Int($0)].id < entries[Int($1)].id }
         self.organizationNames = organizationNames
         self.health = health
     }
@@ -48,9 +57,8 @@ public struct ServiceCatalog: Sendable {
 
         /// Adds `service`; a later copy of an id replaces an earlier one.
         public mutating func add(_ s: Service) {
-            let words = [s.name, s.organizationName, s.organizationID] + s.categories.map(\.description) + s.taxonomyCodes
-            let entry = Entry(id: s.id, name: s.name, searchText: words.joined(separator: " ").lowercased(), taxonomyCodes: s.taxonomyCodes,
-                              categories: s.categories, points: s.locations.compactMap(\.coordinate))
+            let entry = Entry(id: s.id, name: s.name, organizationID: s.organizationID, organizationName: s.organizationName,
+                              taxonomyCodes: s.taxonomyCodes, categories: s.categories, points: s.locations.compactMap(\.coordinate))
             if organizationNames[s.organizationID] == nil, let name = s.organizationName.nonBlank { organizationNames[s.organizationID] = name }
             if let position = positions[s.id] {
                 entries[position] = entry
@@ -61,15 +69,30 @@ public struct ServiceCatalog: Sendable {
             }
         }
 
-        public func build() -> ServiceCatalog {
-            ServiceCatalog(entries: entries, organizationNames: organizationNames, health: health.build())
+        /// The catalog; the builder is used up (its id table is dropped before the catalog's is made,
+        /// and the entries are sorted where they lie, so the peak holds one copy of each).
+        public consuming func build() -> ServiceCatalog {
+            positions = [:]
+            var entries = self.entries
+            self.entries = []
+            entries.sort { ($0.name, $0.id) < ($1.name, $1.id) }
+            return ServiceCatalog(sorted: entries, organizationNames: organizationNames, health: health.build())
         }
     }
 
     public var count: Int { entries.count }
 
     /// A service's name, for pages that show referrals by service.
-    func name(of id: String) -> String? { names[id] }
+    func name(of id: String) -> String? {
+        var low = 0, high = byID.count
+        while low < high {
+            let middle = (low + high) / 2
+            let entry = entries[Int(byID[middle])]
+            if entry.id == id { return entry.name }
+            if entry.id < id { low = middle + 1 } else { high = middle }
+        }
+        return nil
+    }
 
     /// An organization's name, for pages that show referrals by agency.
     func organizationName(of id: String) -> String? { organizationNames[id] }
@@ -79,7 +102,7 @@ public struct ServiceCatalog: Sendable {
         var hits: [(entry: Entry, distance: Double?)] = []
         let needle = query.search?.lowercased()
         for entry in entries {
-            if let needle, !entry.searchText.containsBytes(needle) { continue }
+            if let needle, !entry.mentions(needle) { continue }
             if let domain = query.domain, !entry.categories.contains(where: { $0.domain == domain }) { continue }
             if let taxonomy = query.taxonomy,
                !entry.taxonomyCodes.contains(where: { $0.hasPrefix(taxonomy) }) && !entry.categories.contains(where: { $0.detail == taxonomy }) { continue }
@@ -156,5 +179,34 @@ public struct DirectoryHealth: Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case services, stale
         case withoutCapacity = "without_capacity", staleExamples = "stale_examples", withoutCapacityExamples = "without_capacity_examples"
+    }
+}
+
+/// Case-insensitive search in a text for a lower-case needle, without making a lower-case copy of an
+/// ASCII text (almost every directory text); other texts are lower-cased as Swift does.
+enum SearchText {
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        guard !needle.isEmpty else { return true }
+        var text = text, needle = needle
+        let answer = text.withUTF8 { haystack -> Bool? in
+            guard !haystack.contains(where: { $0 >= 0x80 }) else { return nil }
+            return needle.withUTF8 { needle in
+                guard haystack.count >= needle.count else { return false }
+                for start in 0...(haystack.count - needle.count) {
+                    var matched = true
+                    for offset in 0..<needle.count where lower(haystack[start + offset]) != needle[offset] {
+                        matched = false
+                        break
+                    }
+                    if matched { return true }
+                }
+                return false
+            }
+        }
+        return answer ?? text.lowercased().containsBytes(needle)
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
     }
 }
