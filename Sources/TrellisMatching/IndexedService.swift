@@ -33,8 +33,8 @@ final class IndexedService: Sendable {
     let isVirtual: Bool
     /// Access features the directory states the site has (sign language also from `ase` among
     /// its languages), and those it states it lacks.
-    let accessOffered: Set<AccessibilityFeature>
-    let accessLacking: Set<AccessibilityFeature>
+    let accessOffered: AccessibilityFeatures
+    let accessLacking: AccessibilityFeatures
     /// Trauma-informed care, from the taxonomy (`trellis:trauma-informed`) or the description's words.
     let traumaInformed: Bool
     /// The most each non-distance factor can give this service, for skipping it unread.
@@ -64,6 +64,9 @@ final class IndexedService: Sendable {
         areas = s.areasServed.map(Self.normalised)
         var eligibility = s.eligibility
         eligibility.paymentAccepted = eligibility.paymentAccepted.map { $0.lowercased() }
+        // The requirement and residency texts are read once, below, into flags; the index keeps those.
+        eligibility.requirements = []
+        eligibility.residency = nil
         self.eligibility = eligibility
         paymentOpen = eligibility.paymentAccepted.contains { !Self.isInsurance($0) }
         capacity = s.capacity
@@ -76,9 +79,9 @@ final class IndexedService: Sendable {
         faithBased = faith
         requiresSobriety = s.attributes.sobrietyRequired || RequirementText.demandsSobriety(texts)
         isVirtual = s.attributes.telehealth
-        var offered = Set(s.accessibility?.offers ?? [])
+        var offered = AccessibilityFeatures(s.accessibility?.offers ?? [])
         if s.languages.contains("ase") { offered.insert(.signLanguage) }
-        accessLacking = Set(s.accessibility?.lacks ?? []).subtracting(offered)
+        accessLacking = AccessibilityFeatures(s.accessibility?.lacks ?? []).subtracting(offered)
         accessOffered = offered
         traumaInformed = s.attributes.traumaInformed || TraumaInformedText.mentions(s.description ?? "")
         bound = ScoreBound(capacity: s.capacity, languages: s.languages, attributes: s.attributes, faithBased: faith, lastVerified: s.lastVerified,

@@ -24,9 +24,11 @@ public struct ServiceCatalog: Sendable {
         }
     }
 
-    /// Sorted by name (then id), the order lists show.
-    let entries: [Entry]
-    /// Positions in `entries` sorted by id, for finding a name by id without a dictionary of every id.
+    /// In the order the directory was read; `byName` and `byID` order them without moving them.
+    private let entries: [Entry]
+    /// Positions in `entries` by name (then id), the order lists show.
+    private let byName: [Int32]
+    /// Positions in `entries` by id, for finding a name by id without a dictionary of every id.
     private let byID: [Int32]
     /// Organization id to name, so pages name the agency a referral went to.
     let organizationNames: [String: String]
@@ -38,9 +40,11 @@ public struct ServiceCatalog: Sendable {
         self = builder.build()
     }
 
-    fileprivate init(sorted entries: [Entry], organizationNames: [String: String], health: DirectoryHealth) {
+    fileprivate init(entries: [Entry], organizationNames: [String: String], health: DirectoryHealth) {
         self.entries = entries
-        byID = (0..<Int32(entries.count)).sorted { entries[Int($0)].id < entries[Int($1)].id }
+        let positions = 0..<Int32(entries.count)
+        byName = positions.sorted { (entries[Int($0)].name, entries[Int($0)].id) < (entries[Int($1)].name, entries[Int($1)].id) }
+        byID = positions.sorted { entries[Int($0)].id < entries[Int($1)].id }
         self.organizationNames = organizationNames
         self.health = health
     }
@@ -69,14 +73,13 @@ public struct ServiceCatalog: Sendable {
             }
         }
 
-        /// The catalog; the builder is used up (its id table is dropped before the catalog's is made,
-        /// and the entries are sorted where they lie, so the peak holds one copy of each).
+        /// The catalog; the builder is used up (its id table is dropped before the catalog's orders
+        /// are made, and the entries are kept where they lie rather than sorted into a copy).
         public consuming func build() -> ServiceCatalog {
             positions = [:]
-            var entries = self.entries
+            let entries = self.entries
             self.entries = []
-            entries.sort { ($0.name, $0.id) < ($1.name, $1.id) }
-            return ServiceCatalog(sorted: entries, organizationNames: organizationNames, health: health.build())
+            return ServiceCatalog(entries: entries, organizationNames: organizationNames, health: health.build())
         }
     }
 
@@ -101,7 +104,8 @@ public struct ServiceCatalog: Sendable {
     func search(_ query: ServiceQuery) -> (ids: [String], distances: [String: Double], total: Int) {
         var hits: [(entry: Entry, distance: Double?)] = []
         let needle = query.search?.lowercased()
-        for entry in entries {
+        for position in byName {
+            let entry = entries[Int(position)]
             if let needle, !entry.mentions(needle) { continue }
             if let domain = query.domain, !entry.categories.contains(where: { $0.domain == domain }) { continue }
             if let taxonomy = query.taxonomy,
