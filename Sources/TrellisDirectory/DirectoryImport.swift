@@ -41,6 +41,14 @@ public struct DirectoryImport: DirectorySink, Sendable {
 
     /// Services sorted by id, for deterministic output.
     public var sortedServices: [Service] { services.values.sorted { $0.id < $1.id } }
+
+    /// The services sorted by id, handed over: the import keeps its counts but no longer holds the
+    /// records, so storing a large directory does not hold them twice.
+    public mutating func takeSortedServices() -> [Service] {
+        let sorted = sortedServices
+        services = [:]
+        return sorted
+    }
 }
 
 /// A set of need domains in one word: bit n is `NeedDomain.allCases[n]`.

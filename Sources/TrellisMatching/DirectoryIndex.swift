@@ -30,6 +30,13 @@ public final class DirectoryIndex: Sendable {
         var confinedState: String?
         /// Every service here is faith-based: no secular alternative can come from this block.
         var allFaithBased = true
+
+        mutating func add(_ position: Int32, bound: ScoreBound, requiresSobriety: Bool, faithBased: Bool) {
+            services.append(position)
+            self.bound.include(bound)
+            allRequireSobriety = allRequireSobriety && requiresSobriety
+            allFaithBased = allFaithBased && faithBased
+        }
     }
 
     struct CategoryIndex: Sendable {
@@ -105,13 +112,13 @@ public final class DirectoryIndex: Sendable {
                 if service.isVirtual { virtual[category, default: []].append(p) }
                 if keys.isEmpty { unlocated[category, default: []].append(p) }
                 for key in keys {
-                    var block = cells[category]?[key] ?? Block(place: .cell(latitudeIndex: Int32(truncatingIfNeeded: key >> 32),
-                                                                            longitudeIndex: Int32(bitPattern: UInt32(truncatingIfNeeded: key))))
-                    block.services.append(p)
-                    block.bound.include(bounds[position])
-                    block.allRequireSobriety = block.allRequireSobriety && service.requiresSobriety
-                    block.allFaithBased = block.allFaithBased && service.faithBased
-                    cells[category, default: [:]][key] = block
+                    // Changed where it lies: copying a block out and back made each append copy the
+                    // block's whole list, quadratic in a dense cell (a national directory's cities).
+                    let place = Block.Place.cell(latitudeIndex: Int32(truncatingIfNeeded: key >> 32),
+                                                 longitudeIndex: Int32(bitPattern: UInt32(truncatingIfNeeded: key)))
+                    cells[category, default: [:]][key, default: Block(place: place)].add(p, bound: bounds[position],
+                                                                                       requiresSobriety: service.requiresSobriety,
+                                                                                       faithBased: service.faithBased)
                 }
             }
         }

@@ -14,7 +14,7 @@ enum FirstStartImport {
             if let fatal = report.fatal { throw FirstStartImportError(message: "\(file): \(fatal)") }
             rejected += report.rejected.count
         }
-        let snapshot = try await store.storeDirectory(merged.sortedServices, files: files, source: nil, replacement: .addAndUpdate, context: AuditContext(actor: "system:first-start", purpose: "operations"))
+        let snapshot = try await store.storeDirectory(merged.takeSortedServices(), files: files, source: nil, replacement: .addAndUpdate, context: AuditContext(actor: "system:first-start", purpose: "operations"))
         logger.info("first start: imported the sample directories", metadata: [
             "directory.snapshot": "\(snapshot.id)", "directory.services": "\(snapshot.serviceCount)", "directory.rejected": "\(rejected)"])
     }

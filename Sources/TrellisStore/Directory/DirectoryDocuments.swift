@@ -21,6 +21,9 @@ enum DirectoryDocuments {
 extension DirectoryDocuments {
     /// One copy per id, the last one given: a later file's copy replaces an earlier one.
     static func deduplicated(_ services: [Service]) -> [Service] {
+        // Imports come merged by id already: then the same array, not a copy of every record.
+        var seen = Set<String>(minimumCapacity: services.count)
+        guard !services.allSatisfy({ seen.insert($0.id).inserted }) else { return services }
         var position: [String: Int] = [:]
         var unique: [Service] = []
         unique.reserveCapacity(services.count)

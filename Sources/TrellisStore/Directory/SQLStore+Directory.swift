@@ -6,7 +6,6 @@ extension SQLStore {
     public func storeDirectory(_ services: [Service], files: [String], source: String?, replacement: DirectoryReplacement,
                                context: AuditContext) async throws -> DirectorySnapshot {
         let unique = DirectoryDocuments.deduplicated(services)
-        let documents = try DirectoryDocuments.encode(unique)
         let fingerprints = try unique.map(DirectorySources.fingerprint)
         let sources = unique.map { DirectorySources.source(of: $0, named: source) }
         // The sources this import speaks for: the one named (even with no services), or its records' own.
@@ -46,9 +45,13 @@ extension SQLStore {
                         \(replacement.replaceSource), \(changes.added), \(changes.updated), \(changes.unchanged), \(changes.withdrawn)) RETURNING id
                 """, as: Int64.self) else { throw StoreError.invalid(field: "directory_snapshot", reason: "no id returned") }
             // Many rows per statement: one statement per 500 services. Unchanged services are not rewritten.
+            // Documents are encoded a statement at a time: all of them at once were the largest thing
+            // a big import held (about 5 KB a service).
             for start in stride(from: 0, to: writes.count, by: 500) {
-                let rows = writes[start..<min(start + 500, writes.count)].map { i -> SQLQuery in
-                    "(\(unique[i].id), \(unique[i].organizationID), \(snapshot), \(documents[i]), \(sources[i]), \(fingerprints[i]))"
+                let batch = Array(writes[start..<min(start + 500, writes.count)])
+                let documents = try DirectoryDocuments.encode(batch.map { unique[$0] })
+                let rows = zip(batch, documents).map { i, document -> SQLQuery in
+                    "(\(unique[i].id), \(unique[i].organizationID), \(snapshot), \(document), \(sources[i]), \(fingerprints[i]))"
                 }
                 try await session.execute("""
                     INSERT INTO directory_service (id, organization_id, snapshot_id, document, source, fingerprint) VALUES \(SQLQuery.joined(rows, separator: ", "))

@@ -53,10 +53,11 @@ struct DirectoryImportCommand: AsyncParsableCommand {
         if storing {
             let settings = try store.settings()
             let context = AuditContext(actor: StoreOptions.actor(by), purpose: "operations")
+            let services = merged.takeSortedServices()
             let snapshot = try await store.withStore(settings) { store in
                 var kept = replacement.replacement
                 kept.keeping = reports.reduce(into: Set<String>()) { $0.formUnion($1.rejectedServiceIDs) }
-                return try await store.storeDirectory(merged.sortedServices, files: files, source: replacement.source, replacement: kept, context: context)
+                return try await store.storeDirectory(services, files: files, source: replacement.source, replacement: kept, context: context)
             }
             let changes = snapshot.changes ?? DirectoryChanges()
             report.stored = .init(database: settings.location.description, snapshot: snapshot.id, services: snapshot.serviceCount,
