@@ -65,7 +65,7 @@ public final class DirectoryIndex: Sendable {
     ///   - services: the directory; a later copy of an id replaces an earlier one.
     ///   - responsiveness: per organization id, from tracked referrals; missing is neutral.
     public convenience init(services: some Sequence<Service>, responsiveness: [String: Responsiveness] = [:]) {
-        var builder = Builder()
+        var builder = Builder(expectedCount: services.underestimatedCount)
         for service in services { builder.add(service) }
         self.init(indexed: builder.list, positions: builder.positions, responsiveness: responsiveness)
     }
@@ -75,14 +75,19 @@ public final class DirectoryIndex: Sendable {
     public struct Builder: Sendable {
         fileprivate var list: [IndexedService] = []
         fileprivate var positions: [String: Int32] = [:]
+        private var areas = AreaNormaliser()
 
-        public init() {}
+        /// - Parameter expectedCount: how many services will come, when known, to size the tables once.
+        public init(expectedCount: Int = 0) {
+            list.reserveCapacity(expectedCount)
+            positions.reserveCapacity(expectedCount)
+        }
 
         public var count: Int { list.count }
 
         /// Adds `service`; a later copy of an id replaces an earlier one.
         public mutating func add(_ service: Service) {
-            let indexed = IndexedService(service)
+            let indexed = IndexedService(service, areas: &areas)
             if let existing = positions[service.id] {
                 list[Int(existing)] = indexed
             } else {
@@ -127,11 +132,11 @@ public final class DirectoryIndex: Sendable {
             var index = CategoryIndex(count: count)
             // Best first within a block too, so the results fill with strong candidates early.
             let standard = Self.standardQuery(for: category.domain)
-            index.blocks = (cells[category] ?? [:]).values.map { block in
+            index.blocks = (cells[category] ?? [:]).values.flatMap { block in
                 var sorted = block
                 sorted.services.sort { Self.before($0, $1, bounds: bounds, list: list, query: standard) }
                 if case .cell(let la, let lo) = block.place { sorted.tieBreak = "c\(la):\(lo)" }
-                return sorted
+                return Self.split(sorted, bounds: bounds, services: list)
             }
             index.blocks += Self.chunks(virtual[category] ?? [], place: .virtual, bounds: bounds, services: list, domain: category.domain)
             index.blocks += Self.chunks(unlocated[category] ?? [], place: .unlocated, bounds: bounds, services: list, domain: category.domain)
@@ -178,6 +183,21 @@ public final class DirectoryIndex: Sendable {
                 }
                 return block
             }
+        }
+    }
+
+    /// A dense cell (a city's services in a national directory) as chunks of `chunkSize`, best first,
+    /// each with its own bound: a search stops after the promising chunks instead of reading the
+    /// whole cell. A cell with fewer services stays one block.
+    private static func split(_ block: Block, bounds: [ScoreBound], services: [IndexedService]) -> [Block] {
+        guard block.services.count > chunkSize else { return [block] }
+        return stride(from: 0, to: block.services.count, by: chunkSize).map { start in
+            var chunk = Block(place: block.place)
+            chunk.tieBreak = start == 0 ? block.tieBreak : "\(block.tieBreak):\(start / chunkSize)"
+            for p in block.services[start..<min(start + chunkSize, block.services.count)] {
+                chunk.add(p, bound: bounds[Int(p)], requiresSobriety: services[Int(p)].requiresSobriety, faithBased: services[Int(p)].faithBased)
+            }
+            return chunk
         }
     }
 

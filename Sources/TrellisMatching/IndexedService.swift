@@ -50,7 +50,14 @@ final class IndexedService: Sendable {
 
     static func isInsurance(_ method: String) -> Bool { insuranceWords.contains { method.containsBytes($0) } }
 
-    init(_ s: Service) {
+    convenience init(_ s: Service) {
+        var areas = AreaNormaliser()
+        self.init(s, areas: &areas)
+    }
+
+    /// - Parameter normaliser: remembers areas already normalised; a directory names the same few
+    ///   thousand counties and cities over and over.
+    init(_ s: Service, areas normaliser: inout AreaNormaliser) {
         id = s.id
         name = s.name
         organizationID = s.organizationID
@@ -61,7 +68,7 @@ final class IndexedService: Sendable {
         attributes = s.attributes
         languages = s.languages
         points = s.locations.compactMap(\.coordinate)
-        areas = s.areasServed.map(Self.normalised)
+        areas = s.areasServed.map { normaliser.normalised($0) }
         var eligibility = s.eligibility
         eligibility.paymentAccepted = eligibility.paymentAccepted.map { $0.lowercased() }
         // The requirement and residency texts are read once, below, into flags; the index keeps those.
@@ -145,5 +152,18 @@ enum RequirementText {
     static func veteransOnly(_ text: String) -> Bool {
         (text.containsBytes("veterans only") || text.containsBytes("veteran only") || text.containsBytes("must be a veteran")
          || text.containsBytes("for veterans") || text.containsBytes("honorably discharged")) && !text.containsBytes("non-veteran")
+    }
+}
+
+/// `IndexedService.normalised` with a memory: parsing a county name was a seventh of building the
+/// index of a million services, and the normalised areas are then shared rather than copied.
+struct AreaNormaliser {
+    private var known: [ServiceArea: ServiceArea] = [:]
+
+    mutating func normalised(_ area: ServiceArea) -> ServiceArea {
+        if let done = known[area] { return done }
+        let done = IndexedService.normalised(area)
+        if known.count < 100_000 { known[area] = done }  // a bound, should a directory name every place once
+        return done
     }
 }

@@ -9,7 +9,9 @@ struct RandomCase {
     var services: [Service]
     var profile: NeedsProfile
 
-    init(seed: UInt64, services count: Int = 120) {
+    /// - Parameter spread: how far apart services are, as a share of a metropolitan area; a small one
+    ///   packs hundreds into one grid cell, as a national directory's cities are.
+    init(seed: UInt64, services count: Int = 120, spread: Double = 1) {
         var rng = SplitMix64(seed: seed)
         let categories: [NeedCategory] = [
             NeedCategory(.housing, "emergency_shelter"), NeedCategory(.housing), NeedCategory(.housing, "rental_assistance"),
@@ -21,7 +23,7 @@ struct RandomCase {
         services = (0..<count).map { i in
             let category = categories[rng.int(below: categories.count)]
             let located = rng.int(below: 10) > 0
-            let point = Build.point(41.26 + rng.unit(-0.6, 0.6), -95.94 + rng.unit(-0.8, 0.8))
+            let point = Build.point(41.26 + spread * rng.unit(-0.6, 0.6), -95.94 + spread * rng.unit(-0.8, 0.8))
             return Build.service("S\(seed)-\(i)", category, at: located ? point : nil) { s in
                 s.attributes.faithBased = rng.int(below: 6) == 0
                 s.attributes.faithTradition = s.attributes.faithBased ? ["catholic", "lutheran"][rng.int(below: 2)] : nil
@@ -162,6 +164,19 @@ struct RandomCase {
         await propertyCheck(count: 60, input: Self.seeds) { seed in
             let c = RandomCase(seed: seed, services: 300)
             let index = DirectoryIndex(services: c.services)
+            let fast = try Build.matcher().match(c.profile, in: index)
+            let exhaustive = try Build.matcher { $0.exhaustiveSearch = true }.match(c.profile, in: index)
+            #expect(fast.matches == exhaustive.matches)
+        }
+    }
+
+    /// Dense cells are searched in chunks with their own bounds; still exactly what reading everything returns.
+    @Test func theRingSearchAgreesWithAnExhaustiveScanInDenseCells() async {
+        await propertyCheck(count: 25, input: Self.seeds) { seed in
+            let c = RandomCase(seed: seed, services: 1_200, spread: 0.02)
+            let index = DirectoryIndex(services: c.services)
+            // Some cell was split: a chunk after the first is named "c<lat>:<lon>:<k>".
+            #expect(index.categories.values.contains { $0.blocks.contains { $0.tieBreak.hasPrefix("c") && $0.tieBreak.split(separator: ":").count == 3 } })
             let fast = try Build.matcher().match(c.profile, in: index)
             let exhaustive = try Build.matcher { $0.exhaustiveSearch = true }.match(c.profile, in: index)
             #expect(fast.matches == exhaustive.matches)
