@@ -134,7 +134,7 @@ public final class DirectoryIndex: Sendable {
             let standard = Self.standardQuery(for: category.domain)
             index.blocks = (cells[category] ?? [:]).values.flatMap { block in
                 var sorted = block
-                sorted.services.sort { Self.before($0, $1, bounds: bounds, list: list, query: standard) }
+                sorted.services = Self.ranked(block.services, bounds: bounds, list: list, query: standard)
                 if case .cell(let la, let lo) = block.place { sorted.tieBreak = "c\(la):\(lo)" }
                 return Self.split(sorted, bounds: bounds, services: list)
             }
@@ -149,12 +149,14 @@ public final class DirectoryIndex: Sendable {
         self.responsiveness = responsiveness
     }
 
-    /// Splits a list into chunks of services with similar bounds (best first), so a search can
-    /// stop after the promising ones.
-    /// Best bound first, then by id: an order that depends on the directory's content only.
-    private static func before(_ a: Int32, _ b: Int32, bounds: [ScoreBound], list: [IndexedService], query: BoundQuery) -> Bool {
-        let va = bounds[Int(a)].value(query), vb = bounds[Int(b)].value(query)
-        return va != vb ? va > vb : list[Int(a)].id < list[Int(b)].id
+    /// `members` best bound first, then by id: an order that depends on the directory's content only.
+    /// Each one's bound is valued once rather than at every comparison (a dense cell of a national
+    /// directory sorts thousands).
+    private static func ranked(_ members: [Int32], bounds: [ScoreBound], list: [IndexedService], query: BoundQuery) -> [Int32] {
+        guard members.count > 1 else { return members }
+        var keyed = members.map { (value: bounds[Int($0)].value(query), position: $0) }
+        keyed.sort { a, b in a.value != b.value ? a.value > b.value : list[Int(a.position)].id < list[Int(b.position)].id }
+        return keyed.map(\.position)
     }
 
     /// An ordering heuristic only (any order is correct): the standard weights for a typical profile.
@@ -170,7 +172,7 @@ public final class DirectoryIndex: Sendable {
         let standard = standardQuery(for: domain)
         let groups = Dictionary(grouping: members) { services[Int($0)].confinedState ?? "" }
         return groups.keys.sorted().flatMap { state -> [Block] in
-            let ranked = (groups[state] ?? []).sorted { before($0, $1, bounds: bounds, list: services, query: standard) }
+            let ranked = Self.ranked(groups[state] ?? [], bounds: bounds, list: services, query: standard)
             return stride(from: 0, to: ranked.count, by: chunkSize).map { start in
                 var block = Block(place: place)
                 block.confinedState = state.isEmpty ? nil : state
