@@ -48,6 +48,14 @@ public struct JSONTextWriter: Sendable {
         needsComma = false
     }
 
+    /// A key that is data rather than the caller's literal (a payload's own keys): escaped like any text.
+    public mutating func key(text: String) {
+        separate()
+        string(text)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
     // MARK: - Values
 
     public mutating func value(_ text: String) {

@@ -80,6 +80,6 @@ extension FHIRReferralBundle {
 
     /// `resource` as JSON, keys sorted (as the push renders its Bundle).
     public static func json(_ resource: [String: Any]) throws -> Data {
-        try JSONSerialization.data(withJSONObject: resource, options: [.sortedKeys, .withoutEscapingSlashes])
+        try PayloadJSON.data(resource)
     }
 }

@@ -70,7 +70,7 @@ public enum FHIRReferralBundle {
                 entry(ids.consent, r.consent),
             ],
         ]
-        return try JSONSerialization.data(withJSONObject: bundle, options: [.sortedKeys, .withoutEscapingSlashes])
+        return try PayloadJSON.data(bundle)
     }
 
     /// The ServiceRequest, the Task, the Patient (only what the consent allows) and the Consent.

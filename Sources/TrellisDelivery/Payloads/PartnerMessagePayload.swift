@@ -93,6 +93,6 @@ public enum PartnerMessagePayload {
     public static let personalInformationExtension = "urn:trellis:contains-personal-information"
 
     static func json(_ object: [String: Any]) throws -> Data {
-        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        try PayloadJSON.data(object)
     }
 }

@@ -62,7 +62,7 @@ public enum ReferralDocument {
             document["substance_use"] = part2
             document["security_labels"] = securityLabels
         }
-        return try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+        return try PayloadJSON.data(document)
     }
 
     /// The HL7 codes the FHIR Bundle carries as its security labels: restricted (v3-Confidentiality),
