@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TrellisCore
 
 /// A payload tree (`[String: Any]` of texts, whole numbers, flags, arrays and objects) as the JSON
@@ -22,6 +23,19 @@ enum PayloadJSON {
 
     private static let systemLocale = Locale(identifier: "")
 
+    /// Payloads are built from a few dozen shapes of object: the order of each set of keys is worked
+    /// out by Foundation once and remembered (that comparison was most of writing a Bundle).
+    private static let orders = Mutex<[[String]: [String]]>([:])
+
+    static func sortedKeys(_ object: [String: Any]) -> [String] {
+        guard object.count > 1 else { return Array(object.keys) }
+        let plain = object.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        if let known = orders.withLock({ $0[plain] }) { return known }
+        let ordered = plain.sorted(by: ordered)
+        orders.withLock { if $0.count < 4_096 { $0[plain] = ordered } }
+        return ordered
+    }
+
     /// False when the tree holds something this writer does not take.
     private static func write(_ value: Any, into json: inout JSONTextWriter) -> Bool {
         switch value {
@@ -37,7 +51,7 @@ enum PayloadJSON {
         case let object as [String: Any]:
             var written = true
             json.object { json in
-                for key in object.keys.sorted(by: ordered) where written {
+                for key in sortedKeys(object) where written {
                     json.key(text: key)
                     written = write(object[key]!, into: &json)
                 }
