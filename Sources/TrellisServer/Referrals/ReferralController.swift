@@ -76,8 +76,9 @@ public struct ReferralController: Sendable {
         filter.limit += 1  // one more than asked tells whether another page follows
         let found = try await store.referrals(filter, context: access.audit(user, context))
         let now = Date()
-        return try JSONResponse.encode(.ok, Page(contents: found.prefix(page.perPage).map { ReferralView($0, now: now, calendar: store.businessCalendar) },
-                                                 pageNumber: page.page, size: page.perPage, hasMore: found.count > page.perPage))
+        let views = Page(contents: found.prefix(page.perPage).map { ReferralView($0, now: now, calendar: store.businessCalendar) },
+                         pageNumber: page.page, size: page.perPage, hasMore: found.count > page.perPage)
+        return JSONResponse.bytes(.ok, views.jsonBytes)
     }
 
     func show(_ id: String, _ context: TrellisRequestContext) async throws -> Response {
