@@ -1,5 +1,7 @@
-/// `YYYY-MM-DDTHH:MM:SS.mmmZ` to and from milliseconds since 1970 by calendar arithmetic (the
-/// proleptic Gregorian days-from-civil algorithm), for the years 1970 to 9999; callers fall back to
+import TrellisCore
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` to and from milliseconds since 1970 by calendar arithmetic
+/// (`CalendarDay`'s proleptic Gregorian days), for the years 1970 to 9999; callers fall back to
 /// Foundation's formatter outside them.
 enum UTCTimestamp {
     private static let range: ClosedRange<Int64> = 0...253_402_300_799_999  // 1970-01-01 … 9999-12-31T23:59:59.999
@@ -8,7 +10,8 @@ enum UTCTimestamp {
         guard range.contains(milliseconds) else { return nil }
         let days = milliseconds / 86_400_000
         var rest = milliseconds % 86_400_000
-        let (year, month, day) = civil(fromDays: days)
+        let date = CalendarDay(daysSinceEpoch: Int(days))
+        let (year, month, day) = (Int64(date.year), Int64(date.month), Int64(date.day))
         let hour = rest / 3_600_000; rest %= 3_600_000
         let minute = rest / 60_000; rest %= 60_000
         let second = rest / 1_000, fraction = rest % 1_000
@@ -46,35 +49,12 @@ enum UTCTimestamp {
             }
             guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
                   let minute = number(14, 2), let second = number(17, 2), let fraction = number(20, 3),
-                  year >= 1970, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+                  year >= 1970, hour < 24, minute < 60, second < 60,
+                  // Refuses a day past the month's end (31 April, 29 February 2026).
+                  let date = CalendarDay(year: Int(year), month: Int(month), day: Int(day))
             else { return nil }
-            let days = Self.days(fromCivil: year, month, day)
-            // A day past the month's end (31 April) lands in the next month: refuse it.
-            guard civil(fromDays: days) == (year, month, day) else { return nil }
+            let days = Int64(date.daysSinceEpoch)
             return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1_000 + fraction
         }
-    }
-
-    /// Year, month, day of the day `days` after 1970-01-01.
-    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    /// Days from 1970-01-01 to the given day.
-    static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
