@@ -38,8 +38,7 @@ public struct JSONTextWriter: Sendable {
     /// A key inside an object; the value written next belongs to it. Keys are the caller's own
     /// literals, which need no escaping, so their bytes are copied as they are.
     public mutating func key(_ key: StaticString) {
-        assert(key.withUTF8Buffer { !$0.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") } },
-               "a key that needs escaping: \(key)")
+        assert(key.withUTF8Buffer { !$0.contains(where: Self.mustEscape) }, "a key that needs escaping: \(key)")
         separate()
         bytes.append(UInt8(ascii: "\""))
         key.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -114,24 +113,19 @@ public struct JSONTextWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
-            if Self.needsEscaping(utf8) { escaped(utf8) } else { bytes.append(contentsOf: utf8) }  // most texts: nothing to escape
+            if utf8.contains(where: Self.mustEscape) { escaped(utf8) } else { bytes.append(contentsOf: utf8) }  // most texts: nothing to escape
         }
         bytes.append(UInt8(ascii: "\""))
     }
 
-    private static func needsEscaping(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = 0
-        while index < utf8.count {
-            let byte = utf8[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
-            index &+= 1
-        }
-        return false
+    /// The quote, the backslash and control characters: the bytes JSON text cannot hold as they are.
+    private static func mustEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
     private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         var start = 0
-        for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+        for (index, byte) in utf8.enumerated() where Self.mustEscape(byte) {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

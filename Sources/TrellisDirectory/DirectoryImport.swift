@@ -11,7 +11,7 @@ public struct DirectoryImport: DirectorySink, Sendable {
     public private(set) var organizations: [String: Organization] = [:]
     /// The need domains of each service id (enough for counts when services are not kept), as a bit
     /// per domain: a set per service made a million-service import hold 550 MB.
-    private var domainsByService: [String: DomainBits] = [:]
+    private var domainsByService: [String: CaseBits<NeedDomain>] = [:]
     public private(set) var duplicates = 0
 
     public init(keepsServices: Bool) {
@@ -23,7 +23,7 @@ public struct DirectoryImport: DirectorySink, Sendable {
     }
 
     public mutating func add(_ service: Service) {
-        if domainsByService.updateValue(DomainBits(service.domains), forKey: service.id) != nil { duplicates += 1 }
+        if domainsByService.updateValue(CaseBits(service.domains), forKey: service.id) != nil { duplicates += 1 }
         if keepsServices { services[service.id] = service }
     }
 
@@ -33,8 +33,8 @@ public struct DirectoryImport: DirectorySink, Sendable {
     public var domainCounts: [NeedDomain: Int] {
         var counts: [NeedDomain: Int] = [:]
         for domain in NeedDomain.allCases { counts[domain] = 0 }
-        for bits in domainsByService.values {
-            for (bit, domain) in NeedDomain.allCases.enumerated() where bits.value & (1 << bit) != 0 { counts[domain, default: 0] += 1 }
+        for domains in domainsByService.values {
+            for domain in NeedDomain.allCases where domains.contains(domain) { counts[domain, default: 0] += 1 }
         }
         return counts
     }
@@ -51,15 +51,3 @@ public struct DirectoryImport: DirectorySink, Sendable {
     }
 }
 
-/// A set of need domains in one word: bit n is `NeedDomain.allCases[n]`.
-struct DomainBits: Sendable {
-    let value: UInt32
-
-    init(_ domains: some Sequence<NeedDomain>) {
-        var value: UInt32 = 0
-        for domain in domains {
-            if let bit = NeedDomain.allCases.firstIndex(of: domain) { value |= 1 << UInt32(bit) }
-        }
-        self.value = value
-    }
-}

@@ -33,8 +33,8 @@ final class IndexedService: Sendable {
     let isVirtual: Bool
     /// Access features the directory states the site has (sign language also from `ase` among
     /// its languages), and those it states it lacks.
-    let accessOffered: AccessibilityFeatures
-    let accessLacking: AccessibilityFeatures
+    let accessOffered: CaseBits<AccessibilityFeature>
+    let accessLacking: CaseBits<AccessibilityFeature>
     /// Trauma-informed care, from the taxonomy (`trellis:trauma-informed`) or the description's words.
     let traumaInformed: Bool
     /// The most each non-distance factor can give this service, for skipping it unread.
@@ -49,11 +49,6 @@ final class IndexedService: Sendable {
                                  "veterans affairs", "va benefits", "private pay insurance", "commercial"]
 
     static func isInsurance(_ method: String) -> Bool { insuranceWords.contains { method.containsBytes($0) } }
-
-    convenience init(_ s: Service) {
-        var areas = AreaNormaliser()
-        self.init(s, areas: &areas)
-    }
 
     /// - Parameter normaliser: remembers areas already normalised; a directory names the same few
     ///   thousand counties and cities over and over.
@@ -86,9 +81,9 @@ final class IndexedService: Sendable {
         faithBased = faith
         requiresSobriety = s.attributes.sobrietyRequired || RequirementText.demandsSobriety(texts)
         isVirtual = s.attributes.telehealth
-        var offered = AccessibilityFeatures(s.accessibility?.offers ?? [])
+        var offered = CaseBits(s.accessibility?.offers ?? [])
         if s.languages.contains("ase") { offered.insert(.signLanguage) }
-        accessLacking = AccessibilityFeatures(s.accessibility?.lacks ?? []).subtracting(offered)
+        accessLacking = CaseBits(s.accessibility?.lacks ?? []).subtracting(offered)
         accessOffered = offered
         traumaInformed = s.attributes.traumaInformed || TraumaInformedText.mentions(s.description ?? "")
         bound = ScoreBound(capacity: s.capacity, languages: s.languages, attributes: s.attributes, faithBased: faith, lastVerified: s.lastVerified,

@@ -149,8 +149,8 @@ public final class AuditTrail<Database: StoreDatabase>: AuditLog, Sendable {
             try await session.rows("\(unescaped: Self.columns) FROM audit_event WHERE \(condition) ORDER BY sequence LIMIT \(limit)")
                 .map { row in
                     do {
-                        let record = try Self.record(row)
-                        return .record(record, at: try row[1])
+                        let read = try Self.recordAndStoredTime(row)
+                        return .record(read.record, at: read.at)
                     } catch let unreadable as UnreadableAuditRecord { return .unreadable(unreadable) }
                 }
         }
@@ -167,11 +167,17 @@ public final class AuditTrail<Database: StoreDatabase>: AuditLog, Sendable {
 
     /// A stored row as a sealed record. What is stored must be what was written, type and all: a row
     /// that reads otherwise (a blob where text was written, say) was altered, and is reported so.
-    static func record(_ row: any SQLRow) throws -> SealedAuditRecord {
+    static func record(_ row: any SQLRow) throws -> SealedAuditRecord { try recordAndStoredTime(row).record }
+
+    /// The record and its time as stored (checked to be the time's canonical text), for a walk that
+    /// hashes the stored text instead of writing the time again.
+    static func recordAndStoredTime(_ row: any SQLRow) throws -> (record: SealedAuditRecord, at: String) {
         guard let sequence = try? row.integer(0) else { throw UnreadableAuditRecord(sequence: -1) }
         do {
-            return try .stored(sequence: sequence, at: row[1], actor: row[2], action: row[3], entity: row[4], entityID: row[5], outcome: row[6],
-                               purpose: row[7], sourceAddress: row[8], detail: row[9], hash: row[10])
+            let at: String = try row[1]
+            let record = try SealedAuditRecord.stored(sequence: sequence, at: at, actor: row[2], action: row[3], entity: row[4], entityID: row[5],
+                                                      outcome: row[6], purpose: row[7], sourceAddress: row[8], detail: row[9], hash: row[10])
+            return (record, at)
         } catch {
             throw UnreadableAuditRecord(sequence: sequence)
         }
