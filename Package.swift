@@ -20,6 +20,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -62,7 +63,9 @@ let package = Package(
             dependencies: ["TrellisCore"],
             resources: [.process("Resources/directory-corpus.json")],
             swiftSettings: swiftSettings),
-        .target(name: "TrellisMatching", dependencies: ["TrellisCore"], swiftSettings: swiftSettings),
+        .target(name: "TrellisMatching",
+                dependencies: ["TrellisCore", .product(name: "HeapModule", package: "swift-collections")],
+                swiftSettings: swiftSettings),
         .target(
             name: "TrellisStore",
             dependencies: [

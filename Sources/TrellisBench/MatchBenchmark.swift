@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import TrellisCore
 import TrellisDirectory
@@ -56,12 +57,17 @@ struct MatchBenchmark {
         for profile in profiles.prefix(50) { _ = try matcher.match(profile, in: index) }
         var trellis: [Double] = []
         var results = 0
+        // Every ranking, written out, hashed: two builds with the same digest ranked every profile
+        // identically (a speed change must not move a single result or excluded count).
+        var digest = SHA256()
         for profile in profiles {
             var outcome: MatchOutcome? = nil
             let t = try clock.measure { outcome = try matcher.match(profile, in: index) }
             trellis.append(Self.milliseconds(t))
             results += outcome?.matches.reduce(0) { $0 + $1.results.count } ?? 0
+            if let outcome { digest.update(data: outcome.jsonBytes) }
         }
+        let rankingsDigest = digest.finalize().map { String(format: "%02x", $0) }.joined()
         for (i, ms) in trellis.enumerated().sorted(by: { $0.1 > $1.1 }).prefix(showSlowest).map({ ($0.offset, $0.element) }) {
             let p = profiles[i]
             let needs = p.needs.map { "\($0.domain.rawValue)/\($0.detail ?? "-")/\($0.urgency.rawValue)" }.joined(separator: " ")
@@ -72,6 +78,7 @@ struct MatchBenchmark {
         trellis.sort()
         let needs = profiles.reduce(0) { $0 + $1.needs.count }
         Figures.emit(["bench": "match_latency", "impl": "trellis", "profiles": profiles.count, "needs": needs, "results": results,
+                      "rankings_sha256": rankingsDigest,
                       "p50_ms": Figures.round(Figures.percentile(trellis, 50), 4), "p99_ms": Figures.round(Figures.percentile(trellis, 99), 4),
                       "max_ms": Figures.round(trellis.last ?? 0, 4),
                       "target_p50_ms": 0.5, "target_p99_ms": 2,

@@ -39,9 +39,73 @@ public final class DirectoryIndex: Sendable {
         }
     }
 
+    /// A square of grid cells (`regionCells` on a side) with the bound of all its cell blocks: a
+    /// search values the region first and its cells only once the region could reach the results,
+    /// so the cells of far-away regions are never valued.
+    struct Region: Sendable {
+        var latitudeIndex: Int32
+        var longitudeIndex: Int32
+        var bound = ScoreBound()
+        /// Its cell blocks, by position in the category's `blocks`.
+        var blocks: [Int32] = []
+
+        /// The region's corners in degrees: south, north, west, east.
+        var extent: (south: Double, north: Double, west: Double, east: Double) {
+            (Double(latitudeIndex) * regionDegrees, Double(latitudeIndex + 1) * regionDegrees,
+             Double(longitudeIndex) * regionDegrees, Double(longitudeIndex + 1) * regionDegrees)
+        }
+    }
+
     struct CategoryIndex: Sendable {
         var blocks: [Block] = []
+        /// The cell blocks, grouped by region.
+        var regions: [Region] = []
+        /// Blocks that are not in a region (telehealth and unlocated chunks), by position in `blocks`.
+        var looseBlocks: [Int32] = []
         var count = 0
+
+        /// Groups the cell blocks into regions; the rest stay loose. Regions are ordered by place,
+        /// so a search's order never depends on hashing.
+        mutating func formRegions() {
+            var byKey: [Int64: Region] = [:]
+            for (position, block) in blocks.enumerated() {
+                guard case .cell(let la, let lo) = block.place else {
+                    looseBlocks.append(Int32(position))
+                    continue
+                }
+                let rla = DirectoryIndex.floorDivide(la, regionCells), rlo = DirectoryIndex.floorDivide(lo, regionCells)
+                let key = DirectoryIndex.cell(latitudeIndex: rla, longitudeIndex: rlo)
+                byKey[key, default: Region(latitudeIndex: rla, longitudeIndex: rlo)].blocks.append(Int32(position))
+                byKey[key]!.bound.include(block.bound)
+            }
+            regions = byKey.sorted { $0.key < $1.key }.map(\.value)
+        }
+    }
+
+    /// Cells on a side of a region (1° with 0.1° cells).
+    static let regionCells: Int32 = 10
+    static let regionDegrees = cellDegrees * Double(regionCells)
+
+    static func floorDivide(_ a: Int32, _ b: Int32) -> Int32 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+
+    struct PruningFlags: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let virtual = PruningFlags(rawValue: 1)
+        static let faithBased = PruningFlags(rawValue: 2)
+        static let requiresSobriety = PruningFlags(rawValue: 4)
+
+        init(rawValue: UInt8) { self.rawValue = rawValue }
+
+        init(_ service: IndexedService) {
+            var flags: PruningFlags = []
+            if service.isVirtual { flags.insert(.virtual) }
+            if service.faithBased { flags.insert(.faithBased) }
+            if service.requiresSobriety { flags.insert(.requiresSobriety) }
+            self = flags
+        }
     }
 
     /// Virtual and unlocated services are chunked so their bounds stay tight.
@@ -50,6 +114,9 @@ public final class DirectoryIndex: Sendable {
     let services: [IndexedService]
     /// Each service's bound, with its agency's responsiveness, by position.
     let bounds: [ScoreBound]
+    /// What the search's pruning asks of each service, by position, a byte each: reading these from
+    /// the services themselves missed the cache at every member of a block.
+    let pruningFlags: [PruningFlags]
     let positions: [String: Int32]
     let categories: [NeedCategory: CategoryIndex]
     let responsiveness: [String: Responsiveness]
@@ -140,10 +207,12 @@ public final class DirectoryIndex: Sendable {
             }
             index.blocks += Self.chunks(virtual[category] ?? [], place: .virtual, bounds: bounds, services: list, domain: category.domain)
             index.blocks += Self.chunks(unlocated[category] ?? [], place: .unlocated, bounds: bounds, services: list, domain: category.domain)
+            index.formRegions()
             categories[category] = index
         }
         self.services = list
         self.bounds = bounds
+        self.pruningFlags = list.map(PruningFlags.init)
         self.positions = positions
         self.categories = categories
         self.responsiveness = responsiveness

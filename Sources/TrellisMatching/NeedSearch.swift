@@ -1,3 +1,4 @@
+import HeapModule
 import TrellisCore
 
 /// Finds and ranks the services for one need, best first: blocks of services (grid cells, chunks
@@ -74,53 +75,101 @@ struct NeedSearch {
         search(regularIndexes(), crisis: false)
     }
 
-    /// Reads blocks best bound first; stops once no unread block could reach the results.
+    /// A block or region waiting to be read. The heap's largest is read next: highest bound; on a
+    /// tie a region first (its cells may tie too, and must come back in their own order); then the
+    /// block's content (`tieBreak`), then the order the blocks are listed in. So the same directory
+    /// is always searched in the same order, and in the same order as if every cell were queued
+    /// alone: a region's bound is at least each of its cells' bounds.
+    struct Queued: Comparable {
+        var bound: Double
+        /// A block's own bound under this query; `bound` less this is its best distance value.
+        var ownBound: Double
+        var isRegion: Bool
+        var tieBreak: String
+        var category: Int32
+        /// The block's or the region's position in its category index.
+        var position: Int32
+
+        static func < (a: Queued, b: Queued) -> Bool {
+            if a.bound != b.bound { return a.bound < b.bound }
+            if a.isRegion != b.isRegion { return b.isRegion }
+            if a.tieBreak != b.tieBreak { return a.tieBreak > b.tieBreak }
+            if a.category != b.category { return a.category > b.category }
+            return a.position > b.position
+        }
+    }
+
+    /// Reads blocks best bound first; stops once no unread block could reach the results. Cell
+    /// blocks wait inside their region until the region could reach the results, and everything
+    /// waits in a heap: a search reads a few of hundreds of blocks (thousands in a national
+    /// directory), so valuing and sorting them all was most of a match.
     private mutating func search(_ indexes: [DirectoryIndex.CategoryIndex], crisis: Bool) {
         let config = matcher.configuration
         let query = BoundQuery(config: config, need: need, profile: person.profile, today: matcher.today)
         let telehealth = person.profile.preferences.telehealthOK
-        var queue: [(bound: Double, category: Int, block: Int)] = []
-        let personState = person.state
-        for (c, ci) in indexes.enumerated() {
-            for (b, block) in ci.blocks.enumerated() {
-                // Another state's chunk: the area rule would exclude every service in it.
-                if let confined = block.confinedState, let personState, confined != personState, !matcher.exhaustiveSearch { continue }
-                let distanceValue: Double
-                switch block.place {
-                case .virtual:
-                    guard telehealth else { continue }
-                    distanceValue = 1
-                case .unlocated:
-                    distanceValue = 0.5
-                case .cell(let la, let lo):
-                    distanceValue = person.point.map { ScoreCard.distanceValue(Self.distance(from: $0, toCell: la, lo), maximum: maximumDistance) } ?? 0.5
-                }
-                queue.append((block.bound.value(query) + config.weights.distance * distanceValue, c, b))
-            }
-        }
-        queue.sort { a, b in
-            a.bound != b.bound ? a.bound > b.bound : indexes[a.category].blocks[a.block].tieBreak < indexes[b.category].blocks[b.block].tieBreak
-        }
         let distanceWeight = config.weights.distance
         let pruning = !matcher.exhaustiveSearch
-        for entry in queue {
+        let personState = person.state
+        var queue = Heap<Queued>()
+
+        /// Queues one block at its bound (nothing when it cannot apply to this person at all).
+        func enqueue(_ blocks: UnsafeBufferPointer<DirectoryIndex.Block>, _ b: Int, category c: Int, into queue: inout Heap<Queued>) {
+            // Another state's chunk: the area rule would exclude every service in it.
+            if let personState, pruning, let confined = blocks[b].confinedState, confined != personState { return }
+            let distanceValue: Double
+            switch blocks[b].place {
+            case .virtual:
+                guard telehealth else { return }
+                distanceValue = 1
+            case .unlocated:
+                distanceValue = 0.5
+            case .cell(let la, let lo):
+                distanceValue = person.point.map { ScoreCard.distanceValue(GridDistance.toCell(from: $0, la, lo), maximum: maximumDistance) } ?? 0.5
+            }
+            let own = blocks[b].bound.value(query)
+            queue.insert(Queued(bound: own + distanceWeight * distanceValue, ownBound: own, isRegion: false, tieBreak: blocks[b].tieBreak,
+                                category: Int32(c), position: Int32(b)))
+        }
+
+        for c in indexes.indices {
+            // Read in place, field by field: copying each block out (its member list and texts
+            // retained and released) was an eighth of a match.
+            indexes[c].blocks.withUnsafeBufferPointer { blocks in
+                for b in indexes[c].looseBlocks { enqueue(blocks, Int(b), category: c, into: &queue) }
+            }
+            for (r, region) in indexes[c].regions.enumerated() {
+                let distanceValue = person.point.map {
+                    ScoreCard.distanceValue(GridDistance.atLeast(from: $0, toExtent: region.extent), maximum: maximumDistance)
+                } ?? 0.5
+                queue.insert(Queued(bound: region.bound.value(query) + distanceWeight * distanceValue, ownBound: 0, isRegion: true,
+                                    tieBreak: "", category: Int32(c), position: Int32(r)))
+            }
+        }
+        while let entry = queue.popMax() {
             // Scores are rounded to 4 places; the margin keeps a tie from being skipped.
             let reach = entry.bound + 1e-3
             if pruning && reach < threshold && reach < secularThreshold { break }
-            let block = indexes[entry.category].blocks[entry.block]
+            let category = Int(entry.category)
+            if entry.isRegion {
+                indexes[category].blocks.withUnsafeBufferPointer { blocks in
+                    for b in indexes[category].regions[Int(entry.position)].blocks { enqueue(blocks, Int(b), category: category, into: &queue) }
+                }
+                continue
+            }
+            let block = indexes[category].blocks[Int(entry.position)]
             if pruning && reach < threshold && (block.allFaithBased || reach < secularThreshold) { continue }
             if pruning && lastResortsPossible && block.allRequireSobriety && reach < lastResortThreshold { continue }
             // The block's best distance value, recovered from its bound: valid for each of its services.
-            let blockDistance = entry.bound - block.bound.value(query)
+            let blockDistance = entry.bound - entry.ownBound
             for p in block.services {
                 if pruning {
-                    let service = index.services[Int(p)]
+                    let flags = index.pruningFlags[Int(p)]
                     let own = index.bounds[Int(p)].value(query) + blockDistance
                     // A telehealth service may score distance 1 when the person accepts telehealth.
-                    let extra = telehealth && service.isVirtual ? distanceWeight - blockDistance : 0
+                    let extra = telehealth && flags.contains(.virtual) ? distanceWeight - blockDistance : 0
                     let best = own + max(0, extra) + 1e-3
-                    if best < threshold && (service.faithBased || best < secularThreshold) { continue }
-                    if lastResortsPossible && service.requiresSobriety && best < lastResortThreshold { continue }
+                    if best < threshold && (flags.contains(.faithBased) || best < secularThreshold) { continue }
+                    if lastResortsPossible && flags.contains(.requiresSobriety) && best < lastResortThreshold { continue }
                 }
                 consider(p, crisis: crisis)
             }
@@ -134,15 +183,6 @@ struct NeedSearch {
             return index.categories.filter { $0.key.domain == need.domain }.sorted { $0.key < $1.key }.map(\.value)
         }
         return categories.regular.compactMap { index.categories[$0] }
-    }
-
-    /// The shortest distance from a point to any point of a grid cell.
-    static func distance(from point: Coordinate, toCell la: Int32, _ lo: Int32) -> Double {
-        let size = DirectoryIndex.cellDegrees
-        let lat = min(max(point.latitude, Double(la) * size), Double(la + 1) * size)
-        let lon = min(max(point.longitude, Double(lo) * size), Double(lo + 1) * size)
-        guard let nearest = Coordinate(latitude: lat, longitude: lon) else { return 0 }
-        return point.distanceKilometres(to: nearest)
     }
 
     /// No unread service scoring below this can change the results: the N-th best score, or,

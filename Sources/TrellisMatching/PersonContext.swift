@@ -1,8 +1,10 @@
 import TrellisCore
 
 /// The facts about a person that rules and scores compare against, resolved once per profile:
-/// the point (from coordinates or a postal centroid), the ZIP, county and state.
-struct PersonContext {
+/// the point (from coordinates or a postal centroid), the ZIP, county and state. A class: every
+/// need's search and every score card share it (as a struct, copying the profile's texts and
+/// lists was 5 % of a match).
+final class PersonContext {
     let profile: NeedsProfile
     let point: Coordinate?
     let postalCode: String?

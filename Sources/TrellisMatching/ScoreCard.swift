@@ -189,8 +189,10 @@ struct ScoreCard {
 
     /// Reasons shown with a result: what moved the score, and what the service is.
     var shownReasons: [MatchReason] {
-        breakdown.filter { $0.weight != 0 || ["crisis_service", "detail_match", "domain_match", "faith_based", "capacity_stale", "accessibility_unknown"].contains($0.code) }
+        breakdown.filter { $0.weight != 0 || Self.alwaysShown.contains($0.code) }
     }
+
+    static let alwaysShown: Set<String> = ["crisis_service", "detail_match", "domain_match", "faith_based", "capacity_stale", "accessibility_unknown"]
 
     /// Capacity reported longer ago than this counts as unknown.
     static let staleCapacityDays = 30
@@ -237,7 +239,12 @@ struct ScoreCard {
 }
 
 extension String {
-    var replacingUnderscores: String { split(separator: "_").joined(separator: " ") }
+    /// "supported_employment" as "supported employment" (runs of underscores as one space, none at
+    /// either end).
+    var replacingUnderscores: String {
+        guard contains("_") else { return self }
+        return split(separator: "_").joined(separator: " ")
+    }
     var capitalisedFirst: String { prefix(1).uppercased() + dropFirst() }
 }
 

@@ -183,3 +183,18 @@ struct RandomCase {
         }
     }
 }
+
+extension MatchingPropertyTests {
+    /// Services across many regions (a state's width): cells wait inside their regions, and the
+    /// search still returns exactly what reading everything returns.
+    @Test func theRingSearchAgreesWithAnExhaustiveScanAcrossRegions() async {
+        await propertyCheck(count: 40, input: Self.seeds) { seed in
+            let c = RandomCase(seed: seed, services: 400, spread: 12)
+            let index = DirectoryIndex(services: c.services)
+            #expect(index.categories.values.contains { $0.regions.count > 3 })
+            let fast = try Build.matcher().match(c.profile, in: index)
+            let exhaustive = try Build.matcher { $0.exhaustiveSearch = true }.match(c.profile, in: index)
+            #expect(fast.matches == exhaustive.matches)
+        }
+    }
+}
