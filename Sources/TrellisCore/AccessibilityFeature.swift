@@ -11,7 +11,7 @@ public enum AccessibilityFeature: String, Vocabulary, Hashable, Sendable, Compar
     case serviceAnimal = "service_animal"
 
     public static func < (a: AccessibilityFeature, b: AccessibilityFeature) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        a.ordinal < b.ordinal
     }
 
     /// Words a person reads.
@@ -42,4 +42,17 @@ public struct ServiceAccessibility: Hashable, Codable, Sendable {
     }
 
     public var isEmpty: Bool { offers.isEmpty && lacks.isEmpty && statement == nil }
+}
+
+extension AccessibilityFeature: CaseOrdinal {
+    public var ordinal: Int {
+        switch self {
+        case .wheelchair: 0
+        case .signLanguage: 1
+        case .largePrint: 2
+        case .braille: 3
+        case .hearingLoop: 4
+        case .serviceAnimal: 5
+        }
+    }
 }

@@ -13,10 +13,8 @@ public enum NeedDomain: String, Vocabulary, Hashable, Sendable, Comparable {
     case benefits
 
     public static func < (lhs: NeedDomain, rhs: NeedDomain) -> Bool {
-        lhs.sortIndex < rhs.sortIndex
+        lhs.ordinal < rhs.ordinal
     }
-
-    private var sortIndex: Int { NeedDomain.allCases.firstIndex(of: self) ?? 0 }
 
     /// Words a person reads, e.g. in a report or on a page.
     public var title: String {
@@ -75,5 +73,21 @@ public struct NeedCategory: Hashable, Codable, Sendable, Comparable, CustomStrin
     public static func < (lhs: NeedCategory, rhs: NeedCategory) -> Bool {
         if lhs.domain != rhs.domain { return lhs.domain < rhs.domain }
         return (lhs.detail ?? "") < (rhs.detail ?? "")
+    }
+}
+
+extension NeedDomain: CaseOrdinal {
+    public var ordinal: Int {
+        switch self {
+        case .housing: 0
+        case .employment: 1
+        case .faith: 2
+        case .clinical: 3
+        case .peerSupport: 4
+        case .familySupport: 5
+        case .education: 6
+        case .transportation: 7
+        case .benefits: 8
+        }
     }
 }

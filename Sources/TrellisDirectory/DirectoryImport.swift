@@ -9,9 +9,10 @@ public struct DirectoryImport: DirectorySink, Sendable {
     public private(set) var services: [String: Service] = [:]
     /// Kept with the services only: a national directory has hundreds of thousands of agencies.
     public private(set) var organizations: [String: Organization] = [:]
-    /// The need domains of each service id (enough for counts when services are not kept), as a bit
-    /// per domain: a set per service made a million-service import hold 550 MB.
-    private var domainsByService: [String: CaseBits<NeedDomain>] = [:]
+    /// The need domains of each service (enough for counts when services are not kept), as a bit per
+    /// domain, by a 128-bit digest of its id: a set per service made a million-service import hold
+    /// 550 MB, the ids themselves another 100 MB.
+    private var domainsByService: [ServiceIDDigest: CaseBits<NeedDomain>] = [:]
     public private(set) var duplicates = 0
 
     public init(keepsServices: Bool) {
@@ -23,7 +24,7 @@ public struct DirectoryImport: DirectorySink, Sendable {
     }
 
     public mutating func add(_ service: Service) {
-        if domainsByService.updateValue(CaseBits(service.domains), forKey: service.id) != nil { duplicates += 1 }
+        if domainsByService.updateValue(CaseBits(service.domains), forKey: ServiceIDDigest(service.id)) != nil { duplicates += 1 }
         if keepsServices { services[service.id] = service }
     }
 
@@ -51,3 +52,22 @@ public struct DirectoryImport: DirectorySink, Sendable {
     }
 }
 
+
+/// 128 bits standing for a service id, for telling ids apart without keeping them: two distinct ids
+/// of a million share a digest with a chance of about 10⁻²⁷ (two SipHash values, keyed per process,
+/// of the id under two different prefixes).
+struct ServiceIDDigest: Hashable, Sendable {
+    let high: UInt64
+    let low: UInt64
+
+    init(_ id: String) {
+        var first = Hasher()
+        first.combine(UInt8(1))
+        first.combine(id)
+        var second = Hasher()
+        second.combine(UInt8(2))
+        second.combine(id)
+        high = UInt64(bitPattern: Int64(first.finalize()))
+        low = UInt64(bitPattern: Int64(second.finalize()))
+    }
+}

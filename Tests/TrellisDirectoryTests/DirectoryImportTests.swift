@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 import TrellisCore
 @testable import TrellisDirectory
@@ -71,5 +72,31 @@ import TrellisCore
                               provenance: Provenance(format: .airs, source: "test", file: "t.xml", recordKey: "S\(i)", line: 1)))
         }
         #expect(stats.byCounty == ["Douglas, NE": 2, "Sarpy, NE": 2])
+    }
+
+    /// Without the services kept, ids are told apart by digest: counts, duplicates and per-domain
+    /// counts (a later copy's domains replace the earlier's) agree with a table of the ids themselves.
+    @Test func countsWithoutServicesAgreeWithATableOfIds() async {
+        await propertyCheck(count: 50, input: Gen.int(in: 0...Int(Int32.max))) { seed in
+            var rng = SplitMix64(seed: UInt64(seed))
+            var merged = DirectoryImport(keepsServices: false)
+            var reference: [String: Set<NeedDomain>] = [:]
+            var duplicates = 0
+            for _ in 0..<(1 + rng.int(below: 400)) {
+                // Ids from a small pool, some differing only in case or by a suffix, so copies recur.
+                let id = ["svc-\(rng.int(below: 150))", "SVC-\(rng.int(below: 5))", "svc-\(rng.int(below: 5))x", ""][rng.int(below: 4)]
+                let domains = NeedDomain.allCases.filter { _ in rng.int(below: 4) == 0 }
+                let service = Service(id: id, name: "n", organizationID: "o", organizationName: "o",
+                                      categories: domains.map { NeedCategory($0) },
+                                      provenance: Provenance(format: .hsds, source: "s", file: "f.json", recordKey: id, line: 1))
+                merged.add(service)
+                if reference.updateValue(Set(domains), forKey: id) != nil { duplicates += 1 }
+            }
+            #expect(merged.serviceCount == reference.count)
+            #expect(merged.duplicates == duplicates)
+            for domain in NeedDomain.allCases {
+                #expect(merged.domainCounts[domain] == reference.values.filter { $0.contains(domain) }.count)
+            }
+        }
     }
 }

@@ -12,9 +12,21 @@ enum AccessibilityText {
     static func read(_ texts: [String]) -> ServiceAccessibility? {
         let words = texts.compactMap(\.nonBlank)
         guard !words.isEmpty else { return nil }
+        let text = words.joined(separator: ". ").lowercased()
+        var (offers, lacks) = text.utf8.allSatisfy { $0 < 0x80 } ? statedInASCII(text) : stated(text)
+        // A feature stated both ways is not known either way.
+        let both = offers.intersection(lacks)
+        offers.subtract(both)
+        lacks.subtract(both)
+        let statement = String(words.joined(separator: " ").prefix(maximumStatementLength))
+        return ServiceAccessibility(offers: offers.sorted(), lacks: lacks.sorted(), statement: statement)
+    }
+
+    /// The features each clause states present or absent (the general path, for any text).
+    static func stated(_ text: String) -> (offers: Set<AccessibilityFeature>, lacks: Set<AccessibilityFeature>) {
         var offers = Set<AccessibilityFeature>()
         var lacks = Set<AccessibilityFeature>()
-        for clause in clauses(words.joined(separator: ". ").lowercased()) {
+        for clause in clauses(text) {
             if wheelchairAbsent.contains(where: clause.containsBytes) {
                 lacks.insert(.wheelchair)
                 continue
@@ -27,12 +39,7 @@ enum AccessibilityText {
                 if negated { lacks.insert(feature) } else { offers.insert(feature) }
             }
         }
-        // A feature stated both ways is not known either way.
-        let both = offers.intersection(lacks)
-        offers.subtract(both)
-        lacks.subtract(both)
-        let statement = String(words.joined(separator: " ").prefix(maximumStatementLength))
-        return ServiceAccessibility(offers: offers.sorted(), lacks: lacks.sorted(), statement: statement)
+        return (offers, lacks)
     }
 
     static let cues: [(AccessibilityFeature, [String])] = [
@@ -53,15 +60,17 @@ enum AccessibilityText {
 
     static func clauses(_ text: String) -> [String] {
         text.split(separator: " but ", omittingEmptySubsequences: false).joined(separator: ".")
-            .split(whereSeparator: { ".;,\n!?".contains($0) })
+            .split(whereSeparator: { ".;,\n!?".contains($0) || $0 == "\r\n" })
             .map { " " + $0.trimmingWhitespace() + " " }
     }
 
     /// "no steps" is a statement of access, not a negation.
     static func isNegated(_ clause: String) -> Bool {
         let cleared = clause.split(separator: "no steps", omittingEmptySubsequences: false).joined()
-        return [" not ", " no ", " without ", " unavailable ", " isn't ", " lacks ", " cannot "].contains(where: cleared.containsBytes)
+        return negations.contains(where: cleared.containsBytes)
     }
+
+    static let negations = [" not ", " no ", " without ", " unavailable ", " isn't ", " lacks ", " cannot "]
 
     /// The clause with everything but letters turned to spaces, padded, for whole-word cues.
     static func wordsOnly(_ clause: String) -> String {
