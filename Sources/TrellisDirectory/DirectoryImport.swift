@@ -24,7 +24,7 @@ public struct DirectoryImport: DirectorySink, Sendable {
     }
 
     public mutating func add(_ service: Service) {
-        if domainsByService.updateValue(CaseBits(service.domains), forKey: ServiceIDDigest(service.id)) != nil { duplicates += 1 }
+        if domainsByService.updateValue(CaseBits(service.categories.lazy.map(\.domain)), forKey: ServiceIDDigest(service.id)) != nil { duplicates += 1 }
         if keepsServices { services[service.id] = service }
     }
 
