@@ -137,12 +137,14 @@ struct NeedSearch {
             indexes[c].blocks.withUnsafeBufferPointer { blocks in
                 for b in indexes[c].looseBlocks { enqueue(blocks, Int(b), category: c, into: &queue) }
             }
-            for (r, region) in indexes[c].regions.enumerated() {
-                let distanceValue = person.point.map {
-                    ScoreCard.distanceValue(GridDistance.atLeast(from: $0, toExtent: region.extent), maximum: maximumDistance)
-                } ?? 0.5
-                queue.insert(Queued(bound: region.bound.value(query) + distanceWeight * distanceValue, ownBound: 0, isRegion: true,
-                                    tieBreak: "", category: Int32(c), position: Int32(r)))
+            indexes[c].regions.withUnsafeBufferPointer { regions in
+                for r in regions.indices {
+                    let distanceValue = person.point.map {
+                        ScoreCard.distanceValue(GridDistance.atLeast(from: $0, toExtent: regions[r].extent), maximum: maximumDistance)
+                    } ?? 0.5
+                    queue.insert(Queued(bound: regions[r].bound.value(query) + distanceWeight * distanceValue, ownBound: 0, isRegion: true,
+                                        tieBreak: "", category: Int32(c), position: Int32(r)))
+                }
             }
         }
         while let entry = queue.popMax() {
@@ -152,16 +154,21 @@ struct NeedSearch {
             let category = Int(entry.category)
             if entry.isRegion {
                 indexes[category].blocks.withUnsafeBufferPointer { blocks in
-                    for b in indexes[category].regions[Int(entry.position)].blocks { enqueue(blocks, Int(b), category: category, into: &queue) }
+                    indexes[category].regions.withUnsafeBufferPointer { regions in
+                        for b in regions[Int(entry.position)].blocks { enqueue(blocks, Int(b), category: category, into: &queue) }
+                    }
                 }
                 continue
             }
-            let block = indexes[category].blocks[Int(entry.position)]
-            if pruning && reach < threshold && (block.allFaithBased || reach < secularThreshold) { continue }
-            if pruning && lastResortsPossible && block.allRequireSobriety && reach < lastResortThreshold { continue }
+            let (allFaithBased, allRequireSobriety) = indexes[category].blocks.withUnsafeBufferPointer { blocks in
+                (blocks[Int(entry.position)].allFaithBased, blocks[Int(entry.position)].allRequireSobriety)
+            }
+            if pruning && reach < threshold && (allFaithBased || reach < secularThreshold) { continue }
+            if pruning && lastResortsPossible && allRequireSobriety && reach < lastResortThreshold { continue }
             // The block's best distance value, recovered from its bound: valid for each of its services.
             let blockDistance = entry.bound - entry.ownBound
-            for p in block.services {
+            let members = indexes[category].blocks[Int(entry.position)].services
+            for p in members {
                 if pruning {
                     let flags = index.pruningFlags[Int(p)]
                     let own = index.bounds[Int(p)].value(query) + blockDistance
