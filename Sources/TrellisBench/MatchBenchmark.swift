@@ -60,14 +60,23 @@ struct MatchBenchmark {
         // Every ranking, written out, hashed: two builds with the same digest ranked every profile
         // identically (a speed change must not move a single result or excluded count).
         var digest = SHA256()
+        // The same without the excluded counts: a change to how far a search reads may move those
+        // (services it no longer needs to read) and must move nothing else.
+        var resultsDigest = SHA256()
         for profile in profiles {
             var outcome: MatchOutcome? = nil
             let t = try clock.measure { outcome = try matcher.match(profile, in: index) }
             trellis.append(Self.milliseconds(t))
             results += outcome?.matches.reduce(0) { $0 + $1.results.count } ?? 0
-            if let outcome { digest.update(data: outcome.jsonBytes) }
+            if let outcome {
+                digest.update(data: outcome.jsonBytes)
+                var resultsOnly = outcome
+                resultsOnly.excluded = 0
+                resultsDigest.update(data: resultsOnly.jsonBytes)
+            }
         }
         let rankingsDigest = digest.finalize().map { String(format: "%02x", $0) }.joined()
+        let resultsOnlyDigest = resultsDigest.finalize().map { String(format: "%02x", $0) }.joined()
         for (i, ms) in trellis.enumerated().sorted(by: { $0.1 > $1.1 }).prefix(showSlowest).map({ ($0.offset, $0.element) }) {
             let p = profiles[i]
             let needs = p.needs.map { "\($0.domain.rawValue)/\($0.detail ?? "-")/\($0.urgency.rawValue)" }.joined(separator: " ")
@@ -78,7 +87,7 @@ struct MatchBenchmark {
         trellis.sort()
         let needs = profiles.reduce(0) { $0 + $1.needs.count }
         Figures.emit(["bench": "match_latency", "impl": "trellis", "profiles": profiles.count, "needs": needs, "results": results,
-                      "rankings_sha256": rankingsDigest,
+                      "rankings_sha256": rankingsDigest, "results_sha256": resultsOnlyDigest,
                       "p50_ms": Figures.round(Figures.percentile(trellis, 50), 4), "p99_ms": Figures.round(Figures.percentile(trellis, 99), 4),
                       "max_ms": Figures.round(trellis.last ?? 0, 4),
                       "target_p50_ms": 0.5, "target_p99_ms": 2,

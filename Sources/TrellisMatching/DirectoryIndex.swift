@@ -117,6 +117,9 @@ public final class DirectoryIndex: Sendable {
     /// What the search's pruning asks of each service, by position, a byte each: reading these from
     /// the services themselves missed the cache at every member of a block.
     let pruningFlags: [PruningFlags]
+    /// Each service's place in id order, by position: ties in a ranking are broken by id, and the
+    /// search compares these instead of the ids' texts.
+    let idOrder: [Int32]
     let positions: [String: Int32]
     let categories: [NeedCategory: CategoryIndex]
     let responsiveness: [String: Responsiveness]
@@ -213,6 +216,7 @@ public final class DirectoryIndex: Sendable {
         self.services = list
         self.bounds = bounds
         self.pruningFlags = list.map(PruningFlags.init)
+        self.idOrder = Self.idOrder(of: list)
         self.positions = positions
         self.categories = categories
         self.responsiveness = responsiveness
@@ -270,6 +274,16 @@ public final class DirectoryIndex: Sendable {
             }
             return chunk
         }
+    }
+
+    /// Places in id order; a directory read from the store (or an import) already comes in id order.
+    private static func idOrder(of list: [IndexedService]) -> [Int32] {
+        if zip(list, list.dropFirst()).allSatisfy({ $0.id < $1.id }) { return Array(0..<Int32(list.count)) }
+        var order = [Int32](repeating: 0, count: list.count)
+        for (place, position) in list.indices.sorted(by: { list[$0].id < list[$1].id }).enumerated() {
+            order[position] = Int32(place)
+        }
+        return order
     }
 
     /// The same directory with new responsiveness figures (bounds are recomputed).

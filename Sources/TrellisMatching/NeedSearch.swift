@@ -7,6 +7,8 @@ import TrellisCore
 struct NeedSearch {
     struct Candidate {
         var position: Int32
+        /// The service's place in id order: the last tie-break.
+        var order: Int32
         var score: Double
         var distance: Double?
         var crisis: Bool
@@ -177,6 +179,10 @@ struct NeedSearch {
                     let best = own + max(0, extra) + 1e-3
                     if best < threshold && (flags.contains(.faithBased) || best < secularThreshold) { continue }
                     if lastResortsPossible && flags.contains(.requiresSobriety) && best < lastResortThreshold { continue }
+                    // At best a tie with the last of full results, and losing it: it cannot enter them
+                    // (where a secular alternative is still wanted, every secular service is read).
+                    if let last = lastOfFullResults, flags.contains(.faithBased) || secularThreshold == .infinity,
+                       Self.highestRoundedScore(own + max(0, extra)) <= last.score, !winsTie(p, against: last) { continue }
                 }
                 consider(p, crisis: crisis)
             }
@@ -202,6 +208,26 @@ struct NeedSearch {
         return nth.score
     }
 
+    /// The last of the results so far when they are full: a service must outrank it to enter.
+    private var lastOfFullResults: Candidate? { top.count >= limit ? top.last : nil }
+
+    /// The highest score a service bounded by `bound` can be given. Scores are rounded to 4 places,
+    /// to nearest, and rounding never lowers a larger number below a smaller one's: the bound rounded
+    /// the same way (past any difference in how the two sums were added up) is the most it can get.
+    static func highestRoundedScore(_ bound: Double) -> Double {
+        ((bound + 1e-9) * 10_000).rounded() / 10_000
+    }
+
+    /// Whether the service at `position`, scoring as much as `last`, would rank before it: nearer,
+    /// or as near and first by id. The many telehealth services of a national directory tie at the
+    /// top; only those that could win the tie are read.
+    private func winsTie(_ position: Int32, against last: Candidate) -> Bool {
+        let distance = person.distance(to: index.services[Int(position)]) ?? .infinity
+        let lastDistance = last.distance ?? .infinity
+        if distance != lastDistance { return distance < lastDistance }
+        return index.idOrder[Int(position)] < last.order
+    }
+
     /// A service scoring below this cannot enter the results: the N-th best score so far.
     private var threshold: Double {
         guard top.count >= limit, let nth = top.last else { return -.infinity }
@@ -224,12 +250,14 @@ struct NeedSearch {
             excludedCount += 1
         case .lastResort:
             let card = matcher.scoreCard(service, need: need, person: person, distance: distance, crisis: crisis, index: index, explain: false)
-            let candidate = Candidate(position: position, score: card.score, distance: distance, crisis: crisis, faithBased: service.faithBased)
+            let candidate = Candidate(position: position, order: index.idOrder[Int(position)], score: card.score, distance: distance,
+                                      crisis: crisis, faithBased: service.faithBased)
             lastResort.append(candidate)
             Self.keep(candidate, in: &topLastResort, limit: limit)
         case .eligible:
             let card = matcher.scoreCard(service, need: need, person: person, distance: distance, crisis: crisis, index: index, explain: false)
-            let candidate = Candidate(position: position, score: card.score, distance: distance, crisis: crisis, faithBased: service.faithBased)
+            let candidate = Candidate(position: position, order: index.idOrder[Int(position)], score: card.score, distance: distance,
+                                      crisis: crisis, faithBased: service.faithBased)
             eligible.append(candidate)
             if !crisis, !candidate.faithBased { bestSecular = max(bestSecular ?? -.infinity, candidate.score) }
             Self.keep(candidate, in: &top, limit: limit)
@@ -244,18 +272,19 @@ struct NeedSearch {
         if list.count > limit { list.removeLast() }
     }
 
-    /// Crisis services first, then score, then distance (unknown last), then id: deterministic.
+    /// Crisis services first, then score, then distance (unknown last), then id: deterministic, and
+    /// the order of the results themselves, so the search's best-so-far are the results so far.
     static func ranks(_ a: Candidate, _ b: Candidate) -> Bool {
         if a.crisis != b.crisis { return a.crisis }
         if a.score != b.score { return a.score > b.score }
         let da = a.distance ?? .infinity, db = b.distance ?? .infinity
         if da != db { return da < db }
-        return a.position < b.position
+        return a.order < b.order
     }
 
     /// The top results, with the secular alternative and Housing First's last resort applied.
     func rankedResults() -> [RankedService] {
-        let sorted = eligible.sorted { Self.ranksByID($0, $1, index) }
+        let sorted = eligible.sorted(by: Self.ranks)
         var chosen = Array(sorted.prefix(limit))
         var alternative: Int32? = nil
         // Faith-based choices always stand beside a secular alternative, when the directory has one.
@@ -268,20 +297,11 @@ struct NeedSearch {
         var results = chosen.map { rank($0, secularAlternative: $0.position == alternative, lastResort: false) }
         // Housing First: sobriety-required housing only when nothing else exists, and last.
         if eligible.isEmpty {
-            for candidate in lastResort.sorted(by: { Self.ranksByID($0, $1, index) }).prefix(limit) {
+            for candidate in lastResort.sorted(by: Self.ranks).prefix(limit) {
                 results.append(rank(candidate, secularAlternative: false, lastResort: true))
             }
         }
         return results
-    }
-
-    /// `ranks`, with ties broken by the stable service id rather than the index position.
-    static func ranksByID(_ a: Candidate, _ b: Candidate, _ index: DirectoryIndex) -> Bool {
-        if a.crisis != b.crisis { return a.crisis }
-        if a.score != b.score { return a.score > b.score }
-        let da = a.distance ?? .infinity, db = b.distance ?? .infinity
-        if da != db { return da < db }
-        return index.services[Int(a.position)].id < index.services[Int(b.position)].id
     }
 
     private func rank(_ c: Candidate, secularAlternative: Bool, lastResort: Bool) -> RankedService {

@@ -198,3 +198,52 @@ extension MatchingPropertyTests {
         }
     }
 }
+
+extension MatchingPropertyTests {
+    /// Hundreds of telehealth services alike in every scored respect (a national directory's
+    /// state-wide programs): they tie at the top, the search reads only those that could win the tie
+    /// (nearer, or as near and first by id), and still returns exactly what reading everything returns.
+    @Test func theSearchAgreesWithAnExhaustiveScanWhenHundredsTie() async {
+        await propertyCheck(count: 40, input: Self.seeds) { seed in
+            var c = RandomCase(seed: seed, services: 600)
+            var rng = SplitMix64(seed: seed ^ 0x7469_6573)
+            c.services = c.services.map { service in
+                var s = service
+                s.attributes.telehealth = rng.int(below: 4) > 0
+                s.attributes.peerRun = false
+                s.attributes.traumaInformed = false
+                s.capacity = rng.int(below: 3) == 0 ? Capacity(available: 2) : nil
+                s.languages = []
+                s.accessibility = nil
+                s.lastVerified = CalendarDay(daysSinceEpoch: 20_400)
+                if rng.int(below: 3) == 0 { s.locations = [] }
+                return s
+            }
+            c.profile.preferences.telehealthOK = true
+            // Without a location every distance is unknown, and ties fall to the id.
+            if rng.int(below: 2) == 0 { c.profile.person.location = nil }
+            let index = DirectoryIndex(services: c.services)
+            let fast = try Build.matcher().match(c.profile, in: index)
+            let exhaustive = try Build.matcher { $0.exhaustiveSearch = true }.match(c.profile, in: index)
+            #expect(fast.matches == exhaustive.matches)
+        }
+    }
+}
+
+extension MatchingPropertyTests {
+    /// Thirty telehealth services alike but for their distance, the farthest first by id (so read
+    /// first): the tie at the top goes to the nearest five, however the search met them.
+    @Test func tiedTelehealthServicesRankNearestFirst() throws {
+        let services = (0..<30).map { i in
+            Build.service(String(format: "T%02d", i), at: Build.point(41.26 + Double(29 - i) * 0.05, -95.94)) { s in
+                s.attributes.telehealth = true
+            }
+        }
+        let profile = Build.profile { $0.preferences.telehealthOK = true }
+        let index = DirectoryIndex(services: services)
+        let fast = try Build.matcher().match(profile, in: index)
+        let exhaustive = try Build.matcher { $0.exhaustiveSearch = true }.match(profile, in: index)
+        #expect(fast.matches == exhaustive.matches)
+        #expect(fast.matches.first?.results.map(\.serviceID) == ["T29", "T28", "T27", "T26", "T25"])
+    }
+}
