@@ -18,44 +18,52 @@ public struct PostgresPool: Sendable {
         self.wait = wait
     }
 
-    /// Runs `body` on a leased connection, in the caller's task; the lease is taken in a child task so
-    /// that waiting for it can be given up.
+    /// Runs `body` on a leased connection, in the caller's task. The lease is held by a task of its
+    /// own that the caller never waits for: once the caller has its answer (or has stopped waiting for
+    /// a connection) it returns at once, whatever postgres-nio is still doing with the lease. Waiting
+    /// for that task held a request, and so a graceful stop, for as long as the pool took to give up
+    /// while PostgreSQL was going down (the database-loss drill). A lease that arrives late finds the
+    /// caller gone and hands the connection straight back.
     public func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let (leases, leased) = AsyncStream<PostgresConnection>.makeStream()
+        let (leases, leased) = AsyncStream<Result<PostgresConnection, any Error>>.makeStream()
         let (released, release) = AsyncStream<Never>.makeStream()
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            let client = self.client
-            group.addTask {
-                do {
-                    try await client.withConnection { connection in
-                        leased.yield(connection)
-                        leased.finish()
-                        // Held until the caller's body is done (or the caller stopped waiting).
-                        for await _ in released {}
-                    }
-                } catch {
+        defer { release.finish() }
+        let client = self.client
+        let lease = Task {
+            do {
+                try await client.withConnection { connection in
+                    leased.yield(.success(connection))
                     leased.finish()
-                    throw error
+                    // Held until the caller's body is done (or the caller stopped waiting).
+                    for await _ in released {}
                 }
-            }
-            let wait = self.wait
-            let deadline = Task {
-                try await Task.sleep(for: wait)
+            } catch {
+                leased.yield(.failure(error))
                 leased.finish()
             }
-            var next = leases.makeAsyncIterator()
-            let connection = await next.next()
-            deadline.cancel()
-            defer { release.finish() }
-            guard let connection else {
-                group.cancelAll()
-                // The pool gave up (e.g. its circuit breaker tripped), or the wait ran out: either way, unavailable.
-                do { try await group.waitForAll() } catch where !Self.isCancellation(error) {
-                    throw StoreUnavailable(reason: "no database connection: \(String(describing: error).prefix(200))")
-                } catch {}
-                throw StoreUnavailable(reason: "no database connection within \(wait)")
-            }
+        }
+        let wait = self.wait
+        let deadline = Task {
+            try await Task.sleep(for: wait)
+            leased.finish()
+        }
+        var next = leases.makeAsyncIterator()
+        let outcome = await withTaskCancellationHandler {
+            await next.next()
+        } onCancel: {
+            leased.finish()
+        }
+        deadline.cancel()
+        switch outcome {
+        case .success(let connection)?:
             return try await body(connection)
+        case .failure(let error)? where !Self.isCancellation(error):
+            // The pool gave up (e.g. its circuit breaker tripped): unavailable.
+            throw StoreUnavailable(reason: "no database connection: \(String(describing: error).prefix(200))")
+        default:
+            // The wait ran out (or the caller was cancelled): its place in the pool's queue is withdrawn.
+            lease.cancel()
+            throw StoreUnavailable(reason: "no database connection within \(wait)")
         }
     }
 
