@@ -49,6 +49,11 @@ public final class DirectoryIndex: Sendable {
         /// Its cell blocks, by position in the category's `blocks`.
         var blocks: [Int32] = []
 
+        mutating func add(_ block: Int32, bound: ScoreBound) {
+            blocks.append(block)
+            self.bound.include(bound)
+        }
+
         /// The region's corners in degrees: south, north, west, east.
         var extent: (south: Double, north: Double, west: Double, east: Double) {
             (Double(latitudeIndex) * regionDegrees, Double(latitudeIndex + 1) * regionDegrees,
@@ -75,8 +80,7 @@ public final class DirectoryIndex: Sendable {
                 }
                 let rla = DirectoryIndex.floorDivide(la, regionCells), rlo = DirectoryIndex.floorDivide(lo, regionCells)
                 let key = DirectoryIndex.cell(latitudeIndex: rla, longitudeIndex: rlo)
-                byKey[key, default: Region(latitudeIndex: rla, longitudeIndex: rlo)].blocks.append(Int32(position))
-                byKey[key]!.bound.include(block.bound)
+                byKey[key, default: Region(latitudeIndex: rla, longitudeIndex: rlo)].add(Int32(position), bound: block.bound)
             }
             regions = byKey.sorted { $0.key < $1.key }.map(\.value)
         }
