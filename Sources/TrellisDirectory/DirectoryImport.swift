@@ -14,6 +14,9 @@ public struct DirectoryImport: DirectorySink, Sendable {
     /// 550 MB, the ids themselves another 100 MB.
     private var domainsByService: [ServiceIDDigest: CaseBits<NeedDomain>] = [:]
     public private(set) var duplicates = 0
+    /// How many copies the files hold of each id read more than once (few: a merge's duplicates), so a
+    /// second reading can pass on only the copy that counts (`LastCopies`).
+    private var copies: [ServiceIDDigest: Int] = [:]
 
     public init(keepsServices: Bool) {
         self.keepsServices = keepsServices
@@ -24,7 +27,11 @@ public struct DirectoryImport: DirectorySink, Sendable {
     }
 
     public mutating func add(_ service: Service) {
-        if domainsByService.updateValue(CaseBits(service.categories.lazy.map(\.domain)), forKey: ServiceIDDigest(service.id)) != nil { duplicates += 1 }
+        let digest = ServiceIDDigest(service.id)
+        if domainsByService.updateValue(CaseBits(service.categories.lazy.map(\.domain)), forKey: digest) != nil {
+            duplicates += 1
+            copies[digest, default: 1] += 1
+        }
         if keepsServices { services[service.id] = service }
     }
 
@@ -50,24 +57,26 @@ public struct DirectoryImport: DirectorySink, Sendable {
         services = [:]
         return sorted
     }
+
+    /// What tells, on reading the same files again in the same order, the copy of each service this
+    /// import keeps (the last one) from the ones it replaced.
+    public var lastCopies: LastCopies { LastCopies(copies: copies) }
 }
 
+/// Passes on, of the services read again from an import's files, only the copy the import kept: the
+/// last of each id. Streaming a merged directory this way holds a count per repeated id, not the records.
+public struct LastCopies: Sendable {
+    private var copies: [ServiceIDDigest: Int]
 
-/// 128 bits standing for a service id, for telling ids apart without keeping them: two distinct ids
-/// of a million share a digest with a chance of about 10⁻²⁷ (two SipHash values, keyed per process,
-/// of the id under two different prefixes).
-struct ServiceIDDigest: Hashable, Sendable {
-    let high: UInt64
-    let low: UInt64
+    init(copies: [ServiceIDDigest: Int]) { self.copies = copies }
 
-    init(_ id: String) {
-        var first = Hasher()
-        first.combine(UInt8(1))
-        first.combine(id)
-        var second = Hasher()
-        second.combine(UInt8(2))
-        second.combine(id)
-        high = UInt64(bitPattern: Int64(first.finalize()))
-        low = UInt64(bitPattern: Int64(second.finalize()))
+    /// Whether `service` is the last copy of its id; call once per service, in reading order.
+    public mutating func isLast(_ service: Service) -> Bool {
+        guard !copies.isEmpty else { return true }
+        let digest = ServiceIDDigest(service.id)
+        guard let remaining = copies[digest] else { return true }
+        if remaining == 1 { copies[digest] = nil; return true }
+        copies[digest] = remaining - 1
+        return false
     }
 }

@@ -48,8 +48,13 @@ public protocol DirectoryRepository: Sendable {
     /// import with what it added, updated, left unchanged and withdrew. With `replacement.replaceSource`
     /// the services of the import's sources that `services` no longer holds are withdrawn, unless that
     /// is more than the allowed share (`StoreError.massWithdrawal`, nothing changed).
-    func storeDirectory(_ services: [Service], files: [String], source: String?, replacement: DirectoryReplacement,
-                        context: AuditContext) async throws -> DirectorySnapshot
+    ///
+    /// `pages` hands the services over a page at a time, each id once (as a merge leaves them; an id
+    /// given twice is refused), so that a directory of any size is stored in bounded memory; all of it
+    /// commits as one, or nothing does.
+    func storeDirectory<Pages: AsyncSequence<[Service], any Error>>(pages: Pages, files: [String], source: String?,
+                                                                   replacement: DirectoryReplacement,
+                                                                   context: AuditContext) async throws -> DirectorySnapshot
     /// The services in force: never a withdrawn one (matching and search are built from these).
     func storedServices() async throws -> [Service]
     /// The same services, in id order, handed to `body` one at a time and never held together.
@@ -65,6 +70,16 @@ public protocol DirectoryRepository: Sendable {
     /// Services whose referrals agencies rejected for no capacity or not eligible more than
     /// `threshold` times since `since`, by organization: records a curator should fix.
     func rejectedServices(since: Date, moreThan threshold: Int) async throws -> [RejectedService]
+}
+
+extension DirectoryRepository {
+    /// Stores services held in memory (an upload, a feed, the first start's files); a later copy of an
+    /// id replaces an earlier one.
+    public func storeDirectory(_ services: [Service], files: [String], source: String?, replacement: DirectoryReplacement,
+                               context: AuditContext) async throws -> DirectorySnapshot {
+        try await storeDirectory(pages: ServicePages(DirectoryDocuments.deduplicated(services)), files: files, source: source,
+                                 replacement: replacement, context: context)
+    }
 }
 
 /// Partner agencies' endpoints.

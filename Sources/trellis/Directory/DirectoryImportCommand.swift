@@ -38,7 +38,8 @@ struct DirectoryImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let run = try DirectoryRun.prepare(reading)
-        var merged = DirectoryImport(keepsServices: storing)
+        // Only counts and ids: to store, the files are read again and streamed (`RereadPages`).
+        var merged = DirectoryImport(keepsServices: false)
         let reports = run.read(files, into: &merged)
         var report = ReadingReport(reports, merged: merged)
         if replacement.replaceSource && !storing {
@@ -53,11 +54,11 @@ struct DirectoryImportCommand: AsyncParsableCommand {
         if storing {
             let settings = try store.settings()
             let context = AuditContext(actor: StoreOptions.actor(by), purpose: "operations")
-            let services = merged.takeSortedServices()
+            let pages = RereadPages(files: files, reader: run.reader, lastCopies: merged.lastCopies, expected: merged.serviceCount)
             let snapshot = try await store.withStore(settings) { store in
                 var kept = replacement.replacement
                 kept.keeping = reports.reduce(into: Set<String>()) { $0.formUnion($1.rejectedServiceIDs) }
-                return try await store.storeDirectory(services, files: files, source: replacement.source, replacement: kept, context: context)
+                return try await store.storeDirectory(pages: pages, files: files, source: replacement.source, replacement: kept, context: context)
             }
             let changes = snapshot.changes ?? DirectoryChanges()
             report.stored = .init(database: settings.location.description, snapshot: snapshot.id, services: snapshot.serviceCount,
