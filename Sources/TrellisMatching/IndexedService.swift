@@ -126,8 +126,37 @@ enum TraumaInformedText {
 
     static func mentions(_ text: String) -> Bool {
         guard !text.isEmpty else { return false }
+        var text = text
+        // ASCII (nearly every description) is read on its bytes: lower-casing a copy of each description
+        // and searching it once per cue was a tenth of building the index.
+        if let answer = text.withUTF8({ $0.allSatisfy { $0 < 0x80 } ? mentionsInASCII($0) : nil }) { return answer }
+        return mentionsInLowercased(text)
+    }
+
+    /// The general reading, for any text.
+    static func mentionsInLowercased(_ text: String) -> Bool {
         let lower = text.lowercased()
         return cues.contains { lower.containsBytes($0) }
+    }
+
+    private static let asciiCues = cues.map { Array($0.utf8) }
+
+    /// The same answer as `mentionsInLowercased` for ASCII bytes, in one pass without a copy.
+    static func mentionsInASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for start in bytes.indices {
+            let first = bytes[start] | 0x20  // lower case for letters; only "T"/"t" and "S"/"s" give a cue's first byte
+            guard first == UInt8(ascii: "t") || first == UInt8(ascii: "s") else { continue }
+            for cue in asciiCues where cue[0] == first && start + cue.count <= bytes.count {
+                var k = 1
+                while k < cue.count, lowercased(bytes[start + k]) == cue[k] { k += 1 }
+                if k == cue.count { return true }
+            }
+        }
+        return false
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 }
 
