@@ -40,7 +40,7 @@ extension SQLStore {
             var services: [String: Service] = [:]
             let serviceIDs = Set(referrals.values.map(\.serviceID)).sorted()
             for row in try await session.rows("SELECT id, document FROM directory_service WHERE id IN \(list: serviceIDs)") {
-                services[try row[0]] = try JSONDecoder().decode(Service.self, from: Data((try row[1] as String).utf8))
+                services[try row[0]] = try DirectoryDocuments.decode(try row[1])
             }
             return try leased.sorted { ($0.enqueuedAt, $0.id) < ($1.enqueuedAt, $1.id) }.map { row in
                 guard let referral = referrals[row.id], let (consent, person) = packages[row.id] else { throw StoreError.referralNotFound(row.id) }

@@ -9,6 +9,14 @@ enum DirectoryDocuments {
         return try services.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
     }
 
+    /// A stored document's service: read directly when it is exactly as `encode` wrote it (nearly
+    /// always), else by `JSONDecoder`, whose answer or error is then the one given.
+    static func decode(_ document: String) throws -> Service {
+        var document = document
+        if let service = document.withUTF8({ Service(storedJSON: $0) }) { return service }
+        return try JSONDecoder().decode(Service.self, from: Data(document.utf8))
+    }
+
     static func filesText(_ files: [String]) -> String {
         String(decoding: (try? JSONEncoder().encode(files)) ?? Data("[]".utf8), as: UTF8.self)
     }
@@ -37,6 +45,6 @@ extension DirectoryDocuments {
 extension DirectoryDocuments {
     /// The provider id in a stored document's provenance (the migration that names each service's source).
     static func provenanceSource(_ document: String) throws -> String {
-        try JSONDecoder().decode(Service.self, from: Data(document.utf8)).provenance.source
+        try decode(document).provenance.source
     }
 }

@@ -25,14 +25,13 @@ extension SQLStore {
     public func services(ofOrganizations organizations: [String]) async throws -> [Service] {
         guard !organizations.isEmpty else { return [] }
         return try await plainRead { session in
-            let decoder = JSONDecoder()
             var services: [Service] = []
             // One read, the reports joined: the inbox page shows every service of the agency.
             for row in try await session.rows("""
                 SELECT d.document, c.reported_at, c.available, c.waitlist FROM directory_service d
                 LEFT JOIN capacity_report c ON c.service_id = d.id WHERE d.organization_id IN \(list: organizations)
                 """) {
-                let service = try decoder.decode(Service.self, from: Data((try row[0] as String).utf8))
+                let service = try DirectoryDocuments.decode(try row[0])
                 services.append(CapacityReports.applying(try CapacityReports.Report(row, from: 1), to: service))
             }
             return services.sorted { ($0.name, $0.id) < ($1.name, $1.id) }

@@ -55,7 +55,6 @@ extension SQLStore {
     /// Hands `body` every service in force, in id order, a page of documents at a time: a national
     /// directory (a million documents, over 5 GB) is never held whole.
     public func forEachStoredService(_ body: (Service) throws -> Void) async throws {
-        let decoder = JSONDecoder()
         let reports = try await plainRead { session in try await CapacityReports.all(in: session) }
         var after = ""
         while true {
@@ -64,7 +63,7 @@ extension SQLStore {
                     .map { row -> (String, String) in (try row[0], try row[1]) }
             }
             for (id, document) in page {
-                try body(CapacityReports.applying(reports[id], to: try decoder.decode(Service.self, from: Data(document.utf8))))
+                try body(CapacityReports.applying(reports[id], to: try DirectoryDocuments.decode(document)))
             }
             guard let last = page.last, page.count == 1_000 else { return }
             after = last.0

@@ -27,10 +27,9 @@ extension SQLStore {
             let flagged = counts.filter { $0.value.noCapacity + $0.value.notEligible > threshold }
             guard !flagged.isEmpty else { return [] }
             var names: [String: Service] = [:]
-            let decoder = JSONDecoder()
             for row in try await session.rows("SELECT id, document FROM directory_service WHERE id IN \(list: Array(flagged.keys))") {
                 let document: String = try row[1]
-                names[try row[0]] = try? decoder.decode(Service.self, from: Data(document.utf8))
+                names[try row[0]] = try? DirectoryDocuments.decode(document)
             }
             return flagged.map { id, entry in
                 RejectedService(serviceID: id, serviceName: names[id]?.name, organizationID: entry.organization,

@@ -52,7 +52,7 @@ extension SQLStore: NoticeRepository {
                 if names[organization] == nil {
                     let document = try await session.value("SELECT document FROM directory_service WHERE organization_id = \(organization) ORDER BY id LIMIT 1",
                                                            as: String.self)
-                    names[organization] = try document.map { try JSONDecoder().decode(Service.self, from: Data($0.utf8)).organizationName } ?? organization
+                    names[organization] = try document.map { try DirectoryDocuments.decode($0).organizationName } ?? organization
                 }
                 var claim = NoticeClaim(id: try row[0], kind: Notice.Kind(rawValue: try row[1]) ?? .waiting, organizationID: organization,
                                         organizationName: names[organization] ?? organization, recipient: try row[3], attempts: try row[4])

@@ -133,7 +133,7 @@ enum ReferralRows {
 
     static func service(id: String, in session: any SQLSession) async throws -> Service? {
         try await session.value("SELECT document FROM directory_service WHERE id = \(id)", as: String.self).map {
-            try JSONDecoder().decode(Service.self, from: Data($0.utf8))
+            try DirectoryDocuments.decode($0)
         }
     }
 

@@ -61,7 +61,7 @@ extension SQLStore {
         guard !organization.isEmpty else { return "your case worker's office" }
         let document = try await session.value("SELECT document FROM directory_service WHERE organization_id = \(organization) ORDER BY id LIMIT 1",
                                                as: String.self)
-        return (try document.map { try JSONDecoder().decode(Service.self, from: Data($0.utf8)).organizationName })?.nonBlank ?? organization
+        return (try document.map { try DirectoryDocuments.decode($0).organizationName })?.nonBlank ?? organization
     }
 
     /// A supporter notice's address and text, opened from its row; nil when it does not open (it is then given up as undeliverable).

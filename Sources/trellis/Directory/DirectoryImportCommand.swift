@@ -42,6 +42,8 @@ struct DirectoryImportCommand: AsyncParsableCommand {
         var merged = DirectoryImport(keepsServices: false)
         let reports = run.read(files, into: &merged)
         var report = ReadingReport(reports, merged: merged)
+        let (serviceCount, duplicates, domainCounts, lastCopies) = (merged.serviceCount, merged.duplicates, merged.domainCounts, merged.lastCopies)
+        merged = DirectoryImport(keepsServices: false)  // its id digests are not needed while storing (a million of them)
         if replacement.replaceSource && !storing {
             Terminal.error("trellis: --replace-source needs a database (--db or $TRELLIS_DB)")
             throw ExitCode.validationFailure
@@ -54,7 +56,7 @@ struct DirectoryImportCommand: AsyncParsableCommand {
         if storing {
             let settings = try store.settings()
             let context = AuditContext(actor: StoreOptions.actor(by), purpose: "operations")
-            let pages = RereadPages(files: files, reader: run.reader, lastCopies: merged.lastCopies, expected: merged.serviceCount)
+            let pages = RereadPages(files: files, reader: run.reader, lastCopies: lastCopies, expected: serviceCount)
             let snapshot = try await store.withStore(settings) { store in
                 var kept = replacement.replacement
                 kept.keeping = reports.reduce(into: Set<String>()) { $0.formUnion($1.rejectedServiceIDs) }
@@ -69,8 +71,8 @@ struct DirectoryImportCommand: AsyncParsableCommand {
             try report.printJSON()
         } else {
             ReadingReport.printHuman(reports, showWarnings: false)
-            print("imported \(merged.serviceCount) services (\(merged.duplicates) duplicates merged)")
-            for (domain, count) in merged.domainCounts.sorted(by: { $0.key < $1.key }) {
+            print("imported \(serviceCount) services (\(duplicates) duplicates merged)")
+            for (domain, count) in domainCounts.sorted(by: { $0.key < $1.key }) {
                 print("  \(domain.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(count)")
             }
             if let stored = report.stored {
