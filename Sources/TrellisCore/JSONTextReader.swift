@@ -172,17 +172,21 @@ public struct JSONTextReader {
     public mutating func string() throws(Unexpected) -> String {
         try consume(UInt8(ascii: "\""))
         let start = index
+        var bits: UInt8 = 0
         // Most strings have no escape: one copy straight from the bytes.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                // ASCII is valid as it stands (and most text is ASCII); anything else is validated.
+                if bits < 0x80 { return String(decoding: text, as: UTF8.self) }
                 guard let value = String(validating: text, as: UTF8.self) else { throw Unexpected(offset: start) }
                 return value
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw unexpected() }
+            bits |= byte
             index += 1
         }
         var scalars = Array(bytes[start..<index])

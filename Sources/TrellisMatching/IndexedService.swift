@@ -139,18 +139,29 @@ enum TraumaInformedText {
         return cues.contains { lower.containsBytes($0) }
     }
 
-    private static let asciiCues = cues.map { Array($0.utf8) }
-
-    /// The same answer as `mentionsInLowercased` for ASCII bytes, in one pass without a copy.
+    /// The same answer as `mentionsInLowercased` for ASCII bytes, in one pass without a copy: each cue is
+    /// "trauma" then "-" or " " then "informed" or "focused", or "seeking safety", or "tf-cbt".
     static func mentionsInASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        for start in bytes.indices {
-            let first = bytes[start] | 0x20  // lower case for letters; only "T"/"t" and "S"/"s" give a cue's first byte
-            guard first == UInt8(ascii: "t") || first == UInt8(ascii: "s") else { continue }
-            for cue in asciiCues where cue[0] == first && start + cue.count <= bytes.count {
-                var k = 1
-                while k < cue.count, lowercased(bytes[start + k]) == cue[k] { k += 1 }
-                if k == cue.count { return true }
+        func follows(_ word: StaticString, at start: Int) -> Bool {
+            let count = word.utf8CodeUnitCount
+            guard start + count <= bytes.count else { return false }
+            for k in 0..<count where lowercased(bytes[start + k]) != word.utf8Start[k] { return false }
+            return true
+        }
+        var i = 0
+        while i < bytes.count {
+            // Lower case for letters; only "T"/"t" and "S"/"s" give a cue's first byte.
+            switch bytes[i] | 0x20 {
+            case UInt8(ascii: "t"):
+                if follows("rauma", at: i + 1), i + 6 < bytes.count, bytes[i + 6] == UInt8(ascii: "-") || bytes[i + 6] == 0x20,
+                   follows("informed", at: i + 7) || follows("focused", at: i + 7) { return true }
+                if follows("f-cbt", at: i + 1) { return true }
+            case UInt8(ascii: "s"):
+                if follows("eeking safety", at: i + 1) { return true }
+            default:
+                break
             }
+            i += 1
         }
         return false
     }

@@ -59,6 +59,25 @@ import TrellisCore
     }
 }
 
+extension DirectoryStoringTests {
+    @Test func afterABulkWriteSQLiteGivesItsLogBack() async throws {
+        try await H.with(.sqlite) { harness, store in
+            let sqlite = try #require(store as? SQLiteStore)
+            let services = (0..<300).map { H.service("pool-\($0)", "ORG-A", NeedCategory(.housing, nil)) }
+            _ = try await store.storeDirectory(services, files: ["many.json"], source: "a", replacement: .addAndUpdate, context: Self.admin)
+            let log = harness.databasePath + "-wal"
+            let before = try #require(try FileManager.default.attributesOfItem(atPath: log)[.size] as? Int)
+            #expect(before > 0)
+            await sqlite.database.reclaimLog()
+            #expect(try FileManager.default.attributesOfItem(atPath: log)[.size] as? Int == 0)
+            // Everything is still there, and the store goes on writing.
+            #expect(try await store.storedServices().count == 303)
+            _ = try await store.storeDirectory(Array(services.prefix(1)), files: ["one.json"], source: "b", replacement: .addAndUpdate, context: Self.admin)
+            #expect(try await store.service(id: "pool-0") != nil)
+        }
+    }
+}
+
 /// Pages given as they are.
 struct ListedPages: AsyncSequence {
     typealias Failure = any Error

@@ -19,6 +19,10 @@ public protocol StoreDatabase: Sendable {
     /// Appended to a `SELECT … FOR UPDATE`-able subquery whose rows a writer claims, so that writers in
     /// other processes claim other rows instead of waiting ("" where writers never overlap).
     var skipLockedRows: String { get }
+    /// After a bulk write (a large directory import): gives back the space its log took. SQLite copies
+    /// its write-ahead log into the database and truncates it (a million services left a 5 GB log that
+    /// every later read searched); best effort, as readers may hold it. Nothing on PostgreSQL.
+    func reclaimLog() async
     /// Creates or upgrades the audit trail's table.
     func migrateAuditTrail() async throws
     /// Releases connections.

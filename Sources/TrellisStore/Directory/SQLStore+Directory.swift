@@ -10,6 +10,17 @@ extension SQLStore {
     public func storeDirectory<Pages: AsyncSequence<[Service], any Error>>(pages: Pages, files: [String], source: String?,
                                                                           replacement: DirectoryReplacement,
                                                                           context: AuditContext) async throws -> DirectorySnapshot {
+        let snapshot = try await storeChanges(pages: pages, files: files, source: source, replacement: replacement, context: context)
+        if let changes = snapshot.changes, changes.added + changes.updated + changes.withdrawn >= Self.bulkWrite { await database.reclaimLog() }
+        return snapshot
+    }
+
+    /// Services written by one import from which its log is worth reclaiming.
+    private static var bulkWrite: Int { 10_000 }
+
+    private func storeChanges<Pages: AsyncSequence<[Service], any Error>>(pages: Pages, files: [String], source: String?,
+                                                                        replacement: DirectoryReplacement,
+                                                                        context: AuditContext) async throws -> DirectorySnapshot {
         try await change { session, audit in
             guard let snapshot = try await session.value("""
                 INSERT INTO directory_snapshot (imported_at, actor, files, service_count, source, replaced_source, added, updated, unchanged, withdrawn)
@@ -53,20 +64,38 @@ extension SQLStore {
     }
 
     /// Hands `body` every service in force, in id order, a page of documents at a time: a national
-    /// directory (a million documents, over 5 GB) is never held whole.
+    /// directory (a million documents, over 5 GB) is never held whole. The next page is read and
+    /// decoded on another thread while `body` takes this one (a server's start builds its index as
+    /// fast as the documents come).
     public func forEachStoredService(_ body: (Service) throws -> Void) async throws {
         let reports = try await plainRead { session in try await CapacityReports.all(in: session) }
-        var after = ""
-        while true {
-            let page = try await plainRead { session in
-                try await session.rows("SELECT id, document FROM directory_service WHERE id > \(after) AND withdrawn_at IS NULL ORDER BY id LIMIT 1000")
-                    .map { row -> (String, String) in (try row[0], try row[1]) }
+        var next: Task<(services: [Service], last: String?), any Error>? = storedPage(after: "", reports: reports)
+        while let pending = next {
+            let (page, last) = try await pending.value
+            next = page.count == Self.storedPageSize ? last.map { storedPage(after: $0, reports: reports) } : nil
+            do {
+                for service in page { try body(service) }
+            } catch {
+                next?.cancel()
+                throw error
             }
-            for (id, document) in page {
-                try body(CapacityReports.applying(reports[id], to: try DirectoryDocuments.decode(document)))
+        }
+    }
+
+    private static var storedPageSize: Int { 1_000 }
+
+    /// The page of services in force after `id`, read and decoded in a task of its own.
+    private func storedPage(after id: String, reports: [String: CapacityReports.Report]) -> Task<(services: [Service], last: String?), any Error> {
+        Task {
+            try await plainRead { session in
+                let rows = try await session.rows(
+                    "SELECT id, document FROM directory_service WHERE id > \(id) AND withdrawn_at IS NULL ORDER BY id LIMIT \(Self.storedPageSize)")
+                let services = try rows.map { row in
+                    let id: String = try row[0]
+                    return CapacityReports.applying(reports[id], to: try DirectoryDocuments.decode(try row[1]))
+                }
+                return (services, try rows.last.map { try $0[0] as String })
             }
-            guard let last = page.last, page.count == 1_000 else { return }
-            after = last.0
         }
     }
 

@@ -30,6 +30,7 @@ public final class PostgresDatabase: StoreDatabase {
 
     public func takeTurns(on key: String) -> SQLQuery? { "SELECT pg_advisory_xact_lock(hashtext(\(key)))" }
     public var skipLockedRows: String { " FOR UPDATE SKIP LOCKED" }
+    public func reclaimLog() async {}
 
     public func migrateAuditTrail() async throws {
         try await Self.auditMigrator.migrate(pool.client, logger: logger)
