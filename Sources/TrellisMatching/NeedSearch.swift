@@ -70,11 +70,13 @@ struct NeedSearch {
     mutating func run() {
         // Crisis services come first whatever their distance: a pass of their own, best first.
         if !categories.crisis.isEmpty {
-            search(categories.crisis.compactMap { index.categories[$0] }, crisis: true)
+            let crisisIndexes = categories.crisis.compactMap { index.categories[$0] }
+            search(crisisIndexes, crisis: true, penalties: crisisIndexes.map { _ in 0 })
             top.removeAll()
             topLastResort.removeAll()
         }
-        search(regularIndexes(), crisis: false)
+        let regular = regularIndexes()
+        search(regular.map(\.index), crisis: false, penalties: regular.map(\.penalty))
     }
 
     /// A block or region waiting to be read. The heap's largest is read next: highest bound; on a
@@ -105,7 +107,10 @@ struct NeedSearch {
     /// blocks wait inside their region until the region could reach the results, and everything
     /// waits in a heap: a search reads a few of hundreds of blocks (thousands in a national
     /// directory), so valuing and sorting them all was most of a match.
-    private mutating func search(_ indexes: [DirectoryIndex.CategoryIndex], crisis: Bool) {
+    /// `penalties[c]` is taken off every bound in `indexes[c]`: what each of its services loses for
+    /// offering only the need's domain in general (a service that also offers the detail is in the
+    /// detail's index too, at its full bound).
+    private mutating func search(_ indexes: [DirectoryIndex.CategoryIndex], crisis: Bool, penalties: [Double]) {
         let config = matcher.configuration
         let query = BoundQuery(config: config, need: need, profile: person.profile, today: matcher.today)
         let telehealth = person.profile.preferences.telehealthOK
@@ -128,7 +133,7 @@ struct NeedSearch {
             case .cell(let la, let lo):
                 distanceValue = person.point.map { ScoreCard.distanceValue(GridDistance.toCell(from: $0, la, lo), maximum: maximumDistance) } ?? 0.5
             }
-            let own = blocks[b].bound.value(query)
+            let own = blocks[b].bound.value(query) - penalties[c]
             queue.insert(Queued(bound: own + distanceWeight * distanceValue, ownBound: own, isRegion: false, tieBreak: blocks[b].tieBreak,
                                 category: Int32(c), position: Int32(b)))
         }
@@ -144,7 +149,7 @@ struct NeedSearch {
                     let distanceValue = person.point.map {
                         ScoreCard.distanceValue(GridDistance.atLeast(from: $0, toExtent: regions[r].extent), maximum: maximumDistance)
                     } ?? 0.5
-                    queue.insert(Queued(bound: regions[r].bound.value(query) + distanceWeight * distanceValue, ownBound: 0, isRegion: true,
+                    queue.insert(Queued(bound: regions[r].bound.value(query) - penalties[c] + distanceWeight * distanceValue, ownBound: 0, isRegion: true,
                                         tieBreak: "", category: Int32(c), position: Int32(r)))
                 }
             }
@@ -170,10 +175,11 @@ struct NeedSearch {
             // The block's best distance value, recovered from its bound: valid for each of its services.
             let blockDistance = entry.bound - entry.ownBound
             let members = indexes[category].blocks[Int(entry.position)].services
+            let penalty = penalties[category]
             for p in members {
                 if pruning {
                     let flags = index.pruningFlags[Int(p)]
-                    let own = index.bounds[Int(p)].value(query) + blockDistance
+                    let own = index.bounds[Int(p)].value(query) - penalty + blockDistance
                     // A telehealth service may score distance 1 when the person accepts telehealth.
                     let extra = telehealth && flags.contains(.virtual) ? distanceWeight - blockDistance : 0
                     let best = own + max(0, extra) + 1e-3
@@ -189,13 +195,18 @@ struct NeedSearch {
         }
     }
 
-    /// The need's category indexes, in category order (a dictionary's order differs per process).
-    private func regularIndexes() -> [DirectoryIndex.CategoryIndex] {
+    /// The need's category indexes, in category order (a dictionary's order differs per process), each
+    /// with what its services lose on scoring for the category alone: for a need with a detail, the
+    /// domain's general services are scored less the general-service penalty.
+    private func regularIndexes() -> [(index: DirectoryIndex.CategoryIndex, penalty: Double)] {
         if need.detail == nil {
             // The whole domain: every category in it.
-            return index.categories.filter { $0.key.domain == need.domain }.sorted { $0.key < $1.key }.map(\.value)
+            return index.categories.filter { $0.key.domain == need.domain }.sorted { $0.key < $1.key }.map { ($0.value, 0) }
         }
-        return categories.regular.compactMap { index.categories[$0] }
+        let general = NeedCategory(need.domain)
+        return categories.regular.compactMap { category in
+            index.categories[category].map { ($0, category == general ? matcher.configuration.generalServicePenalty : 0) }
+        }
     }
 
     /// No unread service scoring below this can change the results: the N-th best score, or,

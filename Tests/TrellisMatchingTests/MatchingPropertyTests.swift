@@ -247,3 +247,30 @@ extension MatchingPropertyTests {
         #expect(fast.matches.first?.results.map(\.serviceID) == ["T29", "T28", "T27", "T26", "T25"])
     }
 }
+
+extension MatchingPropertyTests {
+    /// A need with a detail reads the domain's general services at their bound less the general-service
+    /// penalty; a service that offers the detail and the domain both is in the detail's index at its
+    /// full bound. Whatever the penalty (a bonus too), the same results as reading everything.
+    @Test func generalServicesAreBoundedLessTheirPenalty() async {
+        await propertyCheck(count: 40, input: Self.seeds) { seed in
+            var c = RandomCase(seed: seed, services: 300)
+            var rng = SplitMix64(seed: seed ^ 0x9E37)
+            for i in c.services.indices {
+                switch rng.int(below: 4) {
+                case 0: c.services[i].categories = [NeedCategory(.housing)]
+                case 1: c.services[i].categories = [NeedCategory(.housing, "emergency_shelter"), NeedCategory(.housing)]
+                case 2: c.services[i].categories = [NeedCategory(.housing, "emergency_shelter")]
+                default: break
+                }
+            }
+            c.profile.needs[0] = .init(.housing, "emergency_shelter", urgency: NeedsProfile.Urgency.allCases[rng.int(below: 4)])
+            let penalty = [-0.2, 0, 0.05, 0.3][rng.int(below: 4)]
+            let index = DirectoryIndex(services: c.services)
+            let fast = try Build.matcher { $0.configuration.generalServicePenalty = penalty }.match(c.profile, in: index)
+            let exhaustive = try Build.matcher { $0.configuration.generalServicePenalty = penalty; $0.exhaustiveSearch = true }
+                .match(c.profile, in: index)
+            #expect(fast.matches == exhaustive.matches, "seed \(seed), penalty \(penalty)")
+        }
+    }
+}
