@@ -13,8 +13,10 @@ phones, capacity and date last verified. Records are built and dropped (counted)
 {"services": N, "rejected": R} on stdout; --dump also writes each record to stderr.
 
 This is a reference figure only: json.load holds the whole document in memory, as most Python
-code reading HSDS does.
+code reading HSDS does. A top-level array larger than 1 GB (a national directory) is read an element
+at a time instead ("streamed": true in the output), as it would not fit in memory.
 """
+import codecs
 import json
 import os
 import sys
@@ -217,6 +219,63 @@ class Reader:
             self.dump(record)
 
 
+STREAM_ABOVE_BYTES = 1 << 30
+
+
+def first_byte(path):
+    with open(path, "rb") as f:
+        head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head[:1]
+
+
+def array_elements(path, chunk=1 << 24):
+    """The elements of a file's top-level JSON array, decoded one at a time from a window of text."""
+    decoder = json.JSONDecoder()
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    text, at, done = "", 0, False
+    with open(path, "rb") as f:
+        def more():
+            nonlocal text, at, done
+            data = f.read(chunk)
+            done = not data
+            text = text[at:] + utf8.decode(data, final=done)
+            at = 0
+
+        def skip_space():
+            nonlocal at
+            while True:
+                while at < len(text) and text[at] in " \t\r\n\ufeff":
+                    at += 1
+                if at < len(text) or done:
+                    return
+                more()
+
+        more()
+        skip_space()
+        if text[at:at + 1] != "[":
+            raise ValueError("not a JSON array")
+        at += 1
+        while True:
+            skip_space()
+            if text[at:at + 1] == "]":
+                return
+            while True:
+                try:
+                    obj, end = decoder.raw_decode(text, at)
+                    break
+                except json.JSONDecodeError:
+                    if done:
+                        raise
+                    more()  # the element runs past the window: widen it
+            at = end
+            yield obj
+            skip_space()
+            if text[at:at + 1] == ",":
+                at += 1
+            elif text[at:at + 1] != "]":
+                raise ValueError(f"expected , or ] after an element at character {at}")
+
+
 def main(argv):
     args = argv[1:]
     taxonomy_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "config",
@@ -235,6 +294,15 @@ def main(argv):
     reader = Reader(Taxonomy(taxonomy_path))
     if dump:
         reader.dump = lambda r: sys.stderr.write(json.dumps(r, default=sorted, ensure_ascii=False) + "\n")
+
+    if os.path.getsize(path) > STREAM_ABOVE_BYTES and first_byte(path) == b"[":
+        # A national directory (5.6 GB) does not fit in memory as Python objects: its top-level
+        # array is read one element at a time instead, with the same json module.
+        for obj in array_elements(path):
+            reader.visit(obj)
+        print(json.dumps({"services": reader.services, "rejected": reader.rejected,
+                          "organizations": reader.organizations, "streamed": True}))
+        return 0
 
     with open(path, "rb") as f:
         data = f.read()
