@@ -177,6 +177,8 @@ public final class DirectoryIndex: Sendable {
 
     fileprivate init(indexed list: [IndexedService], positions: [String: Int32], responsiveness: [String: Responsiveness]) {
         let bounds = list.map { $0.bound.with(responsiveness: ScoreBound.responsivenessValue(responsiveness[$0.organizationID])) }
+        // First: blocks rank their members by bound, then by this (id order, without comparing texts).
+        let idOrder = Self.idOrder(of: list)
         var cells: [NeedCategory: [Int64: Block]] = [:]
         var virtual: [NeedCategory: [Int32]] = [:]
         var unlocated: [NeedCategory: [Int32]] = [:]
@@ -208,19 +210,21 @@ public final class DirectoryIndex: Sendable {
             let standard = Self.standardQuery(for: category.domain)
             index.blocks = (cells[category] ?? [:]).values.flatMap { block in
                 var sorted = block
-                sorted.services = Self.ranked(block.services, bounds: bounds, list: list, query: standard)
+                sorted.services = Self.ranked(block.services, bounds: bounds, idOrder: idOrder, query: standard)
                 if case .cell(let la, let lo) = block.place { sorted.tieBreak = "c\(la):\(lo)" }
                 return Self.split(sorted, bounds: bounds, services: list)
             }
-            index.blocks += Self.chunks(virtual[category] ?? [], place: .virtual, bounds: bounds, services: list, domain: category.domain)
-            index.blocks += Self.chunks(unlocated[category] ?? [], place: .unlocated, bounds: bounds, services: list, domain: category.domain)
+            index.blocks += Self.chunks(virtual[category] ?? [], place: .virtual, bounds: bounds, services: list, idOrder: idOrder,
+                                        domain: category.domain)
+            index.blocks += Self.chunks(unlocated[category] ?? [], place: .unlocated, bounds: bounds, services: list, idOrder: idOrder,
+                                        domain: category.domain)
             index.formRegions()
             categories[category] = index
         }
         self.services = list
         self.bounds = bounds
         self.pruningFlags = list.map(PruningFlags.init)
-        self.idOrder = Self.idOrder(of: list)
+        self.idOrder = idOrder
         self.positions = positions
         self.categories = categories
         self.responsiveness = responsiveness
@@ -229,10 +233,10 @@ public final class DirectoryIndex: Sendable {
     /// `members` best bound first, then by id: an order that depends on the directory's content only.
     /// Each one's bound is valued once rather than at every comparison (a dense cell of a national
     /// directory sorts thousands).
-    private static func ranked(_ members: [Int32], bounds: [ScoreBound], list: [IndexedService], query: BoundQuery) -> [Int32] {
+    private static func ranked(_ members: [Int32], bounds: [ScoreBound], idOrder: [Int32], query: BoundQuery) -> [Int32] {
         guard members.count > 1 else { return members }
-        var keyed = members.map { (value: bounds[Int($0)].value(query), position: $0) }
-        keyed.sort { a, b in a.value != b.value ? a.value > b.value : list[Int(a.position)].id < list[Int(b.position)].id }
+        var keyed = members.map { (value: bounds[Int($0)].value(query), order: idOrder[Int($0)], position: $0) }
+        keyed.sort { a, b in a.value != b.value ? a.value > b.value : a.order < b.order }
         return keyed.map(\.position)
     }
 
@@ -245,11 +249,11 @@ public final class DirectoryIndex: Sendable {
     /// Chunks are grouped by the state their services are confined to, so a search can pass over
     /// other states' chunks whole.
     private static func chunks(_ members: [Int32], place: Block.Place, bounds: [ScoreBound], services: [IndexedService],
-                               domain: NeedDomain) -> [Block] {
+                               idOrder: [Int32], domain: NeedDomain) -> [Block] {
         let standard = standardQuery(for: domain)
         let groups = Dictionary(grouping: members) { services[Int($0)].confinedState ?? "" }
         return groups.keys.sorted().flatMap { state -> [Block] in
-            let ranked = Self.ranked(groups[state] ?? [], bounds: bounds, list: services, query: standard)
+            let ranked = Self.ranked(groups[state] ?? [], bounds: bounds, idOrder: idOrder, query: standard)
             return stride(from: 0, to: ranked.count, by: chunkSize).map { start in
                 var block = Block(place: place)
                 block.confinedState = state.isEmpty ? nil : state
@@ -281,10 +285,10 @@ public final class DirectoryIndex: Sendable {
     }
 
     /// Places in id order; a directory read from the store (or an import) already comes in id order.
-    private static func idOrder(of list: [IndexedService]) -> [Int32] {
+    static func idOrder(of list: [IndexedService]) -> [Int32] {
         if zip(list, list.dropFirst()).allSatisfy({ $0.id < $1.id }) { return Array(0..<Int32(list.count)) }
         var order = [Int32](repeating: 0, count: list.count)
-        for (place, position) in list.indices.sorted(by: { list[$0].id < list[$1].id }).enumerated() {
+        for (place, position) in IDOrderKeys(list.map(\.id)).sortedPositions().enumerated() {
             order[position] = Int32(place)
         }
         return order

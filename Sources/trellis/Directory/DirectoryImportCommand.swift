@@ -12,7 +12,9 @@ struct DirectoryImportCommand: AsyncParsableCommand {
         Records are merged by source and record key: a later file's copy of a record replaces the earlier \
         one. With --db (or $TRELLIS_DB) the services are also stored, replacing stored copies with the same \
         id, so referrals can name them and a server restarts without the files; rejected records are reported \
-        and the rest stored. Every import names its source (--source, default: each record's provider id); with \
+        and the rest stored. Storing reads the files a second time and stores them a page at a time in one \
+        transaction, so an import of any size holds little memory; files that change between the two readings \
+        are refused and nothing is stored. Every import names its source (--source, default: each record's provider id); with \
         --replace-source the source's stored services these files no longer hold are withdrawn: never matched or \
         searched again, still shown for referrals that name them. An import that would withdraw more than \
         --max-withdrawal-share (20 %) of the source is refused unless --allow-mass-withdrawal. Exit status as for \
