@@ -183,4 +183,21 @@ import Testing
         let bytes = Array(text.utf8)
         #expect(bytes.withUnsafeBufferPointer { JSONTextReader.isJSONNumber($0) } == valid)
     }
+
+    /// The direct writer against `JSONEncoder` on the same services: the same bytes, with the
+    /// provenance's place as written and blanked (the content a fingerprint hashes).
+    @Test func theWriterWritesWhatTheStoresEncoderWrites() async throws {
+        await propertyCheck(count: 1_000, input: Gen.int(in: 0...Int(Int32.max))) { seed in
+            var rng = SplitMix64(seed: UInt64(seed))
+            let service = Self.randomService(&rng)
+            var content = service
+            content.provenance.file = ""
+            content.provenance.line = 0
+            let document = try #require(try? Self.encoded(service))
+            let blanked = try #require(try? Self.encoded(content))
+            #expect(service.storedJSON() == [UInt8](document), "seed \(seed)")
+            #expect(service.storedJSON(placeBlanked: true) == [UInt8](blanked), "seed \(seed)")
+        }
+    }
 }
+

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PropertyBased
 import Testing
@@ -75,6 +76,29 @@ extension DirectoryStoringTests {
             _ = try await store.storeDirectory(Array(services.prefix(1)), files: ["one.json"], source: "b", replacement: .addAndUpdate, context: Self.admin)
             #expect(try await store.service(id: "pool-0") != nil)
         }
+    }
+}
+
+extension DirectoryStoringTests {
+    /// A stored service's fingerprint stays what it was when `JSONEncoder` wrote the content: stored
+    /// fingerprints compare equal across versions, so an unchanged record is never counted as updated.
+    @Test(arguments: ["Plain", "quote \" backslash \\ slash / tab\t", "Café 中文 🏠", "\u{1}\u{7F}"])
+    func aFingerprintIsTheHashOfTheContentAsJSONEncoderWritesIt(name: String) throws {
+        var service = H.service("svc-\(name.utf8.count)", "ORG-A", NeedCategory(.housing, "emergency_shelter"))
+        service.name = name
+        service.description = name + " description"
+        service.locations = [Location(name: name, address: Address(city: "Omaha", state: "NE"), coordinate: Coordinate(latitude: 41.25, longitude: -95.93))]
+        service.areasServed = [.county("Douglas", state: "NE"), .radius(center: Coordinate(latitude: 41.2, longitude: -96)!, kilometres: 12.5)]
+        service.provenance.file = "week-\(name.count).xml"
+        service.provenance.line = 1234
+        var content = service
+        content.provenance.file = ""
+        content.provenance.line = 0
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let expected = SHA256.hash(data: try encoder.encode(content)).map { String(format: "%02x", $0) }.joined()
+        #expect(DirectorySources.fingerprint(service) == expected)
+        #expect(DirectoryDocuments.encode([service]) == [String(decoding: try encoder.encode(service), as: UTF8.self)])
     }
 }
 

@@ -3,10 +3,10 @@ import TrellisCore
 
 /// Services as stored: one JSON document each, so a directory restores exactly as imported.
 enum DirectoryDocuments {
-    static func encode(_ services: [Service]) throws -> [String] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try services.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+    /// Each service's document: what `JSONEncoder` writes with `.sortedKeys` and `.withoutEscapingSlashes`,
+    /// written directly (`Service.storedJSON`).
+    static func encode(_ services: [Service]) -> [String] {
+        services.map { String(decoding: $0.storedJSON(), as: UTF8.self) }
     }
 
     /// A stored document's service: read directly when it is exactly as `encode` wrote it (nearly

@@ -12,12 +12,20 @@ enum DirectorySources {
     }
 
     /// SHA-256 of the service's content: the same record read again from another file (or line) is unchanged.
-    static func fingerprint(_ service: Service) throws -> String {
-        var content = service
-        content.provenance.file = ""
-        content.provenance.line = 0
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return SHA256.hash(data: try encoder.encode(content)).map { String(format: "%02x", $0) }.joined()
+    /// (The document with the provenance's file "" and line 0, as `JSONEncoder` writes it, hashed.)
+    static func fingerprint(_ service: Service) -> String {
+        hex(SHA256.hash(data: service.storedJSON(placeBlanked: true)))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func hex(_ digest: SHA256.Digest) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(2 * SHA256.byteCount)
+        for byte in digest {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0xF)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

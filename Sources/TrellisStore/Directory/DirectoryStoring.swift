@@ -41,7 +41,7 @@ struct DirectoryStoring {
         for service in services {
             let source = DirectorySources.source(of: service, named: namedSource)
             if namedSource == nil { replacing.insert(source) }
-            let fingerprint = try DirectorySources.fingerprint(service)
+            let fingerprint = DirectorySources.fingerprint(service)
             if let before = stored[service.id], !before.withdrawn {
                 if before.fingerprint == fingerprint && before.source == source {
                     changes.unchanged += 1
@@ -59,7 +59,7 @@ struct DirectoryStoring {
             writes.append((service, source, fingerprint))
         }
         guard !writes.isEmpty else { return }
-        let documents = try DirectoryDocuments.encode(writes.map(\.service))
+        let documents = DirectoryDocuments.encode(writes.map(\.service))
         let rows = zip(writes, documents).map { write, document -> SQLQuery in
             "(\(write.service.id), \(write.service.organizationID), \(snapshot), \(document), \(write.source), \(write.fingerprint))"
         }
