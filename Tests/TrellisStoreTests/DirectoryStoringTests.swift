@@ -48,8 +48,13 @@ import TrellisCore
             var again = first
             again.name = "Another copy"
             let pages = [[first, H.service("pool-2", "ORG-A", NeedCategory(.housing, nil))], [again]]
-            await #expect(throws: StoreError.invalid(field: "id", reason: "service pool-1 is given twice in one import")) {
+            await #expect(throws: StoreError.invalid(field: "id", reason: "a service is given twice in one import")) {
                 try await store.storeDirectory(pages: ListedPages(pages: pages), files: ["twice.json"], source: "a",
+                                               replacement: .addAndUpdate, context: Self.admin)
+            }
+            // Within one page it is named at once.
+            await #expect(throws: StoreError.invalid(field: "id", reason: "service pool-1 is given twice in one import")) {
+                try await store.storeDirectory(pages: ListedPages(pages: [pages[0] + pages[1]]), files: ["twice.json"], source: "a",
                                                replacement: .addAndUpdate, context: Self.admin)
             }
             let latest = try await store.latestSnapshot()

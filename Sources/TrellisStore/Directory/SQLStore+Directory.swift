@@ -33,6 +33,7 @@ extension SQLStore {
                     try await storing.store(page[start..<min(start + DirectoryStoring.statementSize, page.count)], snapshot: snapshot, in: session)
                 }
             }
+            try storing.finish()
             var changes = storing.changes
             if replacement.replaceSource {
                 let withdrawing = try await storing.withdrawals(replacement, in: session)
