@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -36,4 +37,25 @@ import TrellisTestSupport
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
         }
     }
+
+    /// A question to the database that never returns (a query on a connection PostgreSQL dropped, as a
+    /// database-loss drill found) must not freeze the state: past `stuckAfter` the next check asks again.
+    @Test func aCheckThatHangsIsAskedAgainAndServiceResumes() async throws {
+        let calls = Mutex(0)
+        let health = DatabaseHealth(interval: .seconds(3600), timeout: .seconds(1), stuckAfter: .seconds(4), logger: LoopbackServer.logger) {
+            let call = calls.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            if call == 1 { try await Task.sleep(for: .seconds(3600)) }
+        }
+        await health.checkNow()
+        #expect(!health.isReachable, "the first question did not answer within its time limit")
+        await health.checkNow()
+        #expect(!health.isReachable && calls.withLock { $0 } == 1, "asked again too soon: the question out still decides")
+        try await Task.sleep(for: .seconds(4.1))
+        await health.checkNow()
+        #expect(health.isReachable && calls.withLock { $0 } == 2, "the hung question was given up, and the database answered")
+    }
 }
+
