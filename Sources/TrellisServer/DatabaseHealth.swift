@@ -17,6 +17,8 @@ public final class DatabaseHealth: ServiceLifecycle.Service, Sendable {
     /// A question still out after this long is taken as hung, and the next check asks again.
     let stuckAfter: Duration
     let logger: Logger
+    /// The time, for judging a question hung (tests move it on).
+    let now: @Sendable () -> ContinuousClock.Instant
     private let state = Mutex<State>(State())
 
     private struct State {
@@ -31,8 +33,9 @@ public final class DatabaseHealth: ServiceLifecycle.Service, Sendable {
     }
 
     public init(interval: Duration = .seconds(2), timeout: Duration = .seconds(2), stuckAfter: Duration? = nil, logger: Logger,
-                ask: @escaping @Sendable () async throws -> Void) {
+                now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }, ask: @escaping @Sendable () async throws -> Void) {
         self.ask = ask
+        self.now = now
         self.interval = interval
         self.timeout = timeout
         self.stuckAfter = stuckAfter ?? timeout * 5
@@ -67,7 +70,7 @@ public final class DatabaseHealth: ServiceLifecycle.Service, Sendable {
     /// One question to the database, given up after `timeout`; nil when one asked less than
     /// `stuckAfter` ago is still out.
     func probe() async -> Bool? {
-        let now = ContinuousClock.now
+        let now = self.now()
         let (number, replacesStuck) = state.withLock { current -> (Int?, Bool) in
             if let out = current.outstanding, out.since.duration(to: now) < stuckAfter { return (nil, false) }
             let stuck = current.outstanding != nil
