@@ -80,11 +80,16 @@ public struct JSONTextReader {
         }
     }
 
+    /// An array whose elements `element` reads.
+    public mutating func list<Element>(_ element: (inout JSONTextReader) throws(Unexpected) -> Element) throws(Unexpected) -> [Element] {
+        var values: [Element] = []
+        try array { (reader: inout JSONTextReader) throws(Unexpected) in values.append(try element(&reader)) }
+        return values
+    }
+
     /// An array of strings.
     public mutating func strings() throws(Unexpected) -> [String] {
-        var values: [String] = []
-        try array { (reader: inout JSONTextReader) throws(Unexpected) in values.append(try reader.string()) }
-        return values
+        try list { (reader: inout JSONTextReader) throws(Unexpected) in try reader.string() }
     }
 
     /// Whether the next value is `null`; consumes it when it is.

@@ -84,13 +84,6 @@ extension JSONTextReader {
     mutating func optionalInt() throws(Unexpected) -> Int? {
         try null() ? nil : try int()
     }
-
-    /// An array whose elements `element` reads.
-    mutating func list<Element>(_ element: (inout JSONTextReader) throws(Unexpected) -> Element) throws(Unexpected) -> [Element] {
-        var values: [Element] = []
-        try array { (r: inout JSONTextReader) throws(Unexpected) in values.append(try element(&r)) }
-        return values
-    }
 }
 
 extension Vocabulary {

@@ -16,8 +16,8 @@ struct DirectoryStoring {
     private(set) var count = 0
     /// The sources this import speaks for: the one named (even with no services), or its records' own.
     private(set) var replacing: Set<String>
+    /// Sorted by `finish()`, which withdrawals need first.
     private var importing: [ServiceIDDigest] = []
-    private var importingSorted = true
     /// Per source, services this import made active in it (new, withdrawn before, or moved from another source).
     private var joined: [String: Int] = [:]
     /// Per source, active services this import moved to another source.
@@ -35,7 +35,6 @@ struct DirectoryStoring {
             throw StoreError.invalid(field: "id", reason: "service \(service.id) is given twice in one import")
         }
         importing.append(contentsOf: services.lazy.map { ServiceIDDigest($0.id) })
-        importingSorted = false
         count += services.count
         var stored: [String: (source: String?, fingerprint: String?, withdrawn: Bool)] = [:]
         for row in try await session.rows(
@@ -80,15 +79,13 @@ struct DirectoryStoring {
     /// share of what a source held before. One walk over the stored directory by id, a page at a time.
     /// Refuses an id given twice across pages (within a page it is refused at once); call once every page is stored.
     mutating func finish() throws {
-        if !importingSorted { importing.sort() }
-        importingSorted = true
+        importing.sort()
         guard zip(importing, importing.dropFirst()).allSatisfy({ $0 != $1 }) else {
             throw StoreError.invalid(field: "id", reason: "a service is given twice in one import")
         }
     }
 
     private func imports(_ id: String) -> Bool {
-        precondition(importingSorted, "finish() first")
         let digest = ServiceIDDigest(id)
         var low = 0, high = importing.count
         while low < high {
