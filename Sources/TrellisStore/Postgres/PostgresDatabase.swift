@@ -28,7 +28,11 @@ public final class PostgresDatabase: StoreDatabase {
         return try await pool.withConnection { connection in try await body(PostgresSession(connection: connection, logger: logger)) }
     }
 
-    public func takeTurns(on key: String) -> SQLQuery? { "SELECT pg_advisory_xact_lock(hashtext(\(key)))" }
+    /// Advisory locks are the whole database's: the key names the store's schema too, or stores in two
+    /// schemas of one database (two deployments, or every test) would take each other's turns.
+    public func takeTurns(on key: String) -> SQLQuery? {
+        "SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ':' || \(key)))"
+    }
     public var skipLockedRows: String { " FOR UPDATE SKIP LOCKED" }
     public func reclaimLog() async {}
 

@@ -21,7 +21,8 @@ struct PostgresMigrator {
     func migrate(_ client: PostgresClient, logger: Logger) async throws {
         for migration in migrations {
             try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(hashtext('trellis_migrations'))", logger: logger)
+                // In this schema only (see `PostgresDatabase.takeTurns`).
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ':trellis_migrations'))", logger: logger)
                 try await connection.query("CREATE TABLE IF NOT EXISTS trellis_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", logger: logger)
                 let applied = try await connection.query("SELECT 1 FROM trellis_migration WHERE name = \(migration.name)", logger: logger)
                 for try await _ in applied { return }
