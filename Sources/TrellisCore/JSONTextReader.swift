@@ -139,7 +139,18 @@ public struct JSONTextReader {
         guard Self.isJSONNumber(text), let value = Double(String(decoding: text, as: UTF8.self)), value.isFinite else {
             throw Unexpected(offset: start)
         }
+        // Too small for a Double (`5e-3324` reads as 0): JSONDecoder refuses it, so it is left to JSONDecoder.
+        guard value != 0 || !Self.hasNonzeroMantissa(text) else { throw Unexpected(offset: start) }
         return value
+    }
+
+    /// Whether a number's digits before its exponent are not all zero.
+    private static func hasNonzeroMantissa(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in text {
+            if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") { return false }
+            if (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(byte) { return true }
+        }
+        return false
     }
 
     private static func isNumberByte(_ byte: UInt8) -> Bool {

@@ -184,6 +184,34 @@ import Testing
         #expect(bytes.withUnsafeBufferPointer { JSONTextReader.isJSONNumber($0) } == valid)
     }
 
+    /// Found by the damaged-document test (seed 1533132587, `"longitude":5e-3324`): a number below
+    /// Double's range read as 0 where JSONDecoder refuses the document. Numbers at and past the ends of
+    /// Double's range, in a document otherwise as the store writes it: the reader answers as JSONDecoder
+    /// does or leaves the document to it, and reads every number the store writes.
+    @Test(arguments: ["5e-3324", "2e-324", "3e-324", "4.9e-324", "5e-324", "2.2e-310", "1e-400", "0.000e-400", "0e-5000", "-0.0",
+                      "2.2250738585072014e-308", "1.7976931348623157e308", "1.8e308", "1e400", "821.7221664994986"])
+    func numbersAtTheEndsOfDoublesRangeReadAsJSONDecoderReadsThem(longitude: String) throws {
+        let plain = Service(id: "s1", name: "Shelter", organizationID: "o1", organizationName: "Org",
+                            locations: [Location(coordinate: Coordinate(latitude: 1, longitude: 2))],
+                            provenance: Provenance(format: .airs, source: "x", file: "f.xml", recordKey: "k", line: 3))
+        let document = String(decoding: try Self.encoded(plain), as: UTF8.self)
+        let data = Data(document.replacingOccurrences(of: #""longitude":2"#, with: #""longitude":\#(longitude)"#).utf8)
+        let foundation = Self.foundation(data)
+        if let fast = Self.fast(data) {
+            #expect(fast == foundation)
+            #expect(fast.locations.first?.coordinate?.longitude.sign == foundation?.locations.first?.coordinate?.longitude.sign)
+        }
+        if let written = Double(longitude), written.isFinite {
+            #expect(Self.fast(Self.encodedWithLongitude(written, in: plain)) != nil, "the store writes \(written) and the reader reads it")
+        }
+    }
+
+    static func encodedWithLongitude(_ longitude: Double, in service: Service) -> Data {
+        var service = service
+        service.locations[0].coordinate?.longitude = longitude
+        return (try? encoded(service)) ?? Data()
+    }
+
     /// The direct writer against `JSONEncoder` on the same services: the same bytes, with the
     /// provenance's place as written and blanked (the content a fingerprint hashes).
     @Test func theWriterWritesWhatTheStoresEncoderWrites() async throws {
