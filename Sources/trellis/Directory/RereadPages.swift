@@ -72,6 +72,8 @@ struct RereadPages: AsyncSequence {
         private let stopped = Atomic(false)
 
         func waitForRoom() -> Bool {
+            // Once stopped, never wait: `stop` signals once, for a wait already begun.
+            guard !stopped.load(ordering: .acquiring) else { return false }
             room.wait()
             return !stopped.load(ordering: .acquiring)
         }
