@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOPosix
 import PostgresNIO
+import Synchronization
 import Testing
 @testable import TrellisStore
 
@@ -76,11 +77,54 @@ import Testing
         #expect(try rows.first?.decode(Int.self) == 0)
     }
 
+    /// A call that holds its connection past `slowCall` is logged while it still runs (the body waits
+    /// for the line before it returns), saying it has its connection: what a request held by a lost
+    /// database leaves behind to find it by.
+    @Test func aCallStillRunningAfterItsSlowLimitIsLogged() async throws {
+        let lines = RecordedLines()
+        let logger = Logger(label: "test.postgres-pool.slow") { _ in lines }
+        let client = PostgresClient(configuration: try PostgresURL.configuration(try TestPostgres.baseURL()), backgroundLogger: Self.logger)
+        let runner = await client.runInBackground()
+        defer { runner.cancel() }
+        let pool = PostgresPool(client: client, wait: .seconds(60), slowCall: .milliseconds(200), logger: logger)
+        let seen = try await pool.withConnection { _ in
+            for _ in 0..<3_000 where lines.all.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            return lines.all
+        }
+        #expect(seen.map(\.message) == ["a database call has not returned after 0.2 seconds"])
+        #expect(seen.first?.metadata["db.has_connection"] == "true")
+        #expect(seen.first?.level == .warning)
+    }
+
     /// A loopback port that was free a moment ago and that nothing listens on.
     static func closedPort() async throws -> Int {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
         let port = channel.localAddress?.port ?? 1
         try await channel.close()
         return port
+    }
+}
+
+/// Log lines kept in memory, for tests that expect one.
+final class RecordedLines: LogHandler, @unchecked Sendable {
+    struct Line: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: [String: String]
+    }
+
+    private let lines = Mutex<[Line]>([])
+    var logLevel: Logger.Level = .trace
+    var metadata: Logger.Metadata = [:]
+    var all: [Line] { lines.withLock { $0 } }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        let merged = self.metadata.merging(metadata ?? [:]) { $1 }.mapValues { "\($0)" }
+        lines.withLock { $0.append(Line(level: level, message: message.description, metadata: merged)) }
     }
 }

@@ -13,7 +13,7 @@ public final class PostgresDatabase: StoreDatabase {
 
     /// `runner`, when given, runs the client and is cancelled on `close()`.
     init(client: PostgresClient, wait: Duration, runner: Task<Void, Never>?, logger: Logger) {
-        pool = PostgresPool(client: client, wait: wait)
+        pool = PostgresPool(client: client, wait: wait, logger: logger)
         self.runner = runner
         self.logger = logger
     }

@@ -1,5 +1,6 @@
 import Foundation
-import Logging
+public import Logging
+import Synchronization
 public import PostgresNIO
 
 /// The client's connection pool, with a bound on how long a caller waits for a connection.
@@ -12,10 +13,17 @@ public import PostgresNIO
 public struct PostgresPool: Sendable {
     public let client: PostgresClient
     public let wait: Duration
+    /// A call still running after this long is logged once, saying whether it has its connection: a
+    /// call that never returns holds its request (and a graceful stop) without a word otherwise.
+    public let slowCall: Duration
+    let logger: Logger
 
-    public init(client: PostgresClient, wait: Duration = .seconds(3)) {
+    public init(client: PostgresClient, wait: Duration = .seconds(3), slowCall: Duration = .seconds(10),
+                logger: Logger = Logger(label: "trellis.store.postgres")) {
         self.client = client
         self.wait = wait
+        self.slowCall = slowCall
+        self.logger = logger
     }
 
     /// Runs `body` on a leased connection, in the caller's task. The lease is held by a task of its
@@ -42,20 +50,33 @@ public struct PostgresPool: Sendable {
                 leased.finish()
             }
         }
-        let wait = self.wait
-        let deadline = Task {
-            try await Task.sleep(for: wait)
-            leased.finish()
+        // One task bounds the wait for a connection, then watches the call until it returns.
+        let (wait, slowCall, logger, started) = (self.wait, self.slowCall, self.logger, ContinuousClock.now)
+        let holding = HoldingFlag()
+        let watch = Task {
+            let events: [(at: ContinuousClock.Instant, act: @Sendable () -> Void)] = [
+                // The wait ran out (nothing happens once a connection was handed over).
+                (started + wait, { leased.finish() }),
+                (started + slowCall, {
+                    logger.warning("a database call has not returned after \(slowCall)",
+                                   metadata: ["db.has_connection": "\(holding.isSet)", "db.connection_wait_limit": "\(wait)"])
+                }),
+            ]
+            for event in events.sorted(by: { $0.at < $1.at }) {
+                try await Task.sleep(until: event.at)
+                event.act()
+            }
         }
+        defer { watch.cancel() }
         var next = leases.makeAsyncIterator()
         let outcome = await withTaskCancellationHandler {
             await next.next()
         } onCancel: {
             leased.finish()
         }
-        deadline.cancel()
         switch outcome {
         case .success(let connection)?:
+            holding.set()
             return try await body(connection)
         case .failure(let error)? where !Self.isCancellation(error):
             // The pool gave up (e.g. its circuit breaker tripped): unavailable.
@@ -90,4 +111,11 @@ public struct PostgresPool: Sendable {
     private static func isCancellation(_ error: any Error) -> Bool {
         error is CancellationError || String(describing: error).contains("requestCancelled")
     }
+}
+
+/// Whether a call has its connection yet, for the watch's log line.
+private final class HoldingFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .relaxed) }
+    func set() { value.store(true, ordering: .relaxed) }
 }
