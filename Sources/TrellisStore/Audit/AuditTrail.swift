@@ -96,18 +96,35 @@ public final class AuditTrail<Database: StoreDatabase>: AuditLog, Sendable {
         var verifier = try verifier(pinnedKey: pinnedKey)
         let pageSize: Int64 = 2_500, ahead = 2
         var pending: [Task<[SealedAuditRecordRow], any Error>] = []
-        defer { for task in pending { task.cancel() } }
-        var nextStart: Int64 = 1
-        while true {
-            while pending.count < ahead {
-                let start = nextStart
-                pending.append(Task { try await verificationPage("sequence >= \(start) AND sequence < \(start + pageSize)", limit: Int(pageSize)) })
-                nextStart += pageSize
+        let verdict: Result<AuditChain.Verdict, any Error>
+        do {
+            var nextStart: Int64 = 1
+            walking: while true {
+                while pending.count < ahead {
+                    let start = nextStart
+                    pending.append(Task { try await verificationPage("sequence >= \(start) AND sequence < \(start + pageSize)", limit: Int(pageSize)) })
+                    nextStart += pageSize
+                }
+                let page = try await pending.removeFirst().value
+                if let found = check(page, with: &verifier) {
+                    verdict = .success(found)
+                    break walking
+                }
+                if page.count < pageSize {
+                    verdict = .success(verifier.finish())
+                    break walking
+                }
             }
-            let page = try await pending.removeFirst().value
-            if let verdict = check(page, with: &verifier) { return verdict }
-            if page.count < pageSize { return verifier.finish() }
+        } catch {
+            verdict = .failure(error)
         }
+        // The pages read ahead are over before the walk returns: a command that exits on the verdict
+        // must not end the process under a read still in SQLite (it crashed on exit doing so).
+        for task in pending {
+            task.cancel()
+            _ = try? await task.value
+        }
+        return try verdict.get()
     }
 
     private func carefulWalk(pinnedKey: Curve25519.Signing.PublicKey?) async throws -> AuditChain.Verdict {

@@ -77,7 +77,9 @@ extension SQLStore {
             do {
                 for service in page { try body(service) }
             } catch {
+                // The page read ahead is over before the error leaves (a command may exit on it).
                 next?.cancel()
+                _ = try? await next?.value
                 throw error
             }
         }
