@@ -78,8 +78,7 @@ import Testing
     }
 
     /// A call that holds its connection past `slowCall` is logged while it still runs (the body waits
-    /// for the line before it returns), saying it has its connection: what a request held by a lost
-    /// database leaves behind to find it by.
+    /// for the line before it returns): what a request held by a lost database leaves behind to find it by.
     @Test func aCallStillRunningAfterItsSlowLimitIsLogged() async throws {
         let lines = RecordedLines()
         let logger = Logger(label: "test.postgres-pool.slow") { _ in lines }
@@ -88,12 +87,52 @@ import Testing
         defer { runner.cancel() }
         let pool = PostgresPool(client: client, wait: .seconds(60), slowCall: .milliseconds(200), logger: logger)
         let seen = try await pool.withConnection { _ in
-            for _ in 0..<3_000 where lines.all.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            for _ in 0..<6_000 where lines.all.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
             return lines.all
         }
-        #expect(seen.map(\.message) == ["a database call has not returned after 0.2 seconds"])
-        #expect(seen.first?.metadata["db.has_connection"] == "true")
+        #expect(seen.map(\.message) == ["a database call has held its connection for 0.2 seconds and not returned"])
+        #expect(seen.first?.metadata["db.waited_for_connection"] != nil)
         #expect(seen.first?.level == .warning)
+    }
+
+    /// A statement PostgreSQL does not answer within the limit closes its connection: the call ends as
+    /// unavailable (503), what its transaction wrote is not committed, and the next call is served.
+    @Test func aStatementWithoutAnAnswerEndsItsCallUncommitted() async throws {
+        let client = PostgresClient(configuration: try PostgresURL.configuration(try await TestPostgres.freshSchemaURL(logger: Self.logger)),
+                                    backgroundLogger: Self.logger)
+        let runner = await client.runInBackground()
+        defer { runner.cancel() }
+        let database = PostgresDatabase(client: client, wait: .seconds(60), runner: nil, logger: Self.logger)
+        // The limit is short here only, and long enough for BEGIN and the INSERT on a loaded machine.
+        let hurried = PostgresDatabase(client: client, wait: .seconds(60), answerLimit: .seconds(3), runner: nil, logger: Self.logger)
+        try await database.write { session in try await session.execute("CREATE TABLE note (text text)") }
+        await #expect(throws: StoreUnavailable.self) {
+            try await hurried.write { session in
+                try await session.execute("INSERT INTO note VALUES ('half')")
+                _ = try await session.rows("SELECT pg_sleep(600)")  // as a statement sent to a database going down
+            }
+        }
+        let count = try await database.read { session in try await session.value("SELECT count(*) FROM note", as: Int64.self) }
+        #expect(count == 0)
+    }
+
+    /// postgres-nio drops a statement written to a connection that has closed and never answers it (what
+    /// PostgreSQL going down between a transaction's statements does): it fails at once instead.
+    @Test func aStatementOnAClosedConnectionFailsAtOnce() async throws {
+        let client = PostgresClient(configuration: try PostgresURL.configuration(try TestPostgres.baseURL()), backgroundLogger: Self.logger)
+        let runner = await client.runInBackground()
+        defer { runner.cancel() }
+        let pool = PostgresPool(client: client, wait: .seconds(60), answerLimit: .seconds(600), logger: Self.logger)
+        let error = await #expect(throws: StoreUnavailable.self) {
+            try await pool.withConnection { connection in
+                try await connection.close()
+                _ = try await PostgresSession(connection: connection, logger: Self.logger, answerLimit: pool.answerLimit).rows("SELECT 1")
+            }
+        }
+        #expect(error?.reason == "the database connection has closed")
+        // The pool makes a new connection for the next call.
+        let rows = try await pool.query("SELECT 41 + 1", logger: Self.logger)
+        #expect(try rows.first?.decode(Int.self) == 42)
     }
 
     /// A loopback port that was free a moment ago and that nothing listens on.

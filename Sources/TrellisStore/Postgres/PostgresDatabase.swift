@@ -12,20 +12,26 @@ public final class PostgresDatabase: StoreDatabase {
     private let runner: Task<Void, Never>?
 
     /// `runner`, when given, runs the client and is cancelled on `close()`.
-    init(client: PostgresClient, wait: Duration, runner: Task<Void, Never>?, logger: Logger) {
-        pool = PostgresPool(client: client, wait: wait, logger: logger)
+    init(client: PostgresClient, wait: Duration, answerLimit: Duration = .seconds(60), runner: Task<Void, Never>?, logger: Logger) {
+        pool = PostgresPool(client: client, wait: wait, answerLimit: answerLimit, logger: logger)
         self.runner = runner
         self.logger = logger
     }
 
     public func write<T: Sendable>(_ body: (any SQLSession) async throws -> T) async throws -> T {
         let logger = self.logger
-        return try await pool.withTransaction(logger: logger) { connection in try await body(PostgresSession(connection: connection, logger: logger)) }
+        let limit = pool.answerLimit
+        return try await pool.withTransaction(logger: logger) { connection in
+            try await body(PostgresSession(connection: connection, logger: logger, answerLimit: limit))
+        }
     }
 
     public func read<T: Sendable>(_ body: (any SQLSession) async throws -> T) async throws -> T {
         let logger = self.logger
-        return try await pool.withConnection { connection in try await body(PostgresSession(connection: connection, logger: logger)) }
+        let limit = pool.answerLimit
+        return try await pool.withConnection { connection in
+            try await body(PostgresSession(connection: connection, logger: logger, answerLimit: limit))
+        }
     }
 
     /// Advisory locks are the whole database's: the key names the store's schema too, or stores in two
@@ -47,13 +53,19 @@ public final class PostgresDatabase: StoreDatabase {
 struct PostgresSession: SQLSession {
     let connection: PostgresConnection
     let logger: Logger
+    /// See `PostgresPool.answerLimit`.
+    let answerLimit: Duration
 
     func rows(_ query: SQLQuery) async throws -> [any SQLRow] {
-        try await connection.query(try Self.render(query), logger: logger).collect().map(PostgresSQLRow.init)
+        let statement = try Self.render(query)
+        return try await connection.answered(within: answerLimit, logger: logger) {
+            try await connection.query(statement, logger: logger).collect().map(PostgresSQLRow.init)
+        }
     }
 
     func execute(_ query: SQLQuery) async throws {
-        try await connection.query(try Self.render(query), logger: logger)
+        let statement = try Self.render(query)
+        try await connection.answered(within: answerLimit, logger: logger) { try await connection.query(statement, logger: logger) }
     }
 
     static func render(_ query: SQLQuery) throws -> PostgresQuery {

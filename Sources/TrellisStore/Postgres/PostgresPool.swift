@@ -1,6 +1,5 @@
 import Foundation
 public import Logging
-import Synchronization
 public import PostgresNIO
 
 /// The client's connection pool, with a bound on how long a caller waits for a connection.
@@ -13,16 +12,20 @@ public import PostgresNIO
 public struct PostgresPool: Sendable {
     public let client: PostgresClient
     public let wait: Duration
-    /// A call still running after this long is logged once, saying whether it has its connection: a
-    /// call that never returns holds its request (and a graceful stop) without a word otherwise.
+    /// A call still holding its connection this long after it got it is logged once: a call that never
+    /// returns holds its request (and a graceful stop) without a word otherwise.
     public let slowCall: Duration
+    /// A statement PostgreSQL has not answered within this long closes its connection
+    /// (`PostgresConnection.answered`); Trellis's statements take milliseconds.
+    public let answerLimit: Duration
     let logger: Logger
 
-    public init(client: PostgresClient, wait: Duration = .seconds(3), slowCall: Duration = .seconds(10),
+    public init(client: PostgresClient, wait: Duration = .seconds(3), slowCall: Duration = .seconds(10), answerLimit: Duration = .seconds(60),
                 logger: Logger = Logger(label: "trellis.store.postgres")) {
         self.client = client
         self.wait = wait
         self.slowCall = slowCall
+        self.answerLimit = answerLimit
         self.logger = logger
     }
 
@@ -36,38 +39,40 @@ public struct PostgresPool: Sendable {
         let (leases, leased) = AsyncStream<Result<PostgresConnection, any Error>>.makeStream()
         let (released, release) = AsyncStream<Never>.makeStream()
         defer { release.finish() }
-        let client = self.client
+        let (client, wait, slowCall, logger, started) = (self.client, self.wait, self.slowCall, self.logger, ContinuousClock.now)
         let lease = Task {
             do {
-                try await client.withConnection { connection in
-                    leased.yield(.success(connection))
-                    leased.finish()
-                    // Held until the caller's body is done (or the caller stopped waiting).
-                    for await _ in released {}
+                while true {
+                    let handedOver = try await client.withConnection { connection -> Bool in
+                        // Closed since the pool last looked (a statement given up on closes its connection,
+                        // and the pool hears of it a moment later): handed back, and another asked for.
+                        guard !connection.isClosed else { return false }
+                        let waited = started.duration(to: .now)
+                        leased.yield(.success(connection))
+                        leased.finish()
+                        let slow = Task {
+                            try await Task.sleep(for: slowCall)
+                            logger.warning("a database call has held its connection for \(slowCall) and not returned",
+                                           metadata: ["db.connection_id": "\(connection.id)", "db.waited_for_connection": "\(waited)"])
+                        }
+                        // Held until the caller's body is done (or the caller stopped waiting).
+                        for await _ in released {}
+                        slow.cancel()
+                        return true
+                    }
+                    if handedOver { break }
+                    try await Task.sleep(for: .milliseconds(5))
                 }
             } catch {
                 leased.yield(.failure(error))
                 leased.finish()
             }
         }
-        // One task bounds the wait for a connection, then watches the call until it returns.
-        let (wait, slowCall, logger, started) = (self.wait, self.slowCall, self.logger, ContinuousClock.now)
-        let holding = HoldingFlag()
-        let watch = Task {
-            let events: [(at: ContinuousClock.Instant, act: @Sendable () -> Void)] = [
-                // The wait ran out (nothing happens once a connection was handed over).
-                (started + wait, { leased.finish() }),
-                (started + slowCall, {
-                    logger.warning("a database call has not returned after \(slowCall)",
-                                   metadata: ["db.has_connection": "\(holding.isSet)", "db.connection_wait_limit": "\(wait)"])
-                }),
-            ]
-            for event in events.sorted(by: { $0.at < $1.at }) {
-                try await Task.sleep(until: event.at)
-                event.act()
-            }
+        let deadline = Task {
+            try await Task.sleep(until: started + wait)
+            leased.finish()  // the wait ran out (nothing happens once a connection was handed over)
         }
-        defer { watch.cancel() }
+        defer { deadline.cancel() }
         var next = leases.makeAsyncIterator()
         let outcome = await withTaskCancellationHandler {
             await next.next()
@@ -76,7 +81,6 @@ public struct PostgresPool: Sendable {
         }
         switch outcome {
         case .success(let connection)?:
-            holding.set()
             return try await body(connection)
         case .failure(let error)? where !Self.isCancellation(error):
             // The pool gave up (e.g. its circuit breaker tripped): unavailable.
@@ -90,19 +94,22 @@ public struct PostgresPool: Sendable {
 
     /// A query whose rows are read while the connection is held.
     public func query(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
-        try await withConnection { connection in try await connection.query(query, logger: logger).collect() }
+        try await withConnection { connection in
+            try await connection.answered(within: answerLimit, logger: logger) { try await connection.query(query, logger: logger).collect() }
+        }
     }
 
     /// BEGIN, `body`, COMMIT; ROLLBACK when `body` throws.
     public func withTransaction<T>(logger: Logger, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
+        let limit = answerLimit
+        return try await withConnection { connection in
+            try await connection.answered(within: limit, logger: logger) { try await connection.query("BEGIN", logger: logger) }
             do {
                 let value = try await body(connection)
-                try await connection.query("COMMIT", logger: logger)
+                try await connection.answered(within: limit, logger: logger) { try await connection.query("COMMIT", logger: logger) }
                 return value
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.answered(within: limit, logger: logger) { try await connection.query("ROLLBACK", logger: logger) }
                 throw error
             }
         }
@@ -111,11 +118,4 @@ public struct PostgresPool: Sendable {
     private static func isCancellation(_ error: any Error) -> Bool {
         error is CancellationError || String(describing: error).contains("requestCancelled")
     }
-}
-
-/// Whether a call has its connection yet, for the watch's log line.
-private final class HoldingFlag: Sendable {
-    private let value = Atomic<Bool>(false)
-    var isSet: Bool { value.load(ordering: .relaxed) }
-    func set() { value.store(true, ordering: .relaxed) }
 }
