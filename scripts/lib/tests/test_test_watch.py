@@ -40,8 +40,9 @@ def test_two_tests_of_one_name_are_counted_apart():
 
 
 def run_child(script, stall):
+    # However slow the machine is to start the child, its first test starts the stall clock.
     out = io.StringIO()
-    status = watch([sys.executable, "-c", script], stall, out=out)
+    status = watch([sys.executable, "-c", script], stall, out=out, startup=300)
     return status, out.getvalue()
 
 
@@ -53,9 +54,10 @@ def test_a_run_that_finishes_passes_its_output_and_status_through():
 
 
 def test_a_stalled_run_is_stopped_and_its_running_test_and_processes_named():
-    # The child starts a test and a grandchild, then waits forever (as a hung test would).
-    script = ("import subprocess, sys, time; print('◇ Test hangs() started.', flush=True); "
-              "subprocess.Popen(['sleep', '300']); time.sleep(300)")
+    # The child starts a grandchild, then a test, then waits forever (as a hung test would). The test's
+    # start is printed once the grandchild runs, and starts the stall clock.
+    script = ("import subprocess, sys, time; subprocess.Popen(['sleep', '300']); "
+              "print('◇ Test hangs() started.', flush=True); time.sleep(300)")
     status, text = run_child(script, 1)
     assert status == STALLED
     report = text[text.index("the Swift tests stalled"):]
@@ -86,3 +88,10 @@ def test_a_stall_shows_who_holds_an_advisory_lock_on_the_test_database(processes
     sessions = text[text.index("sessions on the test database:"):]
     assert "4242 held" in sessions
     assert "pg_sleep(300)" in sessions
+
+
+def test_a_run_where_no_test_ever_starts_is_stopped_after_the_startup_limit():
+    out = io.StringIO()
+    status = watch([sys.executable, "-c", "import time; time.sleep(300)"], 300, out=out, startup=1)
+    assert status == STALLED
+    assert "tests still running (0):" in out.getvalue()

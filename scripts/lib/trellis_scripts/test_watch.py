@@ -129,14 +129,17 @@ def stall_report(progress, pid, stall):
     return "\n".join(lines)
 
 
-def watch(argv, stall, out=sys.stdout):
+def watch(argv, stall, out=sys.stdout, startup=None):
     """Runs argv with stdout and stderr passed through `out`; returns its exit status, or STALLED
-    (after stopping it) when no test started or finished for `stall` seconds."""
+    (after stopping it) when no test started or finished for `stall` seconds, or when none has started
+    within `startup` seconds (default: `stall`)."""
+    startup = stall if startup is None else startup
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             start_new_session=True)
     progress = Progress()
     lock = threading.Lock()
     last_event = [time.monotonic()]
+    seen_event = [False]
 
     def pump():
         for raw in proc.stdout:
@@ -146,14 +149,16 @@ def watch(argv, stall, out=sys.stdout):
             with lock:
                 if progress.read(line):
                     last_event[0] = time.monotonic()
+                    seen_event[0] = True
 
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()
     while proc.poll() is None:
-        time.sleep(min(1.0, stall / 4))
+        time.sleep(min(1.0, stall / 4, startup / 4))
         with lock:
             quiet = time.monotonic() - last_event[0]
-            report = stall_report(progress, proc.pid, stall) if quiet >= stall else None
+            limit = stall if seen_event[0] else startup
+            report = stall_report(progress, proc.pid, limit) if quiet >= limit else None
         if report is not None:
             out.write(report + "\n")
             out.flush()
