@@ -7,7 +7,6 @@ It reads swift-testing's console lines ("◇ Test name() started.", "✔ Test na
 seconds.", "✘ … failed …", "➜ … skipped"), passing every line through unchanged."""
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -16,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from .postgres import psql
+from .processes import Processes
 
 # "<symbol> Test|Suite <name>[ with N test cases] started|passed|failed|skipped[ after …][ with …]."
 # An issue's line ("✘ Test x() recorded an issue at …: Expectation failed") is not an event.
@@ -162,22 +162,8 @@ def watch(argv, stall, out=sys.stdout, startup=None):
         if report is not None:
             out.write(report + "\n")
             out.flush()
-            stop(proc)
+            Processes().stop(proc, timeout=10, name="the test run")
             reader.join(timeout=10)
             return STALLED
     reader.join()
     return proc.returncode
-
-
-def stop(proc):
-    """SIGTERM to the run's process group, SIGKILL after 10 s."""
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 30)):
-        try:
-            os.killpg(proc.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
